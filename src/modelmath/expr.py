@@ -1,0 +1,256 @@
+"""Derived values: numbers that remember the formula they were computed from.
+
+An :class:`Expr` is a small immutable tree. Its ``value`` is evaluated from the tree
+when the node is built, so the number and the formula can never disagree.
+
+>>> W = Sym("W", 150, "input width")
+>>> K = Sym("K", 3, "kernel width")
+>>> out = (W - K) // Num(1) + 1
+>>> out.value
+148
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+Number = int | float
+
+
+class Expr:
+    """Base class of every formula node. Subclasses are frozen dataclasses."""
+
+    value: Number
+
+    @property
+    def children(self) -> tuple[Expr, ...]:
+        return ()
+
+    def walk(self) -> Iterator[Expr]:
+        """Yield this node and all nodes below it, depth first."""
+        stack: list[Expr] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def symbols(self) -> list[Sym]:
+        """The distinct symbols of this formula, in order of first appearance."""
+        seen: dict[str, Sym] = {}
+        for node in self.walk():
+            if isinstance(node, Sym) and node.name not in seen:
+                seen[node.name] = node
+        return list(seen.values())
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    # Operators build trees; plain ints are lifted to Num.
+    def __add__(self, other: Expr | int) -> Expr:
+        return Sum((self, lift(other)))
+
+    def __radd__(self, other: int) -> Expr:
+        return Sum((lift(other), self))
+
+    def __sub__(self, other: Expr | int) -> Expr:
+        return Diff(self, lift(other))
+
+    def __rsub__(self, other: int) -> Expr:
+        return Diff(lift(other), self)
+
+    def __mul__(self, other: Expr | int) -> Expr:
+        return Prod((self, lift(other)))
+
+    def __rmul__(self, other: int) -> Expr:
+        return Prod((lift(other), self))
+
+    def __floordiv__(self, other: Expr | int) -> Expr:
+        return FloorDiv(self, lift(other))
+
+    def __int__(self) -> int:
+        return int(self.value)
+
+
+def lift(x: Expr | int | float) -> Expr:
+    """Return ``x`` as an Expr, wrapping plain numbers in :class:`Num`."""
+    if isinstance(x, Expr):
+        return x
+    return Num(x)
+
+
+@dataclass(frozen=True, eq=False)
+class Num(Expr):
+    """A literal number that has no name (the 1 in ``… + 1``)."""
+
+    value: Number
+
+
+@dataclass(frozen=True, eq=False)
+class Sym(Expr):
+    """A named quantity with its value and what it means.
+
+    >>> Sym("F", 16, "filters").value
+    16
+    """
+
+    name: str
+    value: Number
+    meaning: str = ""
+
+
+def _check_ints(parts: Iterable[Expr]) -> None:
+    for p in parts:
+        if not isinstance(p, Expr):
+            raise TypeError(f"expected Expr, received {type(p).__name__}")
+
+
+@dataclass(frozen=True, eq=False)
+class Sum(Expr):
+    """n-ary addition."""
+
+    terms: tuple[Expr, ...]
+    value: Number = field(init=False)
+
+    def __post_init__(self) -> None:
+        _check_ints(self.terms)
+        object.__setattr__(self, "value", sum(t.value for t in self.terms))
+
+    @property
+    def children(self) -> tuple[Expr, ...]:
+        return self.terms
+
+
+@dataclass(frozen=True, eq=False)
+class Diff(Expr):
+    """Subtraction ``left − right``."""
+
+    left: Expr
+    right: Expr
+    value: Number = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", self.left.value - self.right.value)
+
+    @property
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True, eq=False)
+class Prod(Expr):
+    """n-ary multiplication."""
+
+    factors: tuple[Expr, ...]
+    value: Number = field(init=False)
+
+    def __post_init__(self) -> None:
+        _check_ints(self.factors)
+        object.__setattr__(self, "value", math.prod(f.value for f in self.factors))
+
+    @property
+    def children(self) -> tuple[Expr, ...]:
+        return self.factors
+
+
+@dataclass(frozen=True, eq=False)
+class FloorDiv(Expr):
+    """``⌊num / den⌋``."""
+
+    num: Expr
+    den: Expr
+    value: Number = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", math.floor(self.num.value / self.den.value))
+
+    @property
+    def children(self) -> tuple[Expr, ...]:
+        return (self.num, self.den)
+
+
+@dataclass(frozen=True, eq=False)
+class CeilDiv(Expr):
+    """``⌈num / den⌉``."""
+
+    num: Expr
+    den: Expr
+    value: Number = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", -((-self.num.value) // self.den.value))
+
+    @property
+    def children(self) -> tuple[Expr, ...]:
+        return (self.num, self.den)
+
+
+@dataclass(frozen=True, eq=False)
+class Div(Expr):
+    """Exact division ``num / den`` (bytes to KiB, for example)."""
+
+    num: Expr
+    den: Expr
+    value: Number = field(init=False)
+
+    def __post_init__(self) -> None:
+        num, den = self.num.value, self.den.value
+        # Keep integers integral: C_in/groups is a count, not a float.
+        exact = isinstance(num, int) and isinstance(den, int) and den != 0 and num % den == 0
+        object.__setattr__(self, "value", num // den if exact else num / den)
+
+    @property
+    def children(self) -> tuple[Expr, ...]:
+        return (self.num, self.den)
+
+
+def total(parts: Iterable[Expr]) -> Expr:
+    """Sum of ``parts``; a single part is returned as it is, none gives ``Num(0)``.
+
+    >>> total([Num(2), Num(3)]).value
+    5
+    """
+    items = tuple(parts)
+    if not items:
+        return Num(0)
+    if len(items) == 1:
+        return items[0]
+    return Sum(items)
+
+
+def product(parts: Iterable[Expr]) -> Expr:
+    """Product of ``parts``; a single part is returned as it is, none gives ``Num(1)``.
+
+    >>> product([Num(2), Num(3)]).value
+    6
+    """
+    items = tuple(parts)
+    if not items:
+        return Num(1)
+    if len(items) == 1:
+        return items[0]
+    return Prod(items)
+
+
+@dataclass(frozen=True, eq=False)
+class Quantity:
+    """One printed number: its formula and a one-line reason in words.
+
+    >>> q = Quantity(Sym("F", 16, "filters") * 3, "three per filter")
+    >>> q.value
+    48
+    """
+
+    expr: Expr
+    why: str = ""
+
+    @property
+    def value(self) -> Number:
+        return self.expr.value
+
+    @property
+    def is_trivial(self) -> bool:
+        """True when the formula is a bare symbol or number: nothing to explain."""
+        return self.expr.is_leaf

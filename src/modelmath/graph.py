@@ -1,0 +1,90 @@
+"""The framework-neutral model graph that frontends build and analysis reads.
+
+A :class:`Graph` is a list of :class:`Layer` in the framework's own order. A layer may be
+called several times (shared layers); each :class:`Call` names the tensors it consumes as
+:class:`TensorRef` ``(layer, call, tensor)`` triples, the way Keras's ``keras_history``
+does. A nested model is a layer whose ``subgraph`` is set.
+
+>>> g = Graph(name="m", layers=(Layer(name="in", op="InputLayer", input_shape=(None, 3)),),
+...           inputs=(TensorRef("in", 0, 0),), outputs=(TensorRef("in", 0, 0),))
+>>> g.layer("in").op
+'InputLayer'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Shape = tuple[int | None, ...]
+
+
+@dataclass(frozen=True)
+class TensorRef:
+    """Output ``tensor`` of call number ``call`` of layer ``layer``."""
+
+    layer: str
+    call: int
+    tensor: int
+
+    def __str__(self) -> str:
+        return f"{self.layer}[{self.call}][{self.tensor}]"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One application of a layer to input tensors.
+
+    ``stated_shapes`` are the input shapes the file itself records (Keras writes them
+    into each inbound node); analysis never uses them for a layer it has a rule for,
+    only to show what the file states for a layer it cannot compute.
+    """
+
+    inputs: tuple[TensorRef, ...]
+    stated_shapes: tuple[Shape | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class DType:
+    """Variable and compute dtypes of a layer (Keras dtype policies split the two)."""
+
+    variable: str = "float32"
+    compute: str = "float32"
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: its type, its normalized config and how it is called."""
+
+    name: str
+    op: str
+    config: Mapping[str, Any] = field(default_factory=dict)
+    calls: tuple[Call, ...] = ()
+    trainable: bool = True
+    dtype: DType = DType()
+    input_shape: Shape | None = None  # for input layers: the declared batch shape
+    subgraph: Graph | None = None  # for a model used as a layer
+    listed: bool = True  # False for rows the framework hides (Sequential's InputLayer)
+    module: str = ""  # where the framework defines the class (for messages)
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A model: layers in the framework's order, its inputs and outputs."""
+
+    name: str
+    layers: tuple[Layer, ...]
+    inputs: tuple[TensorRef, ...]
+    outputs: tuple[TensorRef, ...]
+    kind: str = "functional"  # or "sequential"
+    trainable: bool = True
+    framework: str = "keras"
+    built: bool = True  # False for a Sequential that was never given an input shape
+    source: str = ""  # where the graph came from, for messages
+
+    def layer(self, name: str) -> Layer:
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise KeyError(name)

@@ -1,0 +1,144 @@
+"""What a rule sees (:class:`LayerCall`) and what it returns (:class:`RuleResult`).
+
+Rules are pure functions of a layer's config and its input shapes; they never see a
+framework object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from modelmath.errors import LayerError
+from modelmath.expr import Expr, Num, Sym, product
+from modelmath.graph import Shape
+
+
+@dataclass(frozen=True)
+class OutputShape:
+    """An output shape whose dimensions are formulas (``None`` where unknown)."""
+
+    dims: tuple[Expr | None, ...]
+    axes: tuple[str, ...] = ()  # a word per dimension: "batch", "height", …
+    why: str = ""  # the settings that decided it, e.g. "padding='valid', strides=1"
+
+    @property
+    def values(self) -> Shape:
+        return tuple(None if d is None else int(d.value) for d in self.dims)
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One weight tensor of a layer, by the framework's own name for it."""
+
+    name: str
+    shape: tuple[Expr, ...]
+    trainable: bool = True
+    meaning: str = ""
+    dtype: str | None = None  # None: the layer's variable dtype
+
+    @property
+    def count(self) -> Expr:
+        return product(self.shape)
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    outputs: tuple[OutputShape, ...]
+    weights: tuple[Weight, ...] = ()
+    params_why: str = ""
+
+
+@dataclass(frozen=True)
+class LayerCall:
+    """One layer applied to inputs of known shapes: the whole input of a rule."""
+
+    name: str
+    op: str
+    config: Mapping[str, Any]
+    inputs: tuple[Shape, ...]
+    framework: str = "keras"
+    call_index: int = 0
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    # -- config access --------------------------------------------------------------
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.config.get(key, default)
+        return default if value is None else value
+
+    def int_tuple(self, key: str, rank: int, default: int | Sequence[int] | None = None) -> tuple[int, ...]:
+        """A config entry that Keras accepts as an int or a tuple of ``rank`` ints."""
+        raw = self.config.get(key, default)
+        if raw is None:
+            raw = default
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return (raw,) * rank
+        if isinstance(raw, (list, tuple)) and all(isinstance(v, int) for v in raw):
+            if len(raw) == 1 and rank > 1:
+                return (int(raw[0]),) * rank
+            if len(raw) == rank:
+                return tuple(int(v) for v in raw)
+        raise self.error(
+            f"`{key}` must be an int or a tuple of {rank} ints", received=repr(raw)
+        )
+
+    # -- inputs ---------------------------------------------------------------------
+    @property
+    def shape(self) -> Shape:
+        """The single input's shape; an error when the layer got several."""
+        if len(self.inputs) != 1:
+            raise self.error(
+                f"{self.op} takes one input", received=f"{len(self.inputs)} inputs"
+            )
+        return self.inputs[0]
+
+    def require_rank(self, rank: int | Sequence[int], what: str = "") -> Shape:
+        shape = self.shape
+        ranks = (rank,) if isinstance(rank, int) else tuple(rank)
+        if len(shape) not in ranks:
+            want = " or ".join(f"{r}-D" for r in ranks)
+            raise self.error(
+                f"{self.op} expects a {want} input{what}", received=f"input {fmt_shape(shape)}"
+            )
+        return shape
+
+    def known(self, value: int | None, what: str) -> int:
+        """A dimension a weight depends on: it must be known."""
+        if value is None:
+            raise self.error(
+                f"{self.op} needs a known {what} to create its weights",
+                received=f"input {fmt_shape(self.shape if len(self.inputs) == 1 else self.inputs[0])}",
+                fix="Give the input a fixed size on that axis",
+            )
+        return value
+
+    def error(self, message: str, *, received: str | None = None, fix: str | None = None) -> LayerError:
+        return LayerError(f"{self.op} {message}" if not message.startswith(self.op) else message,
+                          layer=self.name, received=received, fix=fix)
+
+
+def fmt_shape(shape: Sequence[int | None]) -> str:
+    """Write a shape as Keras does: ``(None, 148, 148, 16)``.
+
+    >>> fmt_shape((None, 3))
+    '(None, 3)'
+    """
+    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    if len(shape) == 1:
+        inner += ","
+    return f"({inner})"
+
+
+def sym(name: str, value: int | None, meaning: str) -> Expr | None:
+    """A named symbol, or ``None`` for an unknown dimension."""
+    return None if value is None else Sym(name, value, meaning)
+
+
+def keep(value: int | None, name: str, meaning: str) -> Expr | None:
+    """A dimension passed through unchanged, named so the explanation can say which."""
+    return sym(name, value, meaning)
+
+
+def num(value: int) -> Expr:
+    return Num(value)

@@ -1,0 +1,126 @@
+"""Convolutions: Conv1D/2D/3D, DepthwiseConv1D/2D, SeparableConv1D/2D."""
+
+from __future__ import annotations
+
+from modelmath.expr import Div, Expr, Num, Sym
+from modelmath.rules.base import LayerCall, OutputShape, RuleResult, Weight
+from modelmath.rules.registry import rule
+from modelmath.rules.spatial import (
+    assemble,
+    axis_words,
+    batch_dim,
+    check_positive,
+    padding_words,
+    spatial_axes,
+    split_channels,
+    window_output,
+)
+
+
+def _rank(op: str) -> int:
+    return int(op.rstrip("D")[-1])
+
+
+def _kernel_words(kernel: tuple[int, ...]) -> str:
+    return "×".join(str(k) for k in kernel)
+
+
+def _window(ctx: LayerCall, rank: int) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], str]:
+    kernel = ctx.int_tuple("kernel_size", rank)
+    strides = ctx.int_tuple("strides", rank, 1)
+    dilation = ctx.int_tuple("dilation_rate", rank, 1)
+    padding = str(ctx.get("padding", "valid")).lower()
+    if padding not in ("valid", "same", "causal"):
+        raise ctx.error("padding must be 'valid', 'same' or 'causal'", received=repr(padding))
+    return kernel, strides, dilation, padding
+
+
+def _spatial_out(ctx: LayerCall, rank: int) -> tuple[list[Expr | None], tuple[int, ...], str, bool, int | None]:
+    kernel, strides, dilation, padding = _window(ctx, rank)
+    spatial, channels, channels_last = split_channels(ctx, rank)
+    dims = [
+        window_output(size, axis, kernel=k, stride=s, dilation=d, padding=padding)
+        for size, axis, k, s, d in zip(spatial, spatial_axes(rank), kernel, strides, dilation)
+    ]
+    check_positive(ctx, dims, f"kernel {_kernel_words(kernel)} and padding='{padding}'")
+    return dims, kernel, padding_words(padding, strides, dilation), channels_last, channels
+
+
+def _kernel_syms(kernel: tuple[int, ...], rank: int) -> list[Expr]:
+    return [Sym(a.name("K"), k, f"kernel {a.word}") for a, k in zip(spatial_axes(rank), kernel)]
+
+
+@rule("Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D")
+def conv(ctx: LayerCall) -> RuleResult:
+    """Kernel K_h×K_w over C_in/groups input channels for each of F filters, plus F biases."""
+    rank = _rank(ctx.op)
+    dims, kernel, why, channels_last, c_in = _spatial_out(ctx, rank)
+    filters = int(ctx.get("filters"))
+    groups = int(ctx.get("groups", 1))
+    c_in = ctx.known(c_in, "number of input channels")
+    if c_in % groups or filters % groups:
+        raise ctx.error(
+            f"needs input channels and filters divisible by groups={groups}",
+            received=f"{c_in} input channels, {filters} filters",
+        )
+    F = Sym("F", filters, "filters")
+    C = Sym("C_in", c_in, "input channels")
+    per_group: Expr = C if groups == 1 else Div(C, Sym("g", groups, "groups"))
+    weights = [Weight("kernel", (*_kernel_syms(kernel, rank), per_group, F), meaning="kernel")]
+    words = f"kernel {_kernel_words(kernel)} × {c_in} in-channels"
+    if groups != 1:
+        words = f"kernel {_kernel_words(kernel)} × {c_in}/{groups} in-channels per group"
+    words += f" × {filters} filters"
+    if ctx.get("use_bias", True):
+        weights.append(Weight("bias", (F,), meaning="one bias per filter"))
+        words += f", + {filters} biases"
+    out = OutputShape(
+        assemble(batch_dim(ctx.shape), dims, F, channels_last), axis_words(rank, channels_last), why
+    )
+    return RuleResult((out,), tuple(weights), words)
+
+
+@rule("DepthwiseConv1D", "DepthwiseConv2D")
+def depthwise_conv(ctx: LayerCall) -> RuleResult:
+    """One K_h×K_w kernel per input channel (times depth_multiplier), plus a bias per output."""
+    rank = _rank(ctx.op)
+    dims, kernel, why, channels_last, c_in = _spatial_out(ctx, rank)
+    c_in = ctx.known(c_in, "number of input channels")
+    C = Sym("C_in", c_in, "input channels")
+    M = Sym("M", int(ctx.get("depth_multiplier", 1)), "depth multiplier")
+    weights = [Weight("kernel", (*_kernel_syms(kernel, rank), C, M), meaning="one kernel per channel")]
+    words = f"kernel {_kernel_words(kernel)} × {c_in} channels × multiplier {M.value}"
+    if ctx.get("use_bias", True):
+        weights.append(Weight("bias", (C, M), meaning="one bias per output channel"))
+        words += f", + {c_in * int(M.value)} biases"
+    out = OutputShape(
+        assemble(batch_dim(ctx.shape), dims, C * M, channels_last), axis_words(rank, channels_last), why
+    )
+    return RuleResult((out,), tuple(weights), words)
+
+
+@rule("SeparableConv1D", "SeparableConv2D", "SeparableConvolution1D", "SeparableConvolution2D")
+def separable_conv(ctx: LayerCall) -> RuleResult:
+    """A depthwise kernel per channel, then a 1×1 pointwise kernel to F filters, plus F biases."""
+    rank = _rank(ctx.op)
+    dims, kernel, why, channels_last, c_in = _spatial_out(ctx, rank)
+    c_in = ctx.known(c_in, "number of input channels")
+    C = Sym("C_in", c_in, "input channels")
+    M = Sym("M", int(ctx.get("depth_multiplier", 1)), "depth multiplier")
+    F = Sym("F", int(ctx.get("filters")), "filters")
+    ones = [Num(1) for _ in range(rank)]  # the pointwise kernel is 1×1
+    weights = [
+        Weight("depthwise_kernel", (*_kernel_syms(kernel, rank), C, M), meaning="depthwise kernel"),
+        Weight("pointwise_kernel", (*ones, C * M, F), meaning="1×1 pointwise kernel"),
+    ]
+    words = (
+        f"depthwise {_kernel_words(kernel)} × {c_in} channels × multiplier {M.value}"
+        f", + pointwise {c_in * int(M.value)} × {F.value} filters"
+    )
+    if ctx.get("use_bias", True):
+        weights.append(Weight("bias", (F,), meaning="one bias per filter"))
+        words += f", + {F.value} biases"
+    out = OutputShape(
+        assemble(batch_dim(ctx.shape), dims, F, channels_last), axis_words(rank, channels_last), why
+    )
+    return RuleResult((out,), tuple(weights), words)

@@ -1,0 +1,90 @@
+"""Merge layers: element-wise (Add, Subtract, Multiply, Average, Maximum, Minimum)
+and Concatenate."""
+
+from __future__ import annotations
+
+from modelmath.expr import Expr, Num, Sym, total
+from modelmath.graph import Shape
+from modelmath.rules.base import LayerCall, OutputShape, RuleResult, fmt_shape
+from modelmath.rules.registry import rule
+from modelmath.rules.shaping import passthrough
+
+
+def _need_list(ctx: LayerCall, at_least: int) -> None:
+    if len(ctx.inputs) < at_least:
+        raise ctx.error(
+            f"needs a list of at least {at_least} inputs",
+            received=f"{len(ctx.inputs)} input(s)",
+            fix=f"Call it on a list: {ctx.op}()([a, b])",
+        )
+
+
+def broadcast(ctx: LayerCall, shapes: tuple[Shape, ...]) -> Shape:
+    """NumPy-style broadcasting of the non-batch axes, as Keras's merge layers do."""
+    out: list[int | None] = list(shapes[0][1:])
+    for shape in shapes[1:]:
+        a, b = out, list(shape[1:])
+        if len(a) < len(b):
+            a, b = b, a
+        merged = a[: len(a) - len(b)]
+        for i, j in zip(a[len(a) - len(b):], b):
+            if i is None or j is None:
+                merged.append(None)
+            elif i == 1:
+                merged.append(j)
+            elif j == 1 or i == j:
+                merged.append(i)
+            else:
+                raise ctx.error(
+                    "needs inputs of the same shape (or sizes of 1 that broadcast)",
+                    received=", ".join(fmt_shape(s) for s in shapes),
+                )
+        out = merged
+    batches = {s[0] for s in shapes if s} - {None}
+    batch = batches.pop() if len(batches) == 1 else None
+    return (batch, *out)
+
+
+@rule("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
+def elementwise_merge(ctx: LayerCall) -> RuleResult:
+    """Inputs combined element by element: the output has their common shape."""
+    _need_list(ctx, 1 if ctx.op != "Subtract" else 2)
+    shape = broadcast(ctx, ctx.inputs)
+    why = f"{ctx.op.lower()} of {len(ctx.inputs)} inputs of the same shape"
+    return RuleResult((OutputShape(passthrough(shape), why=why),), (), "merging has no weights")
+
+
+@rule("Concatenate")
+def concatenate(ctx: LayerCall) -> RuleResult:
+    """Inputs joined along `axis`: that axis is the sum of theirs, the others must match."""
+    _need_list(ctx, 1)
+    rank = len(ctx.inputs[0])
+    axis = int(ctx.get("axis", -1))
+    if not -rank <= axis < rank:
+        raise ctx.error(f"axis {axis} is outside inputs of rank {rank}", received=str(ctx.inputs[0]))
+    axis %= rank
+    for s in ctx.inputs:
+        others_ok = len(s) == rank and all(
+            a is None or b is None or a == b
+            for k, (a, b) in enumerate(zip(s, ctx.inputs[0])) if k not in (0, axis)
+        )
+        if not others_ok:
+            raise ctx.error(
+                f"needs inputs whose shapes match except on the concatenation axis {axis}",
+                received=", ".join(fmt_shape(x) for x in ctx.inputs),
+            )
+    dims: list[Expr | None] = list(passthrough(ctx.inputs[0]))
+    sizes = [s[axis] for s in ctx.inputs]
+    if any(v is None for v in sizes):
+        dims[axis] = None
+    else:
+        dims[axis] = total(
+            Sym(f"C_{i + 1}", v, f"size of input {i + 1} on axis {axis}")
+            for i, v in enumerate(sizes) if v is not None
+        )
+    for k in range(1, rank):
+        if k != axis and dims[k] is None:
+            known = [s[k] for s in ctx.inputs if s[k] is not None]
+            dims[k] = Num(known[0]) if known else None
+    return RuleResult((OutputShape(tuple(dims), why=f"joined along axis {axis}"),), (),
+                      "merging has no weights")
