@@ -142,3 +142,13 @@ def keep(value: int | None, name: str, meaning: str) -> Expr | None:
 
 def num(value: int) -> Expr:
     return Num(value)
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 bias``, ``16 biases``: counts read as English.
+
+    >>> plural(1, "bias", "biases"), plural(16, "filter")
+    ('1 bias', '16 filters')
+    """
+    word = singular if n == 1 else (plural_form or singular + "s")
+    return f"{n} {word}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modelmath.expr import Div, Expr, Num, Sym
-from modelmath.rules.base import LayerCall, OutputShape, RuleResult, Weight
+from modelmath.rules.base import LayerCall, OutputShape, RuleResult, Weight, plural
 from modelmath.rules.registry import rule
 from modelmath.rules.spatial import (
     assemble,
@@ -66,14 +66,14 @@ def conv(ctx: LayerCall) -> RuleResult:
     F = Sym("F", filters, "filters")
     C = Sym("C_in", c_in, "input channels")
     per_group: Expr = C if groups == 1 else Div(C, Sym("g", groups, "groups"))
-    weights = [Weight("kernel", (*_kernel_syms(kernel, rank), per_group, F), meaning="kernel")]
+    weights = [Weight("kernel", (*_kernel_syms(kernel, rank), per_group, F), meaning="a window of weights per input channel, for each filter")]
     words = f"kernel {_kernel_words(kernel)} × {c_in} in-channels"
     if groups != 1:
         words = f"kernel {_kernel_words(kernel)} × {c_in}/{groups} in-channels per group"
-    words += f" × {filters} filters"
+    words += f" × {plural(filters, 'filter')}"
     if ctx.get("use_bias", True):
         weights.append(Weight("bias", (F,), meaning="one bias per filter"))
-        words += f", + {filters} biases"
+        words += f", + {plural(filters, 'bias', 'biases')}"
     out = OutputShape(
         assemble(batch_dim(ctx.shape), dims, F, channels_last), axis_words(rank, channels_last), why
     )
@@ -92,7 +92,7 @@ def depthwise_conv(ctx: LayerCall) -> RuleResult:
     words = f"kernel {_kernel_words(kernel)} × {c_in} channels × multiplier {M.value}"
     if ctx.get("use_bias", True):
         weights.append(Weight("bias", (C, M), meaning="one bias per output channel"))
-        words += f", + {c_in * int(M.value)} biases"
+        words += f", + {plural(c_in * int(M.value), 'bias', 'biases')}"
     out = OutputShape(
         assemble(batch_dim(ctx.shape), dims, C * M, channels_last), axis_words(rank, channels_last), why
     )
@@ -119,7 +119,7 @@ def separable_conv(ctx: LayerCall) -> RuleResult:
     )
     if ctx.get("use_bias", True):
         weights.append(Weight("bias", (F,), meaning="one bias per filter"))
-        words += f", + {F.value} biases"
+        words += f", + {plural(int(F.value), 'bias', 'biases')}"
     out = OutputShape(
         assemble(batch_dim(ctx.shape), dims, F, channels_last), axis_words(rank, channels_last), why
     )

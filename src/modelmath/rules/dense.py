@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modelmath.expr import Expr, Sym
-from modelmath.rules.base import LayerCall, OutputShape, RuleResult, Weight
+from modelmath.rules.base import LayerCall, OutputShape, RuleResult, Weight, plural
 from modelmath.rules.registry import rule
 from modelmath.rules.shaping import passthrough
 
@@ -19,10 +19,11 @@ def dense(ctx: LayerCall) -> RuleResult:
     C = Sym("C_in", c_in, "input features (last axis)")
     U = Sym("U", units, "units")
     weights = [Weight("kernel", (C, U), meaning="one weight per input feature per unit")]
-    words = f"kernel {c_in} inputs × {units} units"
+    words = f"kernel {plural(c_in, 'input')} × {plural(units, 'unit')}"
     if ctx.get("use_bias", True):
         weights.append(Weight("bias", (U,), meaning="one bias per unit"))
-        words += f", + {units} biases"
+        words += f", + {plural(units, 'bias', 'biases')}"
     dims: tuple[Expr | None, ...] = (*passthrough(shape[:-1]), U)
     why = "the last axis becomes `units`"
-    return RuleResult((OutputShape(dims, why=why),), tuple(weights), words)
+    axes = ("batch", *(f"axis {i}" for i in range(1, len(shape) - 1)), "units")
+    return RuleResult((OutputShape(dims, axes, why),), tuple(weights), words)

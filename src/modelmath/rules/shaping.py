@@ -51,7 +51,7 @@ def flatten(ctx: LayerCall) -> RuleResult:
             names = [names[-1], *names[:-1]]
         flat = product(Sym(n, d, m) for (n, m), d in zip(names, rest) if d is not None)
     batch = passthrough(shape[:1])[0] if shape else None
-    return RuleResult((OutputShape((batch, flat), why="all non-batch axes multiplied"),), ())
+    return RuleResult((OutputShape((batch, flat), ("batch", "features"), "all non-batch axes multiplied"),), ())
 
 
 @rule("Reshape")

@@ -1,0 +1,378 @@
+"""Graph → Summary: run each layer's rule in dependency order, then total the rows.
+
+Cost is linear in the number of layer calls: every call is evaluated once, when the
+last of its inputs becomes known (Kahn's algorithm).
+
+>>> from modelmath.graph import Graph, Layer, Call, TensorRef
+>>> g = Graph("m", (Layer("x", "InputLayer", input_shape=(None, 4)),
+...                 Layer("d", "Dense", {"units": 2}, (Call((TensorRef("x", 0, 0),)),))),
+...           inputs=(TensorRef("x", 0, 0),), outputs=(TensorRef("d", 0, 0),))
+>>> analyze(g).totals.total.value
+10
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from modelmath.errors import ConfigError, LayerError, ModelMathError
+from modelmath.expr import Div, Expr, Num, Prod, Quantity, Sym, total
+from modelmath.graph import Graph, Layer, Shape, TensorRef
+from modelmath.rules import LayerCall, OutputShape, RuleResult, Weight, find_rule
+from modelmath.rules.shaping import passthrough
+from modelmath.model_summary import Row, RowStatus, Summary, Totals
+
+NodeKey = tuple[str, int]  # (layer name, call index)
+
+
+@dataclass(frozen=True)
+class _LayerOutcome:
+    """What analysis learned about one layer, before it becomes a Row."""
+
+    weights: tuple[Weight, ...]
+    params_why: str
+    has_rule: bool
+
+
+def analyze(graph: Graph, *, input_shapes: Mapping[str, Shape] | None = None) -> Summary:
+    """Evaluate every layer of ``graph`` and return its Summary.
+
+    ``input_shapes`` overrides the declared shape of named input layers (``--input-shape``).
+    """
+    return _Analysis(graph, dict(input_shapes or {})).run()
+
+
+class _Analysis:
+    def __init__(self, graph: Graph, input_shapes: dict[str, Shape]) -> None:
+        self.graph = graph
+        self.input_shapes = input_shapes
+        self.outputs: dict[NodeKey, tuple[OutputShape, ...]] = {}
+        self.outcomes: dict[str, _LayerOutcome] = {}
+        self.inputs_seen: dict[NodeKey, tuple[Shape, ...]] = {}
+        self.stated = _stated_shapes(graph)
+
+    # -- evaluation -----------------------------------------------------------------
+    def run(self) -> Summary:
+        graph = self.graph
+        if graph.built:
+            for layer, call_index in _topological_calls(graph):
+                self._evaluate(layer, call_index)
+        rows = tuple(self._row(layer) for layer in graph.layers if layer.listed)
+        totals = self._totals(graph)
+        return Summary(
+            name=graph.name,
+            kind=graph.kind,
+            framework=graph.framework,
+            rows=rows,
+            totals=totals,
+            sequential_like=_sequential_like(graph),
+            built=graph.built,
+            source=graph.source,
+            notes=_notes(rows),
+        )
+
+    def _input_shapes(self, layer: Layer, call_index: int) -> tuple[Shape, ...] | None:
+        """Shapes of the tensors a call consumes; None when one of them is unknown."""
+        call = layer.calls[call_index]
+        shapes: list[Shape] = []
+        for i, ref in enumerate(call.inputs):
+            produced = self.outputs.get((ref.layer, ref.call))
+            if produced is not None and ref.tensor < len(produced):
+                shapes.append(produced[ref.tensor].values)
+                continue
+            stated = call.stated_shapes[i] if i < len(call.stated_shapes) else None
+            if stated is None:
+                return None
+            shapes.append(stated)
+        return tuple(shapes)
+
+    def _evaluate(self, layer: Layer, call_index: int) -> None:
+        key = (layer.name, call_index)
+        if layer.op == "InputLayer" or not layer.calls:
+            self.outputs[key] = (self._input_output(layer),)
+            self.outcomes.setdefault(layer.name, _LayerOutcome((), "", True))
+            return
+        inputs = self._input_shapes(layer, call_index)
+        if inputs is not None:
+            self.inputs_seen[key] = inputs
+        if layer.subgraph is not None:
+            result = self._nested(layer, inputs)
+        else:
+            rule = find_rule(layer.op)
+            if rule is None or inputs is None:
+                self._no_rule(layer, call_index, has_rule=rule is not None)
+                return
+            ctx = LayerCall(
+                name=layer.name,
+                op=layer.op,
+                config=layer.config,
+                inputs=inputs,
+                framework=self.graph.framework,
+                call_index=call_index,
+            )
+            result = rule(ctx)
+        self.outputs[key] = result.outputs
+        # Weights are created by the first call; later calls share them.
+        self.outcomes.setdefault(layer.name, _LayerOutcome(result.weights, result.params_why, True))
+
+    def _input_output(self, layer: Layer) -> OutputShape:
+        shape = self.input_shapes.get(layer.name, layer.input_shape)
+        if shape is None:
+            raise ConfigError(
+                f"input layer '{layer.name}' has no shape",
+                fix="Give the shape with --input-shape (for example 28,28,1)",
+            )
+        return OutputShape(passthrough(shape), why="declared input shape")
+
+    def _nested(self, layer: Layer, inputs: tuple[Shape, ...] | None) -> RuleResult:
+        """A model used as a layer: analyse it on the shapes it is called with."""
+        sub = layer.subgraph
+        assert sub is not None
+        overrides: dict[str, Shape] = {}
+        if inputs is not None:
+            for ref, shape in zip(sub.inputs, inputs):
+                overrides[ref.layer] = shape
+        inner = _Analysis(sub, overrides)
+        try:
+            summary = inner.run()
+        except LayerError as err:
+            err.layer = f"{layer.name}/{err.layer}" if err.layer else layer.name
+            raise
+        outputs = tuple(
+            inner.outputs[(ref.layer, ref.call)][ref.tensor] for ref in sub.outputs
+        )
+        weights = _nested_weights(inner, sub)
+        return RuleResult(outputs, weights, f"all weights of the nested model '{sub.name}'")
+
+    def _no_rule(self, layer: Layer, call_index: int, *, has_rule: bool) -> None:
+        """Keep what the file states for this call's outputs; never guess."""
+        stated = [self.stated.get(TensorRef(layer.name, call_index, t)) for t in range(8)]
+        while stated and stated[-1] is None:
+            stated.pop()
+        outs = tuple(
+            OutputShape(passthrough(s), why="as the file states it (no formula)")
+            for s in stated
+            if s is not None
+        )
+        if len(outs) == len(stated) and outs:
+            self.outputs[(layer.name, call_index)] = outs
+        self.outcomes.setdefault(layer.name, _LayerOutcome((), "", has_rule))
+
+    # -- rows and totals ------------------------------------------------------------
+    def _row(self, layer: Layer) -> Row:
+        connected = tuple(ref for call in layer.calls for ref in call.inputs)
+        if not self.graph.built:
+            return Row(layer.name, layer.op, (), None, None, None, (), connected,
+                       status=RowStatus.UNBUILT, is_trainable=layer.trainable)
+        last = len(layer.calls) - 1 if layer.calls else 0
+        outputs = self.outputs.get((layer.name, last), ())
+        outcome = self.outcomes.get(layer.name)
+        if outcome is None or not outcome.has_rule:
+            stated = tuple(self.stated.get(TensorRef(layer.name, last, t)) for t in range(1))
+            return Row(layer.name, layer.op, outputs, None, None, None, (), connected,
+                       status=RowStatus.NO_RULE, is_trainable=layer.trainable,
+                       calls=len(layer.calls), stated_outputs=stated)
+        trainable_flag = layer.trainable and self.graph.trainable
+        train = [w for w in outcome.weights if w.trainable and trainable_flag]
+        frozen = [w for w in outcome.weights if not (w.trainable and trainable_flag)]
+        params = Quantity(total(w.count for w in outcome.weights), outcome.params_why)
+        return Row(
+            name=layer.name,
+            op=layer.op,
+            outputs=outputs,
+            params=params,
+            trainable=Quantity(total(w.count for w in train), "trainable weights"),
+            non_trainable=Quantity(total(w.count for w in frozen), _frozen_why(frozen, trainable_flag)),
+            weights=outcome.weights,
+            connected_to=connected,
+            is_trainable=layer.trainable,
+            calls=len(layer.calls),
+            input_shapes=self.inputs_seen.get((layer.name, last), ()),
+        )
+
+    def _totals(self, graph: Graph) -> Totals:
+        rows = [self._row(layer) for layer in graph.layers]
+        complete = all(r.params is not None for r in rows) and graph.built
+        # Totals name each row's count rather than repeat its formula: the row shows that.
+        train = [Sym(r.name, r.trainable.value, f"trainable parameters of {r.name}")
+                 for r in rows if r.trainable is not None]
+        frozen = [Sym(r.name, r.non_trainable.value, f"non-trainable parameters of {r.name}")
+                  for r in rows if r.non_trainable is not None]
+        t_expr, f_expr = _nonzero_total(train), _nonzero_total(frozen)
+        both = total(e for e in (t_expr, f_expr) if e.value != 0)
+        trainable_flag = graph.trainable
+        weights_t: list[tuple[Weight, Layer]] = []
+        weights_f: list[tuple[Weight, Layer]] = []
+        for layer in graph.layers:
+            outcome = self.outcomes.get(layer.name)
+            if outcome is None:
+                continue
+            for w in outcome.weights:
+                if w.trainable and layer.trainable and trainable_flag:
+                    weights_t.append((w, layer))
+                else:
+                    weights_f.append((w, layer))
+        t_bytes, f_bytes = _bytes(weights_t), _bytes(weights_f)
+        return Totals(
+            total=Quantity(both, "trainable + non-trainable"),
+            trainable=Quantity(t_expr, "sum of the layers' trainable weights"),
+            non_trainable=Quantity(f_expr, "sum of the layers' non-trainable weights"),
+            total_bytes=Quantity(total(e for e in (t_bytes.expr, f_bytes.expr) if e.value != 0),
+                                 "trainable + non-trainable bytes"),
+            trainable_bytes=t_bytes,
+            non_trainable_bytes=f_bytes,
+            complete=complete,
+        )
+
+
+def _nonzero_total(parts: Iterable[Expr]) -> Expr:
+    """Sum of the parts that are not zero: a 200-layer model's total need not list 150 zeros."""
+    return total(p for p in parts if p.value != 0)
+
+
+def _frozen_why(frozen: list[Weight], trainable_flag: bool) -> str:
+    if not frozen:
+        return "no non-trainable weights"
+    if not trainable_flag:
+        return "trainable=False: every weight is frozen"
+    return ", ".join(w.name for w in frozen) + " (not trained)"
+
+
+_DTYPE_BITS = {"bool": 1, "bfloat16": 16, "float16": 16, "half": 16, "float32": 32, "float": 32,
+               "float64": 64, "double": 64, "int8": 8, "uint8": 8, "int16": 16, "uint16": 16,
+               "int32": 32, "uint32": 32, "int64": 64, "uint64": 64, "int": 64,
+               "float8_e4m3fn": 8, "float8_e5m2": 8}
+
+
+def dtype_bits(dtype: str) -> int:
+    """Bits per element of ``dtype`` as Keras counts them (bool is 1 bit)."""
+    if dtype in _DTYPE_BITS:
+        return _DTYPE_BITS[dtype]
+    digits = "".join(ch for ch in dtype if ch.isdigit())
+    if digits:
+        return int(digits)
+    raise ConfigError(f"unknown dtype {dtype!r}", received=dtype)
+
+
+def _bytes(weights: list[tuple[Weight, Layer]]) -> Quantity:
+    """Σ over dtypes of (element count × bytes per element)."""
+    by_dtype: dict[str, list[Expr]] = defaultdict(list)
+    for w, layer in weights:
+        by_dtype[w.dtype or layer.dtype.variable].append(w.count)
+    terms: list[Expr] = []
+    words: list[str] = []
+    for dtype, counts in by_dtype.items():
+        count = total(c for c in counts)
+        count_sym = Sym(f"n_{dtype}", count.value, f"{dtype} parameters")
+        bits = dtype_bits(dtype)
+        size: Expr = (Sym(f"b_{dtype}", bits // 8, f"bytes per {dtype}") if bits % 8 == 0
+                      else Div(Num(bits), Num(8)))
+        terms.append(Prod((count_sym, size)))
+        words.append(f"{dtype}: {bits // 8 if bits % 8 == 0 else bits / 8:g} bytes each")
+    return Quantity(total(terms), "; ".join(words) or "no weights")
+
+
+def _nested_weights(inner: _Analysis, sub: Graph) -> tuple[Weight, ...]:
+    """The weights of a nested model, frozen where the inner layer or model is frozen."""
+    out: list[Weight] = []
+    for layer in sub.layers:
+        outcome = inner.outcomes.get(layer.name)
+        if outcome is None:
+            continue
+        for w in outcome.weights:
+            trainable = w.trainable and layer.trainable and sub.trainable
+            dtype = w.dtype or layer.dtype.variable
+            out.append(Weight(f"{layer.name}/{w.name}", w.shape, trainable, w.meaning, dtype))
+    return tuple(out)
+
+
+def _stated_shapes(graph: Graph) -> dict[TensorRef, Shape]:
+    """Shapes the file records for each tensor, read off the calls that consume it."""
+    stated: dict[TensorRef, Shape] = {}
+    for layer in graph.layers:
+        for call in layer.calls:
+            for ref, shape in zip(call.inputs, call.stated_shapes):
+                if shape is not None:
+                    stated.setdefault(ref, shape)
+    return stated
+
+
+def _topological_calls(graph: Graph) -> list[tuple[Layer, int]]:
+    """Every (layer, call) after the calls it consumes; an error for cycles or bad refs."""
+    by_name = {layer.name: layer for layer in graph.layers}
+    waiting: dict[NodeKey, int] = {}
+    consumers: dict[NodeKey, list[NodeKey]] = defaultdict(list)
+    ready: deque[NodeKey] = deque()
+    for layer in graph.layers:
+        keys = [(layer.name, i) for i in range(len(layer.calls))] or [(layer.name, 0)]
+        for key in keys:
+            deps = set()
+            if layer.calls:
+                for ref in layer.calls[key[1]].inputs:
+                    if ref.layer not in by_name:
+                        raise ConfigError(
+                            f"layer '{layer.name}' is connected to '{ref.layer}', "
+                            "which the model does not define",
+                            received=str(ref),
+                        )
+                    deps.add((ref.layer, ref.call))
+            deps.discard(key)
+            waiting[key] = len(deps)
+            for dep in deps:
+                consumers[dep].append(key)
+            if not deps:
+                ready.append(key)
+    order: list[tuple[Layer, int]] = []
+    while ready:
+        key = ready.popleft()
+        order.append((by_name[key[0]], key[1]))
+        for nxt in consumers.get(key, ()):
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                ready.append(nxt)
+    if len(order) != len(waiting):
+        stuck = sorted({k[0] for k, n in waiting.items() if n > 0})
+        raise ConfigError(
+            "the model's layers are connected in a cycle or to calls that do not exist",
+            received=", ".join(stuck[:5]),
+        )
+    return order
+
+
+def _sequential_like(graph: Graph) -> bool:
+    """Keras prints no "Connected to" column for a plain chain of single-input layers."""
+    if graph.kind == "sequential":
+        return True
+    consumed: set[TensorRef] = set()
+    roots = 0
+    for layer in graph.layers:
+        if len(layer.calls) > 1:
+            return False
+        if not layer.calls or layer.op == "InputLayer":
+            roots += 1
+            continue
+        inputs = layer.calls[0].inputs
+        if len(inputs) > 1:
+            return False
+        for ref in inputs:
+            if ref in consumed:
+                return False
+            consumed.add(ref)
+    return roots <= 1
+
+
+def _notes(rows: tuple[Row, ...]) -> tuple[str, ...]:
+    missing: dict[str, list[str]] = {}
+    for r in rows:
+        if r.status is RowStatus.NO_RULE:
+            missing.setdefault(r.op, []).append(r.name)
+    return tuple(
+        f"no formula for {op} ({', '.join(names)}): shapes as the file states them, "
+        "parameters not counted in the totals"
+        for op, names in missing.items()
+    )
+
+
+__all__ = ["ModelMathError", "analyze", "dtype_bits"]

@@ -1,0 +1,108 @@
+"""The ``modelmath`` command.
+
+    modelmath model.keras                 explained summary
+    modelmath config.json --no-explain    Keras's own table
+    modelmath model.keras --explain conv2d
+
+Bad input is one line on stderr and exit code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Sequence
+
+from modelmath.errors import ModelMathError, UsageError
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="modelmath",
+        description="Model summaries where every number shows its formula. "
+        "Reads .keras archives and config JSON without Keras and without reading weights.",
+    )
+    p.add_argument("model", help="a .keras file or the JSON that model.to_json() writes")
+    p.add_argument("--explain", metavar="LAYER",
+                   help="explain every number of one layer in a paragraph")
+    p.add_argument("--no-explain", action="store_true",
+                   help="print Keras's own summary table, without the working")
+    p.add_argument("--input-shape", metavar="DIMS",
+                   help="input shape without the batch axis, e.g. 28,28,1 "
+                        "(completes a Sequential model that has none)")
+    p.add_argument("--width", type=int, metavar="N", help="line length of the table")
+    p.add_argument("--ascii", action="store_true", help="plain ASCII formulas (* - floor())")
+    p.add_argument("--version", action="version", version="modelmath 0.1.0")
+    return p
+
+
+def parse_shape(text: str) -> tuple[int | None, ...]:
+    """``"28,28,1"`` → ``(28, 28, 1)``; ``None`` or ``?`` for an unknown size.
+
+    >>> parse_shape("28, 28,1")
+    (28, 28, 1)
+    """
+    dims: list[int | None] = []
+    for part in text.replace("(", "").replace(")", "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if part in ("None", "?", "-1"):
+            dims.append(None)
+        elif part.isdigit() and int(part) > 0:
+            dims.append(int(part))
+        else:
+            raise UsageError("--input-shape takes positive integers separated by commas",
+                             received=repr(text), fix="Write it like 28,28,1")
+    if not dims:
+        raise UsageError("--input-shape is empty", received=repr(text),
+                         fix="Write it like 28,28,1")
+    return tuple(dims)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ModelMathError as err:
+        print(f"modelmath: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    import modelmath
+    from modelmath.renderers.table import TableOptions
+    from modelmath.renderers.text import render_text
+
+    shape = parse_shape(args.input_shape) if args.input_shape else None
+    summary = modelmath.summary(args.model, input_shape=shape)
+    if args.explain:
+        from modelmath.renderers.explain import explain_layer
+
+        sys.stdout.write(explain_layer(summary, args.explain, ascii_only=args.ascii))
+        return EXIT_OK
+    options = TableOptions(
+        explain=not args.no_explain,
+        width=args.width,
+        terminal_width=shutil.get_terminal_size((200, 24)).columns,
+        ascii_only=args.ascii,
+    )
+    text = render_text(summary, options, color=sys.stdout.isatty())
+    if args.ascii:
+        text = _ascii_table(text)
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+_BOX = str.maketrans({c: "-" for c in "━─"} | {c: "|" for c in "┃│"}
+                     | {c: "+" for c in "┏┳┓┡╇┩├┼┤└┴┘"})
+
+
+def _ascii_table(text: str) -> str:
+    """Box-drawing characters replaced by ASCII ones, for terminals without Unicode."""
+    return text.translate(_BOX)

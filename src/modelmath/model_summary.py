@@ -1,0 +1,130 @@
+"""The result of an analysis: frozen data, no display strings.
+
+A :class:`Summary` holds one :class:`Row` per layer and :class:`Totals`; every number in
+them is a :class:`~modelmath.expr.Quantity` or an :class:`~modelmath.rules.OutputShape`
+whose value is evaluated from its formula. Printing is the renderers' job; the dunder
+methods here only call them.
+
+>>> import modelmath
+>>> s = modelmath.summary("examples/seed_config.json")   # doctest: +SKIP
+>>> s.rows[1].params.value                               # doctest: +SKIP
+448
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from modelmath.expr import Quantity
+from modelmath.graph import Shape, TensorRef
+from modelmath.rules.base import OutputShape, Weight
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
+
+class RowStatus(Enum):
+    """How a row's numbers were obtained."""
+
+    COMPUTED = "computed"  # by a rule, with formulas
+    NO_RULE = "no_rule"  # no formula for this op: numbers only where the file states them
+    UNBUILT = "unbuilt"  # a Sequential without an input shape: Keras shows '?'
+
+
+@dataclass(frozen=True)
+class Row:
+    """One layer of the model as the framework's own summary lists it."""
+
+    name: str
+    op: str
+    outputs: tuple[OutputShape, ...]  # of the layer's last call; () when unknown
+    params: Quantity | None  # None when no rule gives it
+    trainable: Quantity | None
+    non_trainable: Quantity | None
+    weights: tuple[Weight, ...]
+    connected_to: tuple[TensorRef, ...]
+    status: RowStatus = RowStatus.COMPUTED
+    is_trainable: bool = True  # the layer's own `trainable` flag
+    calls: int = 1
+    depth: int = 0  # 0 for the model's own layers, 1+ for an expanded nested model
+    stated_outputs: tuple[Shape | None, ...] = ()  # shapes the file records, for NO_RULE rows
+    input_shapes: tuple[Shape, ...] = ()  # of the last call, for explanations
+
+    @property
+    def output_values(self) -> tuple[Shape, ...]:
+        """Output shapes as plain tuples (``None`` for unknown sizes)."""
+        return tuple(o.values for o in self.outputs)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Parameter counts of the whole model (shared weights once) and their size in bytes."""
+
+    total: Quantity
+    trainable: Quantity
+    non_trainable: Quantity
+    total_bytes: Quantity
+    trainable_bytes: Quantity
+    non_trainable_bytes: Quantity
+    complete: bool = True  # False when some layer had no rule: its weights are missing
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Explained summary of one model."""
+
+    name: str
+    kind: str  # "functional" or "sequential"
+    framework: str
+    rows: tuple[Row, ...]
+    totals: Totals
+    sequential_like: bool  # Keras drops the "Connected to" column for these
+    built: bool = True
+    source: str = ""
+    notes: tuple[str, ...] = ()
+
+    def row(self, name: str) -> Row:
+        """The row of the layer called ``name``; a clear error when there is none."""
+        for r in self.rows:
+            if r.name == name:
+                return r
+        from modelmath.errors import UsageError
+
+        names = ", ".join(r.name for r in self.rows[:12])
+        more = ", …" if len(self.rows) > 12 else ""
+        raise UsageError(
+            f"model '{self.name}' has no layer named '{name}'",
+            received=repr(name),
+            fix=f"Use one of: {names}{more}",
+        )
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    @property
+    def missing_rules(self) -> tuple[str, ...]:
+        """Op types that had no formula, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for r in self.rows:
+            if r.status is RowStatus.NO_RULE:
+                seen.setdefault(r.op, None)
+        return tuple(seen)
+
+    # -- display protocols: they only call renderers --------------------------------
+    def __str__(self) -> str:
+        from modelmath.renderers.text import render_text
+
+        return render_text(self)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from modelmath.renderers.text import rich_renderables
+
+        yield from rich_renderables(self, width=options.max_width)
+
+    def to_json(self) -> dict[str, Any]:
+        from modelmath.renderers.json_data import summary_to_json
+
+        return summary_to_json(self)

@@ -1,0 +1,181 @@
+"""The summary table, as Keras 3 prints it, optionally with the working under each number.
+
+With ``explain=False`` the output is Keras's own ``model.summary()`` text: same title,
+columns, widths, rows and totals (Keras writes "MB" for 2**20 bytes; so does this mode).
+With ``explain=True`` each cell carries its working below the number, and sizes are in
+IEC units (MiB).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rich.console import Group, RenderableType
+from rich.table import Column, Table
+from rich.text import Text
+
+from modelmath.renderers.printer import FormulaPrinter
+from modelmath.renderers.working import params_cell_lines, shape_cell_lines, total_line
+from modelmath.rules.base import OutputShape
+from modelmath.model_summary import Row, RowStatus, Summary
+
+KERAS_SEQUENTIAL = (88, (0.45, 0.80, 1.0))
+KERAS_FUNCTIONAL = (108, (0.3, 0.56, 0.74, 1.0))
+EXPLAINED_SEQUENTIAL = (120, (0.30, 0.68, 1.0))
+EXPLAINED_FUNCTIONAL = (140, (0.22, 0.52, 0.78, 1.0))
+
+NUMBER = "color(34)"
+NONE = "color(45)"
+SYMBOL = "color(33)"
+WORKING = "dim"
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    explain: bool = True
+    width: int | None = None  # total line length; None: the default, capped by the terminal
+    terminal_width: int = 200
+    ascii_only: bool = False
+
+
+def default_width(summary: Summary, options: TableOptions) -> int:
+    """Keras's rule: its default line length, capped at the terminal width − 4."""
+    table = _layout(summary, options.explain)
+    if options.width:
+        return options.width
+    return max(40, min(table[0], options.terminal_width - 4))
+
+
+def _layout(summary: Summary, explain: bool) -> tuple[int, tuple[float, ...]]:
+    if explain:
+        return EXPLAINED_SEQUENTIAL if summary.sequential_like else EXPLAINED_FUNCTIONAL
+    return KERAS_SEQUENTIAL if summary.sequential_like else KERAS_FUNCTIONAL
+
+
+def keras_shape(shape: tuple[int | None, ...]) -> str:
+    """A shape as Keras's summary writes it: ``(None, 148, 148, 16)``, ``(None)`` for rank 1."""
+    return "(" + ", ".join(str(d) for d in shape) + ")"
+
+
+def _shape_text(row: Row) -> Text:
+    if row.status is RowStatus.UNBUILT:
+        return Text("?")
+    outputs: list[OutputShape] = list(row.outputs)
+    if not outputs:
+        stated = [s for s in row.stated_outputs if s is not None]
+        if not stated:
+            return Text("?")
+        return Text(", ".join(keras_shape(s) for s in stated))
+    parts = [_styled_shape(o.values) for o in outputs]
+    if len(parts) == 1:
+        return parts[0]
+    return Text.assemble("[", Text(", ").join(parts), "]")
+
+
+def _styled_shape(shape: tuple[int | None, ...]) -> Text:
+    text = Text("(")
+    for i, d in enumerate(shape):
+        if i:
+            text.append(", ")
+        text.append(str(d), style=NONE if d is None else NUMBER)
+    text.append(")")
+    return text
+
+
+def _params_text(row: Row) -> Text:
+    if row.status is RowStatus.UNBUILT:
+        return Text.assemble(("0", NUMBER), " (unbuilt)")
+    if row.params is None:
+        return Text("?")
+    return Text(f"{int(row.params.value):,}", style=NUMBER)
+
+
+def _connections(row: Row) -> Text:
+    if not row.connected_to:
+        return Text("-")
+    text = Text()
+    for i, ref in enumerate(row.connected_to):
+        if i:
+            text.append(", ")
+        text.append(ref.layer)
+        text.append("[")
+        text.append(str(ref.call), style=NUMBER)
+        text.append("][")
+        text.append(str(ref.tensor), style=NUMBER)
+        text.append("]")
+    return text
+
+
+def _with_working(main: Text, lines: list[str]) -> RenderableType:
+    if not lines:
+        return main
+    return Group(main, *(Text(line, style=WORKING, justify="left") for line in lines))
+
+
+def build_table(summary: Summary, options: TableOptions) -> Table:
+    """The rich Table of ``summary``, with Keras's columns and widths."""
+    line_length = default_width(summary, options)
+    positions = _layout(summary, options.explain)[1]
+    headers = ["Layer (type)", "Output Shape", "Param #"]
+    justify = ["left", "left", "right"]
+    if not summary.sequential_like:
+        headers.append("Connected to")
+        justify.append("left")
+    widths, current = [], 0
+    for pos in positions:
+        width = int(pos * line_length) - current
+        widths.append(width)
+        current += width
+    columns = [
+        Column(h, justify=j, width=w)  # type: ignore[arg-type]
+        for h, j, w in zip(headers, justify, widths)
+    ]
+    table = Table(*columns, width=line_length, show_lines=True)
+    printer = FormulaPrinter(ascii_only=options.ascii_only)
+    for row in summary.rows:
+        name = Text(row.name + " (")
+        name.append(row.op, style=SYMBOL)
+        name.append(")")
+        shape: RenderableType = _shape_text(row)
+        params: RenderableType = _params_text(row)
+        if options.explain:
+            shape = _with_working(_shape_text(row), shape_cell_lines(row, printer))
+            params = _with_working(_params_text(row), params_cell_lines(row, printer))
+        cells: list[RenderableType] = [name, shape, params]
+        if not summary.sequential_like:
+            cells.append(_connections(row))
+        table.add_row(*cells)
+    return table
+
+
+def readable_size(size: float, iec: bool) -> str:
+    """Bytes as Keras writes them ("36.22 MB", base 1024) or in IEC units ("36.22 MiB")."""
+    units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"] if iec else ["B", "KB", "MB", "GB", "TB", "PB"]
+    for unit in units:
+        if size / 1024 < 1:
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} {units[-1]}"
+
+
+def totals_lines(summary: Summary, options: TableOptions) -> Iterator[Text]:
+    t = summary.totals
+    printer = FormulaPrinter(ascii_only=options.ascii_only)
+    iec = options.explain
+    for label, count, size in (
+        ("Total params: ", t.total, t.total_bytes),
+        ("Trainable params: ", t.trainable, t.trainable_bytes),
+        ("Non-trainable params: ", t.non_trainable, t.non_trainable_bytes),
+    ):
+        line = Text(" ")
+        line.append(label, style="bold")
+        line.append(f"{int(count.value):,}", style=NUMBER)
+        line.append(f" ({readable_size(float(size.value), iec)})")
+        yield line
+        if options.explain and not count.is_trivial:
+            yield Text(f"   {total_line(count, printer)}", style=WORKING)
+
+
+def title(summary: Summary) -> Text:
+    return Text(f'Model: "{summary.name}"', style="bold")

@@ -1,0 +1,51 @@
+"""Plain-text and rich-terminal rendering of a whole Summary.
+
+>>> import modelmath
+>>> s = modelmath.summary("examples/seed_config.json")          # doctest: +SKIP
+>>> print(render_text(s, TableOptions(explain=False, width=88)))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+from rich.console import Console, RenderableType
+from rich.text import Text
+
+from modelmath.renderers.table import TableOptions, build_table, title, totals_lines
+from modelmath.model_summary import Summary
+
+CONVENTIONS = (
+    "Working under each number: the formula with the values put in. "
+    "Batch size is None (any). Sizes in IEC units (1 MiB = 2**20 bytes); "
+    "Keras's own table writes MB for the same 2**20 bytes."
+)
+
+
+def rich_renderables(summary: Summary, options: TableOptions | None = None,
+                     width: int | None = None) -> Iterator[RenderableType]:
+    """What a rich Console prints for ``summary``: title, table, totals, notes."""
+    options = options or TableOptions(terminal_width=width or 200)
+    yield title(summary)
+    yield build_table(summary, options)
+    yield from totals_lines(summary, options)
+    if summary.notes or (options.explain and not summary.totals.complete):
+        yield Text("")
+    for note in summary.notes:
+        yield Text(f" Note: {note}")
+    if options.explain:
+        yield Text(f" {CONVENTIONS}", style="dim")
+
+
+def render_text(summary: Summary, options: TableOptions | None = None, *,
+                color: bool = False) -> str:
+    """The summary as a string (no colour unless asked), the way Keras captures its own."""
+    options = options or TableOptions()
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=10_000, highlight=False, force_terminal=color,
+                      color_system="standard" if color else None, soft_wrap=False,
+                      legacy_windows=False)
+    for item in rich_renderables(summary, options):
+        console.print(item)
+    return buffer.getvalue()
