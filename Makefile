@@ -1,0 +1,41 @@
+# make demo: create the virtual environment, install modelmath, run it on the seed example.
+# make test: install the test dependencies (Keras, PyTorch 2.13.0, JAX, ...) and run the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Keras 3 runs its oracle tests on PyTorch (no TensorFlow); NASNetMobile needs JAX.
+export KERAS_BACKEND ?= torch
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/modelmath examples/seed.keras
+	$(BIN)/modelmath examples/seed.keras --explain conv2d
+
+test: $(VENV)/.test-installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -n auto --doctest-modules src tests; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
