@@ -21,3 +21,11 @@ def keras():  # type: ignore[no-untyped-def]
     """Real Keras 3, the oracle. Skipped with a reason where it is not installed."""
     return pytest.importorskip("keras", reason="Keras 3 is the oracle for these tests; "
                                "`make test` installs it")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keras_names() -> None:
+    """Keras numbers automatic names per session (conv2d, conv2d_1, …): start each test
+    afresh so names do not depend on which tests ran before in the same process."""
+    if "keras" in sys.modules:
+        sys.modules["keras"].backend.clear_session()

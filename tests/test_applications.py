@@ -11,9 +11,18 @@ from pathlib import Path
 
 import pytest
 from checks import assert_matches_keras, config_of
-from keras_oracle import KerasTruth, KerasRow, application_names, build_application, truth
+from keras_oracle import (
+    KerasRow,
+    KerasTruth,
+    application_names,
+    build_application,
+    summary_text,
+    truth,
+)
 
 import modelmath
+from modelmath.renderers.table import TableOptions
+from modelmath.renderers.text import render_text
 
 # NASNetMobile refuses the torch backend (a Keras bug); it is built on JAX in a subprocess.
 JAX_ONLY = {"NASNetMobile"}
@@ -33,7 +42,12 @@ def test_application_live_and_saved_config(keras, name: str, tmp_path: Path) -> 
     assert_matches_keras(modelmath.summary(model), expected, f"{name} (live)")
     path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(config_of(model)))
-    assert_matches_keras(modelmath.summary(path), expected, f"{name} (config file)")
+    from_file = modelmath.summary(path)
+    assert_matches_keras(from_file, expected, f"{name} (config file)")
+    # Keras prints through a Console as wide as the terminal: make it wide enough.
+    os.environ["COLUMNS"] = "300"
+    ours = render_text(from_file, TableOptions(explain=False, width=120))
+    assert ours == summary_text(model, line_length=120)
 
 
 _JAX_SCRIPT = """

@@ -84,7 +84,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.explain:
         from modelmath.renderers.explain import explain_layer
 
-        sys.stdout.write(explain_layer(summary, args.explain, ascii_only=args.ascii))
+        text = explain_layer(summary, args.explain, ascii_only=args.ascii)
+        sys.stdout.write(_ascii_table(text) if args.ascii else text)
         return EXIT_OK
     options = TableOptions(
         explain=not args.no_explain,
@@ -99,10 +100,12 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_BOX = str.maketrans({c: "-" for c in "━─"} | {c: "|" for c in "┃│"}
-                     | {c: "+" for c in "┏┳┓┡╇┩├┼┤└┴┘"})
+_TO_ASCII = str.maketrans({c: "-" for c in "━─−"} | {c: "|" for c in "┃│"}
+                          | {c: "+" for c in "┏┳┓┡╇┩├┼┤└┴┘"}
+                          | {"×": "x", "·": "*", "…": "...", "⌊": "floor(", "⌋": ")",
+                             "⌈": "ceil(", "⌉": ")", "√": "sqrt", "Σ": "sum"})
 
 
 def _ascii_table(text: str) -> str:
-    """Box-drawing characters replaced by ASCII ones, for terminals without Unicode."""
-    return text.translate(_BOX)
+    """Box drawing and math signs replaced by ASCII, for terminals without Unicode."""
+    return text.translate(_TO_ASCII)

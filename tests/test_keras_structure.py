@@ -1,0 +1,57 @@
+"""Model structure as Keras treats it, and Keras's own summary text reproduced exactly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from checks import assert_matches_keras, config_of
+from keras_oracle import summary_text, truth
+from model_zoo import ZOO
+
+import modelmath
+from modelmath.renderers.table import TableOptions
+from modelmath.renderers.text import render_text
+
+
+@pytest.mark.parametrize("name", sorted(ZOO))
+def test_rows_and_totals_match_keras(keras, name: str, tmp_path: Path) -> None:
+    model = ZOO[name]()
+    expected = truth(model)
+    if name == "sequential_unbuilt":
+        summary = modelmath.summary(model)
+        assert [r.name for r in summary.rows] == [r.name for r in expected.rows]
+        assert all(r.params is None and not r.outputs for r in summary.rows)
+        assert summary.totals.total.value == expected.total == 0
+        return
+    assert_matches_keras(modelmath.summary(model), expected, f"{name} (live)")
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(config_of(model)))
+    assert_matches_keras(modelmath.summary(path), expected, f"{name} (config file)")
+
+
+@pytest.mark.parametrize("width", [88, 120])
+@pytest.mark.parametrize("name", sorted(ZOO))
+def test_no_explain_text_is_keras_summary(keras, name: str, width: int,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Keras prints through a rich Console as wide as the terminal: make it wide enough.
+    monkeypatch.setenv("COLUMNS", "300")
+    model = ZOO[name]()
+    ours = render_text(modelmath.summary(model), TableOptions(explain=False, width=width))
+    assert ours == summary_text(model, line_length=width)
+
+
+def test_unbuilt_sequential_completed_with_input_shape(keras) -> None:
+    model = ZOO["sequential_unbuilt"]()
+    summary = modelmath.summary(config_of(model), input_shape=(20,))
+    model.build((None, 20))
+    assert_matches_keras(summary, truth(model), "completed Sequential")
+
+
+def test_frozen_split(keras) -> None:
+    """trainable=False on a layer and on a nested model moves all their weights."""
+    summary = modelmath.summary(ZOO["frozen_nested_model"]())
+    base = summary.row("base")
+    assert base.trainable is not None and base.trainable.value == 0
+    assert base.non_trainable is not None and base.non_trainable.value == base.params.value  # type: ignore[union-attr]
