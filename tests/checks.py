@@ -40,8 +40,17 @@ def all_exprs(summary: Summary) -> list[Expr]:
                 out.append(q.expr)
         out += [w.count for w in row.weights]
     t = summary.totals
-    out += [q.expr for q in (t.total, t.trainable, t.non_trainable, t.total_bytes,
-                             t.trainable_bytes, t.non_trainable_bytes)]
+    out += [
+        q.expr
+        for q in (
+            t.total,
+            t.trainable,
+            t.non_trainable,
+            t.total_bytes,
+            t.trainable_bytes,
+            t.non_trainable_bytes,
+        )
+    ]
     return out
 
 
@@ -58,7 +67,10 @@ def assert_matches_keras(summary: Summary, truth: KerasTruth, label: str = "") -
         assert ours.params.value == theirs.params, where
     t = summary.totals
     assert (t.total.value, t.trainable.value, t.non_trainable.value) == (
-        truth.total, truth.trainable, truth.non_trainable), label
+        truth.total,
+        truth.trainable,
+        truth.non_trainable,
+    ), label
     assert t.total_bytes.value == truth.total_bytes, label
     for expr in all_exprs(summary):
         for node in expr.walk():

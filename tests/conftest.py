@@ -10,7 +10,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 os.environ.setdefault("KERAS_TORCH_DEVICE", "meta")
 sys.path.insert(0, str(Path(__file__).parent))
 
-import pytest  # noqa: E402
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -19,8 +19,9 @@ EXAMPLES = ROOT / "examples"
 @pytest.fixture(scope="session")
 def keras():  # type: ignore[no-untyped-def]
     """Real Keras 3, the oracle. Skipped with a reason where it is not installed."""
-    return pytest.importorskip("keras", reason="Keras 3 is the oracle for these tests; "
-                               "`make test` installs it")
+    return pytest.importorskip(
+        "keras", reason="Keras 3 is the oracle for these tests; `make test` installs it"
+    )
 
 
 @pytest.fixture(autouse=True)

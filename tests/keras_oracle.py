@@ -58,7 +58,8 @@ def truth(model: Any) -> KerasTruth:
     trainable = count_params(model.trainable_weights)
     non_trainable = count_params(model.non_trainable_weights)
     size = weight_memory_size(model.trainable_weights) + weight_memory_size(
-        model.non_trainable_weights)
+        model.non_trainable_weights
+    )
     return KerasTruth(tuple(rows), trainable + non_trainable, trainable, non_trainable, size)
 
 
@@ -73,8 +74,11 @@ def application_names() -> list[str]:
     """Every model builder in keras.applications."""
     import keras
 
-    return sorted(n for n in dir(keras.applications)
-                  if n[:1].isupper() and callable(getattr(keras.applications, n)))
+    return sorted(
+        n
+        for n in dir(keras.applications)
+        if n[:1].isupper() and callable(getattr(keras.applications, n))
+    )
 
 
 def build_application(name: str) -> Any:

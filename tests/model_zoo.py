@@ -27,17 +27,20 @@ def sequential_built() -> Any:
     import keras
     from keras import layers
 
-    return keras.Sequential([
-        layers.Input((28, 28, 1)),
-        layers.Conv2D(32, 3, padding="same", strides=2, activation="relu"),
-        layers.BatchNormalization(),
-        layers.DepthwiseConv2D(3, depth_multiplier=2, dilation_rate=2),
-        layers.SeparableConv2D(8, 3, padding="same"),
-        layers.AveragePooling2D(3, strides=2, padding="same"),
-        layers.GlobalMaxPooling2D(),
-        layers.Dropout(0.5),
-        layers.Dense(10, activation="softmax"),
-    ], name="mnist_cnn")
+    return keras.Sequential(
+        [
+            layers.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, padding="same", strides=2, activation="relu"),
+            layers.BatchNormalization(),
+            layers.DepthwiseConv2D(3, depth_multiplier=2, dilation_rate=2),
+            layers.SeparableConv2D(8, 3, padding="same"),
+            layers.AveragePooling2D(3, strides=2, padding="same"),
+            layers.GlobalMaxPooling2D(),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ],
+        name="mnist_cnn",
+    )
 
 
 def sequential_unbuilt() -> Any:
@@ -82,8 +85,9 @@ def nested_and_frozen() -> Any:
     import keras
     from keras import layers
 
-    inner = keras.Sequential([layers.Input((16,)), layers.Dense(8), layers.BatchNormalization()],
-                             name="inner")
+    inner = keras.Sequential(
+        [layers.Input((16,)), layers.Dense(8), layers.BatchNormalization()], name="inner"
+    )
     frozen_dense = layers.Dense(8, name="frozen")
     frozen_dense.trainable = False
     inp = keras.Input((16,))

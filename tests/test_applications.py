@@ -68,11 +68,21 @@ def test_application_on_jax(keras, name: str) -> None:
     pytest.importorskip("jax", reason="NASNetMobile builds only on the JAX backend")
     env = dict(os.environ, KERAS_BACKEND="jax", JAX_PLATFORMS="cpu")
     script = _JAX_SCRIPT.format(tests=str(Path(__file__).parent), name=name)
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                         text=True, check=True, timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
     data = json.loads(out.stdout.strip().splitlines()[-1])
     t = data["truth"]
     expected = KerasTruth(
         tuple(KerasRow(n, op, tuple(tuple(s) for s in outs), p) for n, op, outs, p in t["rows"]),
-        t["total"], t["trainable"], t["non_trainable"], t["total_bytes"])
+        t["total"],
+        t["trainable"],
+        t["non_trainable"],
+        t["total_bytes"],
+    )
     assert_matches_keras(modelmath.summary(data["config"]), expected, f"{name} (config, jax)")

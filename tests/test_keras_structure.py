@@ -33,8 +33,9 @@ def test_rows_and_totals_match_keras(keras, name: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("width", [88, 120])
 @pytest.mark.parametrize("name", sorted(ZOO))
-def test_no_explain_text_is_keras_summary(keras, name: str, width: int,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_explain_text_is_keras_summary(
+    keras, name: str, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Keras prints through a rich Console as wide as the terminal: make it wide enough.
     monkeypatch.setenv("COLUMNS", "300")
     model = ZOO[name]()
@@ -55,3 +56,31 @@ def test_frozen_split(keras) -> None:
     base = summary.row("base")
     assert base.trainable is not None and base.trainable.value == 0
     assert base.non_trainable is not None and base.non_trainable.value == base.params.value  # type: ignore[union-attr]
+
+
+def test_layer_without_rule_keeps_stated_shapes(keras) -> None:
+    """A layer type modelmath has no formula for: the shapes the file states, marked, and
+    listed under the table; never guessed."""
+    from keras import layers
+
+    @keras.saving.register_keras_serializable(package="tests")
+    class Gate(layers.Layer):  # type: ignore[misc]
+        def build(self, input_shape):  # type: ignore[no-untyped-def]
+            self.w = self.add_weight(shape=(input_shape[-1],))
+
+        def call(self, x):  # type: ignore[no-untyped-def]
+            return x * self.w
+
+    inp = keras.Input((7,))
+    out = layers.Dense(3, name="head")(Gate(name="gate")(layers.Dense(5)(inp)))
+    model = keras.Model(inp, out)
+    summary = modelmath.summary(config_of(model))
+    gate = summary.row("gate")
+    assert gate.params is None
+    assert gate.output_values == ((None, 5),)  # as the next layer's inbound node states
+    assert summary.row("head").params.value == 18  # type: ignore[union-attr]
+    assert not summary.totals.complete
+    assert summary.missing_rules == ("Gate",)
+    text = render_text(summary, TableOptions(width=200))
+    assert "no formula for Gate" in text
+    assert "Note: no formula for Gate (gate)" in text

@@ -60,14 +60,20 @@ def _golden(name: str, text: str) -> None:
 
 
 def test_explained_table_golden() -> None:
-    _golden("seed_explained_w120.txt",
-            render_text(modelmath.summary(SEED_KERAS), TableOptions(width=120)))
+    _golden(
+        "seed_explained_w120.txt",
+        render_text(modelmath.summary(SEED_KERAS), TableOptions(width=120)),
+    )
 
 
 def test_explain_paragraph_golden() -> None:
     text = explain_layer(modelmath.summary(SEED_KERAS), "conv2d")
-    for piece in ("O = ⌊(H − K_h + 2·P_h)/S_h⌋ + 1 = ⌊(150 − 3 + 2·0)/1⌋ + 1 = 148",
-                  "K_h·K_w·C_in·F = 3·3·3·16 = 432", "432 + 16 = 448", "kernel height"):
+    for piece in (
+        "O = ⌊(H − K_h + 2·P_h)/S_h⌋ + 1 = ⌊(150 − 3 + 2·0)/1⌋ + 1 = 148",
+        "K_h·K_w·C_in·F = 3·3·3·16 = 432",
+        "432 + 16 = 448",
+        "kernel height",
+    ):
         assert piece in text
     _golden("seed_explain_conv2d.txt", text)
 
@@ -77,8 +83,9 @@ def test_cli_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert "448" in capsys.readouterr().out
 
 
-def test_cli_no_explain_is_keras_table(keras, capsys: pytest.CaptureFixture[str],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_no_explain_is_keras_table(
+    keras, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from keras_oracle import summary_text
 
     monkeypatch.setenv("COLUMNS", "300")

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from modelmath.errors import ConfigError, LayerError, ModelMathError
 from modelmath.expr import Div, Expr, Num, Prod, Quantity, Sym, total
 from modelmath.graph import Graph, Layer, Shape, TensorRef
+from modelmath.model_summary import Row, RowStatus, Summary, Totals
 from modelmath.rules import LayerCall, OutputShape, RuleResult, Weight, find_rule
 from modelmath.rules.shaping import passthrough
-from modelmath.model_summary import Row, RowStatus, Summary, Totals
 
 NodeKey = tuple[str, int]  # (layer name, call index)
 
@@ -136,13 +136,11 @@ class _Analysis:
                 overrides[ref.layer] = shape
         inner = _Analysis(sub, overrides)
         try:
-            summary = inner.run()
+            inner.run()
         except LayerError as err:
             err.layer = f"{layer.name}/{err.layer}" if err.layer else layer.name
             raise
-        outputs = tuple(
-            inner.outputs[(ref.layer, ref.call)][ref.tensor] for ref in sub.outputs
-        )
+        outputs = tuple(inner.outputs[(ref.layer, ref.call)][ref.tensor] for ref in sub.outputs)
         weights = _nested_weights(inner, sub)
         return RuleResult(outputs, weights, f"all weights of the nested model '{sub.name}'")
 
@@ -164,16 +162,37 @@ class _Analysis:
     def _row(self, layer: Layer) -> Row:
         connected = tuple(ref for call in layer.calls for ref in call.inputs)
         if not self.graph.built:
-            return Row(layer.name, layer.op, (), None, None, None, (), connected,
-                       status=RowStatus.UNBUILT, is_trainable=layer.trainable)
+            return Row(
+                layer.name,
+                layer.op,
+                (),
+                None,
+                None,
+                None,
+                (),
+                connected,
+                status=RowStatus.UNBUILT,
+                is_trainable=layer.trainable,
+            )
         last = len(layer.calls) - 1 if layer.calls else 0
         outputs = self.outputs.get((layer.name, last), ())
         outcome = self.outcomes.get(layer.name)
         if outcome is None or not outcome.has_rule:
             stated = tuple(self.stated.get(TensorRef(layer.name, last, t)) for t in range(1))
-            return Row(layer.name, layer.op, outputs, None, None, None, (), connected,
-                       status=RowStatus.NO_RULE, is_trainable=layer.trainable,
-                       calls=len(layer.calls), stated_outputs=stated)
+            return Row(
+                layer.name,
+                layer.op,
+                outputs,
+                None,
+                None,
+                None,
+                (),
+                connected,
+                status=RowStatus.NO_RULE,
+                is_trainable=layer.trainable,
+                calls=len(layer.calls),
+                stated_outputs=stated,
+            )
         trainable_flag = layer.trainable and self.graph.trainable
         train = [w for w in outcome.weights if w.trainable and trainable_flag]
         frozen = [w for w in outcome.weights if not (w.trainable and trainable_flag)]
@@ -184,7 +203,9 @@ class _Analysis:
             outputs=outputs,
             params=params,
             trainable=Quantity(total(w.count for w in train), "trainable weights"),
-            non_trainable=Quantity(total(w.count for w in frozen), _frozen_why(frozen, trainable_flag)),
+            non_trainable=Quantity(
+                total(w.count for w in frozen), _frozen_why(frozen, trainable_flag)
+            ),
             weights=outcome.weights,
             connected_to=connected,
             is_trainable=layer.trainable,
@@ -196,10 +217,16 @@ class _Analysis:
         rows = [self._row(layer) for layer in graph.layers]
         complete = all(r.params is not None for r in rows) and graph.built
         # Totals name each row's count rather than repeat its formula: the row shows that.
-        train = [Sym(r.name, r.trainable.value, f"trainable parameters of {r.name}")
-                 for r in rows if r.trainable is not None]
-        frozen = [Sym(r.name, r.non_trainable.value, f"non-trainable parameters of {r.name}")
-                  for r in rows if r.non_trainable is not None]
+        train = [
+            Sym(r.name, r.trainable.value, f"trainable parameters of {r.name}")
+            for r in rows
+            if r.trainable is not None
+        ]
+        frozen = [
+            Sym(r.name, r.non_trainable.value, f"non-trainable parameters of {r.name}")
+            for r in rows
+            if r.non_trainable is not None
+        ]
         t_expr, f_expr = _nonzero_total(train), _nonzero_total(frozen)
         both = total(e for e in (t_expr, f_expr) if e.value != 0)
         trainable_flag = graph.trainable
@@ -219,8 +246,10 @@ class _Analysis:
             total=Quantity(both, "trainable + non-trainable"),
             trainable=Quantity(t_expr, "sum of the layers' trainable weights"),
             non_trainable=Quantity(f_expr, "sum of the layers' non-trainable weights"),
-            total_bytes=Quantity(total(e for e in (t_bytes.expr, f_bytes.expr) if e.value != 0),
-                                 "trainable + non-trainable bytes"),
+            total_bytes=Quantity(
+                total(e for e in (t_bytes.expr, f_bytes.expr) if e.value != 0),
+                "trainable + non-trainable bytes",
+            ),
             trainable_bytes=t_bytes,
             non_trainable_bytes=f_bytes,
             complete=complete,
@@ -240,10 +269,27 @@ def _frozen_why(frozen: list[Weight], trainable_flag: bool) -> str:
     return ", ".join(w.name for w in frozen) + " (not trained)"
 
 
-_DTYPE_BITS = {"bool": 1, "bfloat16": 16, "float16": 16, "half": 16, "float32": 32, "float": 32,
-               "float64": 64, "double": 64, "int8": 8, "uint8": 8, "int16": 16, "uint16": 16,
-               "int32": 32, "uint32": 32, "int64": 64, "uint64": 64, "int": 64,
-               "float8_e4m3fn": 8, "float8_e5m2": 8}
+_DTYPE_BITS = {
+    "bool": 1,
+    "bfloat16": 16,
+    "float16": 16,
+    "half": 16,
+    "float32": 32,
+    "float": 32,
+    "float64": 64,
+    "double": 64,
+    "int8": 8,
+    "uint8": 8,
+    "int16": 16,
+    "uint16": 16,
+    "int32": 32,
+    "uint32": 32,
+    "int64": 64,
+    "uint64": 64,
+    "int": 64,
+    "float8_e4m3fn": 8,
+    "float8_e5m2": 8,
+}
 
 
 def dtype_bits(dtype: str) -> int:
@@ -267,8 +313,11 @@ def _bytes(weights: list[tuple[Weight, Layer]]) -> Quantity:
         count = total(c for c in counts)
         count_sym = Sym(f"n_{dtype}", count.value, f"{dtype} parameters")
         bits = dtype_bits(dtype)
-        size: Expr = (Sym(f"b_{dtype}", bits // 8, f"bytes per {dtype}") if bits % 8 == 0
-                      else Div(Num(bits), Num(8)))
+        size: Expr = (
+            Sym(f"b_{dtype}", bits // 8, f"bytes per {dtype}")
+            if bits % 8 == 0
+            else Div(Num(bits), Num(8))
+        )
         terms.append(Prod((count_sym, size)))
         words.append(f"{dtype}: {bits // 8 if bits % 8 == 0 else bits / 8:g} bytes each")
     return Quantity(total(terms), "; ".join(words) or "no weights")

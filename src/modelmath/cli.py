@@ -26,13 +26,20 @@ def _parser() -> argparse.ArgumentParser:
         "Reads .keras archives and config JSON without Keras and without reading weights.",
     )
     p.add_argument("model", help="a .keras file or the JSON that model.to_json() writes")
-    p.add_argument("--explain", metavar="LAYER",
-                   help="explain every number of one layer in a paragraph")
-    p.add_argument("--no-explain", action="store_true",
-                   help="print Keras's own summary table, without the working")
-    p.add_argument("--input-shape", metavar="DIMS",
-                   help="input shape without the batch axis, e.g. 28,28,1 "
-                        "(completes a Sequential model that has none)")
+    p.add_argument(
+        "--explain", metavar="LAYER", help="explain every number of one layer in a paragraph"
+    )
+    p.add_argument(
+        "--no-explain",
+        action="store_true",
+        help="print Keras's own summary table, without the working",
+    )
+    p.add_argument(
+        "--input-shape",
+        metavar="DIMS",
+        help="input shape without the batch axis, e.g. 28,28,1 "
+        "(completes a Sequential model that has none)",
+    )
     p.add_argument("--width", type=int, metavar="N", help="line length of the table")
     p.add_argument("--ascii", action="store_true", help="plain ASCII formulas (* - floor())")
     p.add_argument("--version", action="version", version="modelmath 0.1.0")
@@ -55,11 +62,13 @@ def parse_shape(text: str) -> tuple[int | None, ...]:
         elif part.isdigit() and int(part) > 0:
             dims.append(int(part))
         else:
-            raise UsageError("--input-shape takes positive integers separated by commas",
-                             received=repr(text), fix="Write it like 28,28,1")
+            raise UsageError(
+                "--input-shape takes positive integers separated by commas",
+                received=repr(text),
+                fix="Write it like 28,28,1",
+            )
     if not dims:
-        raise UsageError("--input-shape is empty", received=repr(text),
-                         fix="Write it like 28,28,1")
+        raise UsageError("--input-shape is empty", received=repr(text), fix="Write it like 28,28,1")
     return tuple(dims)
 
 
@@ -100,10 +109,22 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_TO_ASCII = str.maketrans({c: "-" for c in "━─−"} | {c: "|" for c in "┃│"}
-                          | {c: "+" for c in "┏┳┓┡╇┩├┼┤└┴┘"}
-                          | {"×": "x", "·": "*", "…": "...", "⌊": "floor(", "⌋": ")",
-                             "⌈": "ceil(", "⌉": ")", "√": "sqrt", "Σ": "sum"})
+_TO_ASCII = str.maketrans(
+    {c: "-" for c in "━─−"}
+    | {c: "|" for c in "┃│"}
+    | {c: "+" for c in "┏┳┓┡╇┩├┼┤└┴┘"}
+    | {
+        "×": "x",
+        "·": "*",
+        "…": "...",
+        "⌊": "floor(",
+        "⌋": ")",
+        "⌈": "ceil(",
+        "⌉": ")",
+        "√": "sqrt",
+        "Σ": "sum",
+    }
+)
 
 
 def _ascii_table(text: str) -> str:

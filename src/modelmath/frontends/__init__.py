@@ -40,9 +40,11 @@ def _load_path(path: str, input_shape: Shape | None) -> Graph:
     elif head.startswith(files.HDF5_MAGIC):
         raise InputFileError(
             "this is a legacy HDF5 (.h5) model; modelmath reads Keras 3 .keras files and "
-            "config JSON", received=path,
+            "config JSON",
+            received=path,
             fix="Load it in Keras and save it with model.save('model.keras'), "
-                "or write model.to_json() to a file")
+            "or write model.to_json() to a file",
+        )
     elif head.lstrip()[:1] in (b"{", b"["):
         config = files.read_json_file(path)
         where = path
@@ -50,12 +52,15 @@ def _load_path(path: str, input_shape: Shape | None) -> Graph:
         raise InputFileError(
             "expected a .keras archive or a JSON model config",
             received=f"a file starting with {head!r}" if head else "an empty file",
-            where=path)
+            where=path,
+        )
     else:
         raise InputFileError(
             "this file is not a model modelmath can read",
-            received=f"a file starting with {head!r}", where=path,
-            fix="Pass a .keras file or the JSON that model.to_json() writes")
+            received=f"a file starting with {head!r}",
+            where=path,
+            fix="Pass a .keras file or the JSON that model.to_json() writes",
+        )
     try:
         return keras_config.graph_from_config(config, source=where, input_shape=input_shape)
     except ModelMathError as err:

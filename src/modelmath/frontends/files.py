@@ -27,8 +27,11 @@ HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 def sniff(path: str) -> bytes:
     """The first bytes of ``path``; a clear error when it cannot be read."""
     if not os.path.exists(path):
-        raise InputFileError("no such file", received=path,
-                             fix="Check the path; modelmath reads .keras, .json and .py files")
+        raise InputFileError(
+            "no such file",
+            received=path,
+            fix="Check the path; modelmath reads .keras, .json and .py files",
+        )
     if os.path.isdir(path):
         raise InputFileError("expected a file, got a directory", received=path)
     try:
@@ -43,16 +46,18 @@ def parse_json(data: bytes, where: str) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise InputFileError("expected UTF-8 JSON text, found binary data",
-                             received=f"byte 0x{data[err.start]:02x} at offset {err.start}",
-                             where=where) from None
+        raise InputFileError(
+            "expected UTF-8 JSON text, found binary data",
+            received=f"byte 0x{data[err.start]:02x} at offset {err.start}",
+            where=where,
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
         what = "truncated JSON" if err.pos >= len(text.rstrip()) else "malformed JSON"
         raise InputFileError(
             f"{what}: {err.msg}",
-            received=f"{text[max(0, err.pos - 20):err.pos + 20]!r}",
+            received=f"{text[max(0, err.pos - 20) : err.pos + 20]!r}",
             where=f"{where}:{err.lineno}:{err.colno}",
             fix="Re-export the config with model.to_json()",
         ) from None
@@ -64,8 +69,11 @@ def read_json_file(path: str, limit: int = MAX_JSON_BYTES) -> Any:
     """Parse a JSON file of at most ``limit`` bytes."""
     size = os.path.getsize(path)
     if size > limit:
-        raise InputFileError(f"the JSON file is larger than the {limit // 2**20} MiB limit",
-                             received=f"{size:,} bytes", where=path)
+        raise InputFileError(
+            f"the JSON file is larger than the {limit // 2**20} MiB limit",
+            received=f"{size:,} bytes",
+            where=path,
+        )
     with open(path, "rb") as f:
         return parse_json(f.read(), path)
 
@@ -75,31 +83,44 @@ def read_keras_archive_config(path: str, limit: int = MAX_JSON_BYTES) -> Any:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise InputFileError("not a valid .keras (zip) archive", received=path,
-                             fix="Save the model again with model.save('model.keras')") from None
+        raise InputFileError(
+            "not a valid .keras (zip) archive",
+            received=path,
+            fix="Save the model again with model.save('model.keras')",
+        ) from None
     with archive:
         try:
             info = archive.getinfo("config.json")
         except KeyError:
             names = ", ".join(archive.namelist()[:5]) or "nothing"
-            raise InputFileError("the archive has no config.json, so it is not a Keras 3 model",
-                                 received=f"members {names}", where=path,
-                                 fix="Save the model with model.save('model.keras')") from None
+            raise InputFileError(
+                "the archive has no config.json, so it is not a Keras 3 model",
+                received=f"members {names}",
+                where=path,
+                fix="Save the model with model.save('model.keras')",
+            ) from None
         if info.file_size > limit:
             raise InputFileError(
                 f"config.json is larger than the {limit // 2**20} MiB limit",
-                received=f"{info.file_size:,} bytes", where=f"{path}:config.json")
+                received=f"{info.file_size:,} bytes",
+                where=f"{path}:config.json",
+            )
         if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO:
-            raise InputFileError("config.json is compressed suspiciously well (a zip bomb?)",
-                                 received=f"{info.compress_size:,} → {info.file_size:,} bytes",
-                                 where=f"{path}:config.json")
+            raise InputFileError(
+                "config.json is compressed suspiciously well (a zip bomb?)",
+                received=f"{info.compress_size:,} → {info.file_size:,} bytes",
+                where=f"{path}:config.json",
+            )
         try:
             with archive.open(info) as member:
                 data = member.read(limit + 1)  # never trust the header's size alone
         except (zipfile.BadZipFile, OSError, EOFError) as err:
-            raise InputFileError(f"config.json cannot be read from the archive: {err}",
-                                 where=path) from None
+            raise InputFileError(
+                f"config.json cannot be read from the archive: {err}", where=path
+            ) from None
         if len(data) > limit:
-            raise InputFileError(f"config.json is larger than the {limit // 2**20} MiB limit",
-                                 where=f"{path}:config.json")
+            raise InputFileError(
+                f"config.json is larger than the {limit // 2**20} MiB limit",
+                where=f"{path}:config.json",
+            )
     return parse_json(data, f"{path}:config.json")

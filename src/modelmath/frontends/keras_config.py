@@ -23,15 +23,19 @@ MODEL_CLASSES = ("Functional", "Model", "Sequential")
 _MAX_DEPTH = 64  # nested models deeper than this are surely malformed input
 
 
-def graph_from_config(config: Mapping[str, Any], *, source: str = "",
-                      input_shape: Shape | None = None) -> Graph:
+def graph_from_config(
+    config: Mapping[str, Any], *, source: str = "", input_shape: Shape | None = None
+) -> Graph:
     """The Graph of a Keras model config (the whole ``to_json()`` dict or its ``config``).
 
     ``input_shape`` (without the batch axis) completes a Sequential that has none.
     """
     if not isinstance(config, Mapping):
-        raise ConfigError("a Keras model config must be a JSON object",
-                          received=type(config).__name__, where=source or None)
+        raise ConfigError(
+            "a Keras model config must be a JSON object",
+            received=type(config).__name__,
+            where=source or None,
+        )
     class_name, body = _split(config)
     if class_name == "Sequential" or (class_name is None and "input_layers" not in body):
         return _sequential(body, source=source, input_shape=input_shape, depth=0)
@@ -52,8 +56,7 @@ def _split(config: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
     if "layers" in config:
         return None, config
     raise ConfigError(
-        "this JSON is not a Keras model config: it has neither 'class_name'/'config' "
-        "nor 'layers'",
+        "this JSON is not a Keras model config: it has neither 'class_name'/'config' nor 'layers'",
         received="keys " + ", ".join(sorted(map(str, config))[:8]),
         fix="Pass the JSON that model.to_json() writes",
     )
@@ -63,12 +66,12 @@ def _split(config: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
 def _layer_entries(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     layers = body.get("layers")
     if not isinstance(layers, list):
-        raise ConfigError("a model config needs a 'layers' list",
-                          received=type(layers).__name__)
+        raise ConfigError("a model config needs a 'layers' list", received=type(layers).__name__)
     for i, entry in enumerate(layers):
         if not isinstance(entry, Mapping) or not isinstance(entry.get("class_name"), str):
-            raise ConfigError(f"layer entry {i} must be an object with a 'class_name'",
-                              received=repr(entry)[:80])
+            raise ConfigError(
+                f"layer entry {i} must be an object with a 'class_name'", received=repr(entry)[:80]
+            )
     return layers
 
 
@@ -76,8 +79,9 @@ def _name(entry: Mapping[str, Any]) -> str:
     cfg = entry.get("config")
     name = entry.get("name") or (cfg.get("name") if isinstance(cfg, Mapping) else None)
     if not isinstance(name, str) or not name:
-        raise ConfigError(f"a {entry.get('class_name')} layer has no name",
-                          received=repr(entry)[:80])
+        raise ConfigError(
+            f"a {entry.get('class_name')} layer has no name", received=repr(entry)[:80]
+        )
     return name
 
 
@@ -113,8 +117,9 @@ def _shape(raw: Any, what: str) -> Shape:
     return tuple(raw)
 
 
-def _make_layer(entry: Mapping[str, Any], calls: tuple[Call, ...], depth: int,
-                listed: bool = True) -> Layer:
+def _make_layer(
+    entry: Mapping[str, Any], calls: tuple[Call, ...], depth: int, listed: bool = True
+) -> Layer:
     class_name = str(entry["class_name"])
     cfg = entry.get("config") if isinstance(entry.get("config"), Mapping) else {}
     assert isinstance(cfg, Mapping)
@@ -142,8 +147,9 @@ def _make_layer(entry: Mapping[str, Any], calls: tuple[Call, ...], depth: int,
 
 
 # -- Functional ---------------------------------------------------------------------
-def _functional(body: Mapping[str, Any], *, source: str, depth: int,
-                input_shape: Shape | None) -> Graph:
+def _functional(
+    body: Mapping[str, Any], *, source: str, depth: int, input_shape: Shape | None
+) -> Graph:
     entries = _layer_entries(body)
     layers = []
     for entry in entries:
@@ -157,8 +163,10 @@ def _functional(body: Mapping[str, Any], *, source: str, depth: int,
     names = {layer.name for layer in layers}
     for ref in (*inputs, *outputs):
         if ref.layer not in names:
-            raise ConfigError(f"the model's inputs/outputs name layer '{ref.layer}', "
-                              "which it does not define", received=str(ref))
+            raise ConfigError(
+                f"the model's inputs/outputs name layer '{ref.layer}', which it does not define",
+                received=str(ref),
+            )
     return Graph(
         name=str(body.get("name", "functional")),
         layers=tuple(layers),
@@ -204,18 +212,25 @@ def _flatten_refs(raw: Any) -> Iterator[Any]:
 
 
 def _ref(item: Any, what: str) -> TensorRef:
-    if (isinstance(item, (list, tuple)) and len(item) >= 3 and isinstance(item[0], str)
-            and isinstance(item[1], int) and isinstance(item[2], int)):
+    if (
+        isinstance(item, (list, tuple))
+        and len(item) >= 3
+        and isinstance(item[0], str)
+        and isinstance(item[1], int)
+        and isinstance(item[2], int)
+    ):
         return TensorRef(item[0], item[1], item[2])
-    raise ConfigError(f"`{what}` entries must be [layer_name, node_index, tensor_index]",
-                      received=repr(item)[:80])
+    raise ConfigError(
+        f"`{what}` entries must be [layer_name, node_index, tensor_index]", received=repr(item)[:80]
+    )
 
 
 def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
     nodes = entry.get("inbound_nodes") or []
     if not isinstance(nodes, list):
-        raise ConfigError(f"layer '{_name(entry)}': 'inbound_nodes' must be a list",
-                          received=type(nodes).__name__)
+        raise ConfigError(
+            f"layer '{_name(entry)}': 'inbound_nodes' must be a list", received=type(nodes).__name__
+        )
     for node in nodes:
         if isinstance(node, Mapping):  # Keras 3
             tensors = list(_keras3_tensors(node.get("args", [])))
@@ -228,8 +243,9 @@ def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
             refs = [_ref(item, f"inbound_nodes of '{_name(entry)}'") for item in node]
             yield Call(tuple(refs), tuple(None for _ in refs))
         else:
-            raise ConfigError(f"layer '{_name(entry)}': unreadable inbound node",
-                              received=repr(node)[:80])
+            raise ConfigError(
+                f"layer '{_name(entry)}': unreadable inbound node", received=repr(node)[:80]
+            )
 
 
 def _keras3_tensors(raw: Any) -> Iterator[tuple[TensorRef, Shape | None]]:
@@ -250,8 +266,9 @@ def _keras3_tensors(raw: Any) -> Iterator[tuple[TensorRef, Shape | None]]:
 
 
 # -- Sequential ---------------------------------------------------------------------
-def _sequential(body: Mapping[str, Any], *, source: str, input_shape: Shape | None,
-                depth: int) -> Graph:
+def _sequential(
+    body: Mapping[str, Any], *, source: str, input_shape: Shape | None, depth: int
+) -> Graph:
     entries = _layer_entries(body)
     name = str(body.get("name", "sequential"))
     declared: Shape | None = None
@@ -274,8 +291,10 @@ def _sequential(body: Mapping[str, Any], *, source: str, input_shape: Shape | No
     built = declared is not None or depth > 0
 
     input_name = _name(first) if first is not None else f"{name}_input"
-    input_entry: Mapping[str, Any] = first or {"class_name": "InputLayer",
-                                               "config": {"name": input_name}}
+    input_entry: Mapping[str, Any] = first or {
+        "class_name": "InputLayer",
+        "config": {"name": input_name},
+    }
     layers = [_make_layer(input_entry, (), depth, listed=False)]
     layers[0] = _with_batch_shape(layers[0], declared)
     previous = TensorRef(input_name, 0, 0)

@@ -79,19 +79,27 @@ def _params_section(row: Row, printer: FormulaPrinter) -> list[str]:
         return [f"Parameters: 0  ({q.why or 'no weights'})"]
     lines = [f"Parameters: {int(q.value):,}" + (f"  ({q.why})" if q.why else "")]
     for w in row.weights:
-        shape = keras_shape(tuple(int(d.value) for d in w.shape)) if len(w.shape) != 1 else (
-            f"({format_number(w.shape[0].value)},)")
+        shape = (
+            keras_shape(tuple(int(d.value) for d in w.shape))
+            if len(w.shape) != 1
+            else (f"({format_number(w.shape[0].value)},)")
+        )
         status = "trainable" if (w.trainable and row.is_trainable) else "non-trainable"
         lines.append(f"  {w.name} {shape}, {status}: {w.meaning}")
-        lines += _formula_block("n", w.count, printer) if not w.count.is_leaf else [
-            f"{INDENT}n = {format_number(w.count.value)}"]
+        lines += (
+            _formula_block("n", w.count, printer)
+            if not w.count.is_leaf
+            else [f"{INDENT}n = {format_number(w.count.value)}"]
+        )
     if len(row.weights) > 1:
         parts = " + ".join(format_number(w.count.value) for w in row.weights)
         lines.append(f"  total: {parts} = {format_number(q.value)}")
     if row.trainable is not None and row.non_trainable is not None:
-        lines.append(f"  trainable {format_number(row.trainable.value)}, "
-                     f"non-trainable {format_number(row.non_trainable.value)}"
-                     + ("" if row.non_trainable.value == 0 else f" ({row.non_trainable.why})"))
+        lines.append(
+            f"  trainable {format_number(row.trainable.value)}, "
+            f"non-trainable {format_number(row.non_trainable.value)}"
+            + ("" if row.non_trainable.value == 0 else f" ({row.non_trainable.why})")
+        )
     return lines
 
 
@@ -111,12 +119,16 @@ def explain_layer(summary: Summary, name: str, *, ascii_only: bool = False) -> s
     row = summary.row(name)
     printer = FormulaPrinter(ascii_only=ascii_only)
     if row.status is RowStatus.NO_RULE:
-        return (f"{row.name} is a {row.op} layer. modelmath has no formula for {row.op}, so it "
-                "shows only the shapes the file states and does not count its parameters.")
+        return (
+            f"{row.name} is a {row.op} layer. modelmath has no formula for {row.op}, so it "
+            "shows only the shapes the file states and does not count its parameters."
+        )
     if row.status is RowStatus.UNBUILT:
-        return (f"{row.name} is a {row.op} layer of a Sequential model that has no input shape "
-                "yet, so Keras has not built it: its shape is '?' and its parameters 0. "
-                "Pass --input-shape (for example 28,28,1) to compute them.")
+        return (
+            f"{row.name} is a {row.op} layer of a Sequential model that has no input shape "
+            "yet, so Keras has not built it: its shape is '?' and its parameters 0. "
+            "Pass --input-shape (for example 28,28,1) to compute them."
+        )
     lines = [_sentence(row), ""]
     lines += _shape_section(row, printer)
     lines.append("")

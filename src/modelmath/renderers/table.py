@@ -15,10 +15,10 @@ from rich.console import Group, RenderableType
 from rich.table import Column, Table
 from rich.text import Text
 
+from modelmath.model_summary import Row, RowStatus, Summary
 from modelmath.renderers.printer import FormulaPrinter
 from modelmath.renderers.working import params_cell_lines, shape_cell_lines, total_line
 from modelmath.rules.base import OutputShape
-from modelmath.model_summary import Row, RowStatus, Summary
 
 KERAS_SEQUENTIAL = (88, (0.45, 0.80, 1.0))
 KERAS_FUNCTIONAL = (108, (0.3, 0.56, 0.74, 1.0))

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from modelmath.renderers.table import TableOptions, build_table, title, totals_lines
 from modelmath.model_summary import Summary
+from modelmath.renderers.table import TableOptions, build_table, title, totals_lines
 
 CONVENTIONS = (
     "Working under each number: the formula with the values put in. "
@@ -23,8 +23,9 @@ CONVENTIONS = (
 )
 
 
-def rich_renderables(summary: Summary, options: TableOptions | None = None,
-                     width: int | None = None) -> Iterator[RenderableType]:
+def rich_renderables(
+    summary: Summary, options: TableOptions | None = None, width: int | None = None
+) -> Iterator[RenderableType]:
     """What a rich Console prints for ``summary``: title, table, totals, notes."""
     options = options or TableOptions(terminal_width=width or 200)
     yield title(summary)
@@ -38,14 +39,21 @@ def rich_renderables(summary: Summary, options: TableOptions | None = None,
         yield Text(f" {CONVENTIONS}", style="dim")
 
 
-def render_text(summary: Summary, options: TableOptions | None = None, *,
-                color: bool = False) -> str:
+def render_text(
+    summary: Summary, options: TableOptions | None = None, *, color: bool = False
+) -> str:
     """The summary as a string (no colour unless asked), the way Keras captures its own."""
     options = options or TableOptions()
     buffer = io.StringIO()
-    console = Console(file=buffer, width=10_000, highlight=False, force_terminal=color,
-                      color_system="standard" if color else None, soft_wrap=False,
-                      legacy_windows=False)
+    console = Console(
+        file=buffer,
+        width=10_000,
+        highlight=False,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
     for item in rich_renderables(summary, options):
         console.print(item)
     return buffer.getvalue()

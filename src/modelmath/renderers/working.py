@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from modelmath.expr import Expr, Quantity
+from modelmath.model_summary import Row, RowStatus
 from modelmath.renderers.printer import FormulaPrinter, format_number
 from modelmath.rules.base import OutputShape
-from modelmath.model_summary import Row, RowStatus
 
 # A formula longer than this is summarized in table cells (a nested model's parameters
 # are a sum over hundreds of weights); --explain still prints it whole.
@@ -83,8 +83,11 @@ def params_cell_lines(row: Row, printer: FormulaPrinter) -> list[str]:
     q = row.params
     if q is None or q.value == 0:
         return []
-    lines = [f"= {printer.values(q.expr)}" if len(printer.values(q.expr)) <= MAX_CELL_FORMULA
-             else f"= sum of {len(row.weights)} weights"]
+    lines = [
+        f"= {printer.values(q.expr)}"
+        if len(printer.values(q.expr)) <= MAX_CELL_FORMULA
+        else f"= sum of {len(row.weights)} weights"
+    ]
     if q.why:
         lines.append(q.why)
     if row.non_trainable is not None and row.non_trainable.value:

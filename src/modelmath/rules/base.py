@@ -67,7 +67,9 @@ class LayerCall:
         value = self.config.get(key, default)
         return default if value is None else value
 
-    def int_tuple(self, key: str, rank: int, default: int | Sequence[int] | None = None) -> tuple[int, ...]:
+    def int_tuple(
+        self, key: str, rank: int, default: int | Sequence[int] | None = None
+    ) -> tuple[int, ...]:
         """A config entry that Keras accepts as an int or a tuple of ``rank`` ints."""
         raw = self.config.get(key, default)
         if raw is None:
@@ -79,18 +81,14 @@ class LayerCall:
                 return (int(raw[0]),) * rank
             if len(raw) == rank:
                 return tuple(int(v) for v in raw)
-        raise self.error(
-            f"`{key}` must be an int or a tuple of {rank} ints", received=repr(raw)
-        )
+        raise self.error(f"`{key}` must be an int or a tuple of {rank} ints", received=repr(raw))
 
     # -- inputs ---------------------------------------------------------------------
     @property
     def shape(self) -> Shape:
         """The single input's shape; an error when the layer got several."""
         if len(self.inputs) != 1:
-            raise self.error(
-                f"{self.op} takes one input", received=f"{len(self.inputs)} inputs"
-            )
+            raise self.error(f"{self.op} takes one input", received=f"{len(self.inputs)} inputs")
         return self.inputs[0]
 
     def require_rank(self, rank: int | Sequence[int], what: str = "") -> Shape:
@@ -106,16 +104,23 @@ class LayerCall:
     def known(self, value: int | None, what: str) -> int:
         """A dimension a weight depends on: it must be known."""
         if value is None:
+            first = self.shape if len(self.inputs) == 1 else self.inputs[0]
             raise self.error(
                 f"{self.op} needs a known {what} to create its weights",
-                received=f"input {fmt_shape(self.shape if len(self.inputs) == 1 else self.inputs[0])}",
+                received=f"input {fmt_shape(first)}",
                 fix="Give the input a fixed size on that axis",
             )
         return value
 
-    def error(self, message: str, *, received: str | None = None, fix: str | None = None) -> LayerError:
-        return LayerError(f"{self.op} {message}" if not message.startswith(self.op) else message,
-                          layer=self.name, received=received, fix=fix)
+    def error(
+        self, message: str, *, received: str | None = None, fix: str | None = None
+    ) -> LayerError:
+        return LayerError(
+            f"{self.op} {message}" if not message.startswith(self.op) else message,
+            layer=self.name,
+            received=received,
+            fix=fix,
+        )
 
 
 def fmt_shape(shape: Sequence[int | None]) -> str:

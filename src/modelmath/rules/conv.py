@@ -25,7 +25,9 @@ def _kernel_words(kernel: tuple[int, ...]) -> str:
     return "×".join(str(k) for k in kernel)
 
 
-def _window(ctx: LayerCall, rank: int) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], str]:
+def _window(
+    ctx: LayerCall, rank: int
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], str]:
     kernel = ctx.int_tuple("kernel_size", rank)
     strides = ctx.int_tuple("strides", rank, 1)
     dilation = ctx.int_tuple("dilation_rate", rank, 1)
@@ -35,7 +37,9 @@ def _window(ctx: LayerCall, rank: int) -> tuple[tuple[int, ...], tuple[int, ...]
     return kernel, strides, dilation, padding
 
 
-def _spatial_out(ctx: LayerCall, rank: int) -> tuple[list[Expr | None], tuple[int, ...], str, bool, int | None]:
+def _spatial_out(
+    ctx: LayerCall, rank: int
+) -> tuple[list[Expr | None], tuple[int, ...], str, bool, int | None]:
     kernel, strides, dilation, padding = _window(ctx, rank)
     spatial, channels, channels_last = split_channels(ctx, rank)
     dims = [
@@ -66,7 +70,13 @@ def conv(ctx: LayerCall) -> RuleResult:
     F = Sym("F", filters, "filters")
     C = Sym("C_in", c_in, "input channels")
     per_group: Expr = C if groups == 1 else Div(C, Sym("g", groups, "groups"))
-    weights = [Weight("kernel", (*_kernel_syms(kernel, rank), per_group, F), meaning="a window of weights per input channel, for each filter")]
+    weights = [
+        Weight(
+            "kernel",
+            (*_kernel_syms(kernel, rank), per_group, F),
+            meaning="a window of weights per input channel, for each filter",
+        )
+    ]
     words = f"kernel {_kernel_words(kernel)} × {c_in} in-channels"
     if groups != 1:
         words = f"kernel {_kernel_words(kernel)} × {c_in}/{groups} in-channels per group"
@@ -88,13 +98,17 @@ def depthwise_conv(ctx: LayerCall) -> RuleResult:
     c_in = ctx.known(c_in, "number of input channels")
     C = Sym("C_in", c_in, "input channels")
     M = Sym("M", int(ctx.get("depth_multiplier", 1)), "depth multiplier")
-    weights = [Weight("kernel", (*_kernel_syms(kernel, rank), C, M), meaning="one kernel per channel")]
+    weights = [
+        Weight("kernel", (*_kernel_syms(kernel, rank), C, M), meaning="one kernel per channel")
+    ]
     words = f"kernel {_kernel_words(kernel)} × {c_in} channels × multiplier {M.value}"
     if ctx.get("use_bias", True):
         weights.append(Weight("bias", (C, M), meaning="one bias per output channel"))
         words += f", + {plural(c_in * int(M.value), 'bias', 'biases')}"
     out = OutputShape(
-        assemble(batch_dim(ctx.shape), dims, C * M, channels_last), axis_words(rank, channels_last), why
+        assemble(batch_dim(ctx.shape), dims, C * M, channels_last),
+        axis_words(rank, channels_last),
+        why,
     )
     return RuleResult((out,), tuple(weights), words)
 

@@ -11,10 +11,23 @@ from modelmath.rules.shaping import passthrough, same_shape
 
 
 @rule(
-    "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU",
-    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
-    "GaussianNoise", "GaussianDropout", "AlphaDropout",
-    "Rescaling", "Identity", "ActivityRegularization", "Masking",
+    "Activation",
+    "ReLU",
+    "LeakyReLU",
+    "ELU",
+    "Softmax",
+    "ThresholdedReLU",
+    "Dropout",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
+    "GaussianNoise",
+    "GaussianDropout",
+    "AlphaDropout",
+    "Rescaling",
+    "Identity",
+    "ActivityRegularization",
+    "Masking",
 )
 def same_shape_no_weights(ctx: LayerCall) -> RuleResult:
     """Applied element by element: same shape out, nothing learned."""
@@ -27,8 +40,11 @@ def layer_scale(ctx: LayerCall) -> RuleResult:
     """keras.applications' ConvNeXt LayerScale: one learned scale per channel (gamma)."""
     dim = Sym("C", int(ctx.get("projection_dim")), "projection_dim (channels)")
     result = same_shape(ctx, "element-wise scaling: same shape as the input")
-    return RuleResult(result.outputs, (Weight("gamma", (dim,), meaning="scale per channel"),),
-                      f"one scale per channel: {dim.value}")
+    return RuleResult(
+        result.outputs,
+        (Weight("gamma", (dim,), meaning="scale per channel"),),
+        f"one scale per channel: {dim.value}",
+    )
 
 
 @rule("CustomScaleLayer")
@@ -53,5 +69,8 @@ def prelu(ctx: LayerCall) -> RuleResult:
         else:
             dims.append(Sym(f"d_{i}", ctx.known(d, f"size on axis {i}"), f"size on axis {i}"))
     result = same_shape(ctx)
-    return RuleResult(result.outputs, (Weight("alpha", tuple(dims), meaning="slope"),),
-                      "one negative slope per position not shared")
+    return RuleResult(
+        result.outputs,
+        (Weight("alpha", tuple(dims), meaning="slope"),),
+        "one negative slope per position not shared",
+    )

@@ -27,7 +27,7 @@ def broadcast(ctx: LayerCall, shapes: tuple[Shape, ...]) -> Shape:
         if len(a) < len(b):
             a, b = b, a
         merged = a[: len(a) - len(b)]
-        for i, j in zip(a[len(a) - len(b):], b):
+        for i, j in zip(a[len(a) - len(b) :], b):
             if i is None or j is None:
                 merged.append(None)
             elif i == 1:
@@ -61,12 +61,15 @@ def concatenate(ctx: LayerCall) -> RuleResult:
     rank = len(ctx.inputs[0])
     axis = int(ctx.get("axis", -1))
     if not -rank <= axis < rank:
-        raise ctx.error(f"axis {axis} is outside inputs of rank {rank}", received=str(ctx.inputs[0]))
+        raise ctx.error(
+            f"axis {axis} is outside inputs of rank {rank}", received=str(ctx.inputs[0])
+        )
     axis %= rank
     for s in ctx.inputs:
         others_ok = len(s) == rank and all(
             a is None or b is None or a == b
-            for k, (a, b) in enumerate(zip(s, ctx.inputs[0])) if k not in (0, axis)
+            for k, (a, b) in enumerate(zip(s, ctx.inputs[0]))
+            if k not in (0, axis)
         )
         if not others_ok:
             raise ctx.error(
@@ -80,11 +83,13 @@ def concatenate(ctx: LayerCall) -> RuleResult:
     else:
         dims[axis] = total(
             Sym(f"C_{i + 1}", v, f"size of input {i + 1} on axis {axis}")
-            for i, v in enumerate(sizes) if v is not None
+            for i, v in enumerate(sizes)
+            if v is not None
         )
     for k in range(1, rank):
         if k != axis and dims[k] is None:
-            known = [s[k] for s in ctx.inputs if s[k] is not None]
+            known = [d for d in (s[k] for s in ctx.inputs) if d is not None]
             dims[k] = Num(known[0]) if known else None
-    return RuleResult((OutputShape(tuple(dims), why=f"joined along axis {axis}"),), (),
-                      "merging has no weights")
+    return RuleResult(
+        (OutputShape(tuple(dims), why=f"joined along axis {axis}"),), (), "merging has no weights"
+    )

@@ -71,7 +71,7 @@ def cropping(ctx: LayerCall) -> RuleResult:
 def upsampling(ctx: LayerCall) -> RuleResult:
     """Each spatial position repeated `size` times."""
     rank = _rank(ctx.op)
-    key = "size" if rank != 1 else "size"
+    key = "size"
     sizes = ctx.int_tuple(key, rank, 2)
     if ctx.op == "UpSampling1D":
         shape = ctx.require_rank(3)
@@ -79,13 +79,22 @@ def upsampling(ctx: LayerCall) -> RuleResult:
         s = Sym("s", sizes[0], "upsampling factor")
         d = None if L is None else Sym("L", L, "input length") * s
         kept = (batch_dim(shape), d, None if shape[2] is None else Sym("C", shape[2], "channels"))
-        return RuleResult((OutputShape(kept, ("batch", "length", "channels"), f"size={sizes[0]}"),), ())
+        return RuleResult(
+            (OutputShape(kept, ("batch", "length", "channels"), f"size={sizes[0]}"),), ()
+        )
     spatial, channels, channels_last = split_channels(ctx, rank)
     dims: list[Expr | None] = []
     for size, axis, f in zip(spatial, spatial_axes(rank), sizes):
-        dims.append(None if size is None else Sym(axis.symbol, size, f"input {axis.word}")
-                    * Sym(axis.name("s"), f, f"upsampling factor along the {axis.word}"))
+        dims.append(
+            None
+            if size is None
+            else Sym(axis.symbol, size, f"input {axis.word}")
+            * Sym(axis.name("s"), f, f"upsampling factor along the {axis.word}")
+        )
     C = None if channels is None else Sym("C", channels, "channels (unchanged)")
-    out = OutputShape(assemble(batch_dim(ctx.shape), dims, C, channels_last),
-                      axis_words(rank, channels_last), f"size={sizes}")
+    out = OutputShape(
+        assemble(batch_dim(ctx.shape), dims, C, channels_last),
+        axis_words(rank, channels_last),
+        f"size={sizes}",
+    )
     return RuleResult((out,), (), "no weights")

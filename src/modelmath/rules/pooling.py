@@ -22,9 +22,18 @@ def _rank(op: str) -> int:
 
 
 @rule(
-    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D",
-    "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
-    "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "AvgPool3D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "MaxPooling3D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AveragePooling3D",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPool3D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "AvgPool3D",
 )
 def pooling(ctx: LayerCall) -> RuleResult:
     """A window of pool_size slides with strides (pool_size unless given); no weights."""
@@ -42,7 +51,9 @@ def pooling(ctx: LayerCall) -> RuleResult:
     ]
     check_positive(ctx, dims, f"pool_size {'×'.join(map(str, pool))} and padding='{padding}'")
     C = None if channels is None else Sym("C", channels, "channels (unchanged)")
-    why = f"pool_size={pool[0] if len(set(pool)) == 1 else pool}, " + padding_words(padding, strides)
+    why = f"pool_size={pool[0] if len(set(pool)) == 1 else pool}, " + padding_words(
+        padding, strides
+    )
     out = OutputShape(
         assemble(batch_dim(ctx.shape), dims, C, channels_last), axis_words(rank, channels_last), why
     )
@@ -50,10 +61,18 @@ def pooling(ctx: LayerCall) -> RuleResult:
 
 
 @rule(
-    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
-    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
-    "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D",
-    "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalAvgPool3D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalMaxPooling3D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPool3D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalAvgPool3D",
 )
 def global_pooling(ctx: LayerCall) -> RuleResult:
     """Pools over all spatial positions: one value per channel (kept as 1s with keepdims)."""

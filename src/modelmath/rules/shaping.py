@@ -51,7 +51,9 @@ def flatten(ctx: LayerCall) -> RuleResult:
             names = [names[-1], *names[:-1]]
         flat = product(Sym(n, d, m) for (n, m), d in zip(names, rest) if d is not None)
     batch = passthrough(shape[:1])[0] if shape else None
-    return RuleResult((OutputShape((batch, flat), ("batch", "features"), "all non-batch axes multiplied"),), ())
+    return RuleResult(
+        (OutputShape((batch, flat), ("batch", "features"), "all non-batch axes multiplied"),), ()
+    )
 
 
 @rule("Reshape")
@@ -101,7 +103,9 @@ def permute(ctx: LayerCall) -> RuleResult:
     if sorted(order) != list(range(1, len(shape))):
         raise ctx.error("dims must be a permutation of 1..rank-1", received=str(tuple(order)))
     kept = passthrough(shape)
-    return RuleResult((OutputShape((kept[0], *(kept[i] for i in order)), why=f"dims={tuple(order)}"),), ())
+    return RuleResult(
+        (OutputShape((kept[0], *(kept[i] for i in order)), why=f"dims={tuple(order)}"),), ()
+    )
 
 
 @rule("RepeatVector")

@@ -113,8 +113,11 @@ def batch_dim(shape: Shape) -> Expr | None:
     return None if b is None else Sym("N", b, "batch size")
 
 
-def padding_words(padding: str, strides: tuple[int, ...], dilation: tuple[int, ...] | None = None) -> str:
+def padding_words(
+    padding: str, strides: tuple[int, ...], dilation: tuple[int, ...] | None = None
+) -> str:
     """'padding='valid', strides=1' — the settings that decide the output size."""
+
     def one(values: tuple[int, ...]) -> str:
         return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
 

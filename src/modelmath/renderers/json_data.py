@@ -1,0 +1,91 @@
+"""A Summary as JSON-ready data: every number with its value, its formula as text, and its
+formula as a structured tree (so other tools can render or check it).
+
+>>> from modelmath.expr import Sym, Num
+>>> expr_to_json(Sym("F", 16, "filters") + Num(1))["text"]
+'F + 1'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from modelmath.expr import Expr, Quantity, Sym
+from modelmath.model_summary import Row, Summary
+from modelmath.renderers.printer import FormulaPrinter
+from modelmath.rules.base import OutputShape
+
+SCHEMA_VERSION = "1"
+
+
+def _tree(expr: Expr) -> dict[str, Any]:
+    node: dict[str, Any] = {"op": type(expr).__name__, "value": expr.value}
+    if isinstance(expr, Sym):
+        node["name"] = expr.name
+        node["meaning"] = expr.meaning
+    if expr.children:
+        node["args"] = [_tree(c) for c in expr.children]
+    return node
+
+
+def expr_to_json(expr: Expr) -> dict[str, Any]:
+    printer = FormulaPrinter()
+    return {
+        "value": expr.value,
+        "text": printer.symbols(expr),
+        "with_values": printer.values(expr),
+        "tree": _tree(expr),
+    }
+
+
+def _quantity(q: Quantity | None) -> dict[str, Any] | None:
+    if q is None:
+        return None
+    return {**expr_to_json(q.expr), "why": q.why}
+
+
+def _shape(shape: OutputShape) -> dict[str, Any]:
+    return {
+        "value": list(shape.values),
+        "axes": list(shape.axes),
+        "why": shape.why,
+        "dims": [None if d is None else expr_to_json(d) for d in shape.dims],
+    }
+
+
+def _row(row: Row) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "type": row.op,
+        "status": row.status.value,
+        "outputs": [_shape(o) for o in row.outputs],
+        "params": _quantity(row.params),
+        "trainable": _quantity(row.trainable),
+        "non_trainable": _quantity(row.non_trainable),
+        "weights": [
+            {"name": w.name, "shape": [d.value for d in w.shape], "trainable": w.trainable,
+             "meaning": w.meaning, "count": expr_to_json(w.count)}
+            for w in row.weights
+        ],
+        "connected_to": [str(ref) for ref in row.connected_to],
+    }
+
+
+def summary_to_json(summary: Summary) -> dict[str, Any]:
+    """The whole summary as plain dicts and lists."""
+    t = summary.totals
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "model": summary.name,
+        "kind": summary.kind,
+        "framework": summary.framework,
+        "rows": [_row(r) for r in summary.rows],
+        "totals": {
+            "params": _quantity(t.total),
+            "trainable": _quantity(t.trainable),
+            "non_trainable": _quantity(t.non_trainable),
+            "bytes": _quantity(t.total_bytes),
+            "complete": t.complete,
+        },
+        "notes": list(summary.notes),
+    }
