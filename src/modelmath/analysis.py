@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from modelmath.errors import ConfigError, LayerError, ModelMathError
 from modelmath.expr import Div, Expr, Num, Prod, Quantity, Sym, total
@@ -58,7 +59,11 @@ class _Analysis:
         graph = self.graph
         if graph.built:
             for layer, call_index in _topological_calls(graph):
-                self._evaluate(layer, call_index)
+                try:
+                    self._evaluate(layer, call_index)
+                except ModelMathError as err:
+                    where = graph.locations.get(layer.name)
+                    raise (err.with_context(where) if where else err) from None
         rows = tuple(self._row(layer) for layer in graph.layers if layer.listed)
         totals = self._totals(graph)
         return Summary(
@@ -104,15 +109,16 @@ class _Analysis:
             if rule is None or inputs is None:
                 self._no_rule(layer, call_index, has_rule=rule is not None)
                 return
-            ctx = LayerCall(
-                name=layer.name,
-                op=layer.op,
-                config=layer.config,
-                inputs=inputs,
-                framework=self.graph.framework,
-                call_index=call_index,
+            result = rule(
+                LayerCall(
+                    name=layer.name,
+                    op=layer.op,
+                    config=layer.config,
+                    inputs=inputs,
+                    framework=self.graph.framework,
+                    call_index=call_index,
+                )
             )
-            result = rule(ctx)
         self.outputs[key] = result.outputs
         # Weights are created by the first call; later calls share them.
         self.outcomes.setdefault(layer.name, _LayerOutcome(result.weights, result.params_why, True))
@@ -254,6 +260,23 @@ class _Analysis:
             non_trainable_bytes=f_bytes,
             complete=complete,
         )
+
+
+def infer_output_shapes(
+    op: str, config: Mapping[str, Any], inputs: tuple[Shape, ...], *, name: str = ""
+) -> tuple[Shape, ...] | None:
+    """Output shapes of one layer call, or ``None`` when modelmath has no rule for ``op``.
+
+    For frontends that need shapes while they build the graph (``x.shape[-1]`` in a script).
+
+    >>> infer_output_shapes("Dense", {"units": 8}, ((None, 4),))
+    ((None, 8),)
+    """
+    rule = find_rule(op)
+    if rule is None:
+        return None
+    result = rule(LayerCall(name=name or op.lower(), op=op, config=config, inputs=inputs))
+    return tuple(o.values for o in result.outputs)
 
 
 def _nonzero_total(parts: Iterable[Expr]) -> Expr:
@@ -424,4 +447,4 @@ def _notes(rows: tuple[Row, ...]) -> tuple[str, ...]:
     )
 
 
-__all__ = ["ModelMathError", "analyze", "dtype_bits"]
+__all__ = ["analyze", "dtype_bits", "infer_output_shapes"]

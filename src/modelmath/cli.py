@@ -25,7 +25,17 @@ def _parser() -> argparse.ArgumentParser:
         description="Model summaries where every number shows its formula. "
         "Reads .keras archives and config JSON without Keras and without reading weights.",
     )
-    p.add_argument("model", help="a .keras file or the JSON that model.to_json() writes")
+    p.add_argument(
+        "model",
+        help="a .keras file, the JSON that model.to_json() writes, or a Keras script "
+        "(.py, or - for standard input; read as text, never executed)",
+    )
+    p.add_argument(
+        "--model",
+        dest="model_name",
+        metavar="NAME",
+        help="in a script that builds several models, the one to show (variable or model name)",
+    )
     p.add_argument(
         "--explain", metavar="LAYER", help="explain every number of one layer in a paragraph"
     )
@@ -89,23 +99,31 @@ def _run(args: argparse.Namespace) -> int:
     from modelmath.renderers.text import render_text
 
     shape = parse_shape(args.input_shape) if args.input_shape else None
-    summary = modelmath.summary(args.model, input_shape=shape)
-    if args.explain:
-        from modelmath.renderers.explain import explain_layer
+    if args.model == "-":
+        from modelmath.analysis import analyze
+        from modelmath.frontends import MAX_SOURCE_BYTES, load_source
 
-        text = explain_layer(summary, args.explain, ascii_only=args.ascii)
-        sys.stdout.write(_ascii_table(text) if args.ascii else text)
-        return EXIT_OK
+        data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
+        graphs = load_source(data, "<stdin>", input_shape=shape, model_name=args.model_name)
+        found = [analyze(g) for g in graphs]
+    else:
+        found = modelmath.summaries(args.model, input_shape=shape, model_name=args.model_name)
     options = TableOptions(
         explain=not args.no_explain,
         width=args.width,
         terminal_width=shutil.get_terminal_size((200, 24)).columns,
         ascii_only=args.ascii,
     )
-    text = render_text(summary, options, color=sys.stdout.isatty())
-    if args.ascii:
-        text = _ascii_table(text)
-    sys.stdout.write(text)
+    parts = []
+    for summary in found:
+        if args.explain:
+            from modelmath.renderers.explain import explain_layer
+
+            parts.append(explain_layer(summary, args.explain, ascii_only=args.ascii))
+        else:
+            parts.append(render_text(summary, options, color=sys.stdout.isatty()))
+    text = "\n".join(parts)
+    sys.stdout.write(_ascii_table(text) if args.ascii else text)
     return EXIT_OK
 
 

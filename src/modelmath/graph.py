@@ -82,6 +82,8 @@ class Graph:
     framework: str = "keras"
     built: bool = True  # False for a Sequential that was never given an input shape
     source: str = ""  # where the graph came from, for messages
+    # Where each layer is defined, e.g. "seed.py:9:4", for errors (the source frontend).
+    locations: Mapping[str, str] = field(default_factory=dict)
 
     def layer(self, name: str) -> Layer:
         for layer in self.layers:

@@ -13,6 +13,60 @@ from typing import Any
 from modelmath.errors import InputFileError, ModelMathError, UsageError
 from modelmath.graph import Graph, Shape
 
+MAX_SOURCE_BYTES = 1024 * 1024  # a model script is a few KB; refuse what cannot be one
+
+
+def load_graphs(
+    obj: Any, *, input_shape: Shape | None = None, model_name: str | None = None
+) -> list[Graph]:
+    """Every model ``obj`` holds: a Python script may build several, in order.
+
+    ``model_name`` picks one by variable or model name (scripts only).
+    """
+    if isinstance(obj, (str, os.PathLike)) and os.fspath(obj).endswith(".py"):
+        path = os.fspath(obj)
+        from modelmath.frontends import files
+
+        files.sniff(path)
+        size = os.path.getsize(path)
+        if size > MAX_SOURCE_BYTES:
+            raise InputFileError(
+                f"the script is larger than the {MAX_SOURCE_BYTES // 1024} KiB limit",
+                received=f"{size:,} bytes",
+                where=path,
+            )
+        with open(path, "rb") as f:
+            return load_source(f.read(), path, input_shape=input_shape, model_name=model_name)
+    return [load_graph(obj, input_shape=input_shape)]
+
+
+def load_source(
+    data: bytes | str,
+    filename: str,
+    *,
+    input_shape: Shape | None = None,
+    model_name: str | None = None,
+) -> list[Graph]:
+    """The models a Keras script builds, read as text: nothing in it is executed."""
+    from modelmath.frontends.keras_source import graphs_from_source
+
+    if isinstance(data, bytes):
+        if len(data) > MAX_SOURCE_BYTES:
+            raise InputFileError(
+                f"the script is larger than the {MAX_SOURCE_BYTES // 1024} KiB limit",
+                received=f"{len(data):,} bytes",
+                where=filename,
+            )
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputFileError(
+                "expected UTF-8 Python source",
+                received=f"byte at offset {err.start}",
+                where=filename,
+            ) from None
+    return graphs_from_source(data, filename, input_shape=input_shape, model_name=model_name)
+
 
 def load_graph(obj: Any, *, input_shape: Shape | None = None) -> Graph:
     """A Graph from a path (.keras, .json), a config dict, or a live Keras model."""

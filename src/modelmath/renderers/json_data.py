@@ -63,8 +63,13 @@ def _row(row: Row) -> dict[str, Any]:
         "trainable": _quantity(row.trainable),
         "non_trainable": _quantity(row.non_trainable),
         "weights": [
-            {"name": w.name, "shape": [d.value for d in w.shape], "trainable": w.trainable,
-             "meaning": w.meaning, "count": expr_to_json(w.count)}
+            {
+                "name": w.name,
+                "shape": [d.value for d in w.shape],
+                "trainable": w.trainable,
+                "meaning": w.meaning,
+                "count": expr_to_json(w.count),
+            }
             for w in row.weights
         ],
         "connected_to": [str(ref) for ref in row.connected_to],
