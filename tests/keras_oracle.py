@@ -63,10 +63,10 @@ def truth(model: Any) -> KerasTruth:
     return KerasTruth(tuple(rows), trainable + non_trainable, trainable, non_trainable, size)
 
 
-def summary_text(model: Any, line_length: int | None = None) -> str:
-    """Keras's own `model.summary()` text, captured."""
+def summary_text(model: Any, line_length: int | None = None, **options: Any) -> str:
+    """Keras's own `model.summary()` text, captured (options: expand_nested, …)."""
     lines: list[str] = []
-    model.summary(print_fn=lambda s, **_: lines.append(s), line_length=line_length)
+    model.summary(print_fn=lambda s, **_: lines.append(s), line_length=line_length, **options)
     return "".join(lines)
 
 

@@ -84,3 +84,35 @@ def test_layer_without_rule_keeps_stated_shapes(keras) -> None:
     text = render_text(summary, TableOptions(width=200))
     assert "no formula for Gate" in text
     assert "Note: no formula for Gate (gate)" in text
+
+
+OPTION_CASES = {
+    "expand_nested": {"expand_nested": True},
+    "show_trainable": {"show_trainable": True},
+    "both": {"expand_nested": True, "show_trainable": True},
+}
+
+
+@pytest.mark.parametrize("case", sorted(OPTION_CASES))
+@pytest.mark.parametrize("name", sorted(ZOO))
+def test_summary_options_match_keras(
+    keras, name: str, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")
+    model = ZOO[name]()
+    kwargs = OPTION_CASES[case]
+    options = TableOptions(explain=False, width=120, **kwargs)  # type: ignore[arg-type]
+    ours = render_text(modelmath.summary(model), options)
+    assert ours == summary_text(model, line_length=120, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "layer_range", [("conv2d_1", "dense"), ("max_pooling2d.*", "flatten"), ("dense", "conv2d")]
+)
+def test_layer_range_matches_keras(keras, layer_range: tuple[str, str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "300")
+    model = ZOO["seed"]()
+    options = TableOptions(explain=False, width=100, layer_range=layer_range)
+    ours = render_text(modelmath.summary(model), options)
+    assert ours == summary_text(model, line_length=100, layer_range=layer_range)

@@ -35,6 +35,7 @@ class _LayerOutcome:
     weights: tuple[Weight, ...]
     params_why: str
     has_rule: bool
+    children: tuple[Row, ...] = ()
 
 
 def analyze(graph: Graph, *, input_shapes: Mapping[str, Shape] | None = None) -> Summary:
@@ -103,7 +104,10 @@ class _Analysis:
         if inputs is not None:
             self.inputs_seen[key] = inputs
         if layer.subgraph is not None:
-            result = self._nested(layer, inputs)
+            result, children = self._nested(layer, inputs)
+            self.outcomes.setdefault(
+                layer.name, _LayerOutcome(result.weights, result.params_why, True, children)
+            )
         else:
             rule = find_rule(layer.op)
             if rule is None or inputs is None:
@@ -132,7 +136,9 @@ class _Analysis:
             )
         return OutputShape(passthrough(shape), why="declared input shape")
 
-    def _nested(self, layer: Layer, inputs: tuple[Shape, ...] | None) -> RuleResult:
+    def _nested(
+        self, layer: Layer, inputs: tuple[Shape, ...] | None
+    ) -> tuple[RuleResult, tuple[Row, ...]]:
         """A model used as a layer: analyse it on the shapes it is called with."""
         sub = layer.subgraph
         assert sub is not None
@@ -142,13 +148,16 @@ class _Analysis:
                 overrides[ref.layer] = shape
         inner = _Analysis(sub, overrides)
         try:
-            inner.run()
+            summary = inner.run()
         except LayerError as err:
             err.layer = f"{layer.name}/{err.layer}" if err.layer else layer.name
             raise
         outputs = tuple(inner.outputs[(ref.layer, ref.call)][ref.tensor] for ref in sub.outputs)
         weights = _nested_weights(inner, sub)
-        return RuleResult(outputs, weights, f"all weights of the nested model '{sub.name}'")
+        # Keras's expand_nested lists the inner model's layers, not its operations.
+        children = tuple(r for r in summary.rows if not r.is_operation)
+        result = RuleResult(outputs, weights, f"all weights of the nested model '{sub.name}'")
+        return result, children
 
     def _no_rule(self, layer: Layer, call_index: int, *, has_rule: bool) -> None:
         """Keep what the file states for this call's outputs; never guess."""
@@ -179,6 +188,7 @@ class _Analysis:
                 connected,
                 status=RowStatus.UNBUILT,
                 is_trainable=layer.trainable,
+                is_operation=_is_operation(layer),
             )
         last = len(layer.calls) - 1 if layer.calls else 0
         outputs = self.outputs.get((layer.name, last), ())
@@ -196,6 +206,7 @@ class _Analysis:
                 connected,
                 status=RowStatus.NO_RULE,
                 is_trainable=layer.trainable,
+                is_operation=_is_operation(layer),
                 calls=len(layer.calls),
                 stated_outputs=stated,
             )
@@ -217,6 +228,8 @@ class _Analysis:
             is_trainable=layer.trainable,
             calls=len(layer.calls),
             input_shapes=self.inputs_seen.get((layer.name, last), ()),
+            children=outcome.children,
+            is_operation=_is_operation(layer),
         )
 
     def _totals(self, graph: Graph) -> Totals:
@@ -277,6 +290,10 @@ def infer_output_shapes(
         return None
     result = rule(LayerCall(name=name or op.lower(), op=op, config=config, inputs=inputs))
     return tuple(o.values for o in result.outputs)
+
+
+def _is_operation(layer: Layer) -> bool:
+    return layer.module.startswith(("keras.src.ops", "keras.ops"))
 
 
 def _nonzero_total(parts: Iterable[Expr]) -> Expr:

@@ -50,6 +50,18 @@ def _parser() -> argparse.ArgumentParser:
         help="input shape without the batch axis, e.g. 28,28,1 "
         "(completes a Sequential model that has none)",
     )
+    p.add_argument(
+        "--expand-nested", action="store_true", help="list a nested model's layers under it"
+    )
+    p.add_argument(
+        "--show-trainable", action="store_true", help="add Keras's Trainable column (Y/N/-)"
+    )
+    p.add_argument(
+        "--layer-range",
+        nargs=2,
+        metavar=("FIRST", "LAST"),
+        help="show only the rows from FIRST to LAST (names or regexes, as in Keras)",
+    )
     p.add_argument("--width", type=int, metavar="N", help="line length of the table")
     p.add_argument("--ascii", action="store_true", help="plain ASCII formulas (* - floor())")
     p.add_argument("--version", action="version", version="modelmath 0.1.0")
@@ -113,6 +125,9 @@ def _run(args: argparse.Namespace) -> int:
         width=args.width,
         terminal_width=shutil.get_terminal_size((200, 24)).columns,
         ascii_only=args.ascii,
+        expand_nested=args.expand_nested,
+        show_trainable=args.show_trainable,
+        layer_range=tuple(args.layer_range) if args.layer_range else None,
     )
     parts = []
     for summary in found:

@@ -52,6 +52,8 @@ class Row:
     depth: int = 0  # 0 for the model's own layers, 1+ for an expanded nested model
     stated_outputs: tuple[Shape | None, ...] = ()  # shapes the file records, for NO_RULE rows
     input_shapes: tuple[Shape, ...] = ()  # of the last call, for explanations
+    children: tuple[Row, ...] = ()  # a nested model's own layers (Keras's expand_nested)
+    is_operation: bool = False  # an op such as `x + y` in functional code, not a Layer
 
     @property
     def output_values(self) -> tuple[Shape, ...]:

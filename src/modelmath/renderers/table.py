@@ -8,6 +8,7 @@ IEC units (MiB).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Column, Table
 from rich.text import Text
 
+from modelmath.errors import UsageError
 from modelmath.model_summary import Row, RowStatus, Summary
 from modelmath.renderers.printer import FormulaPrinter
 from modelmath.renderers.working import params_cell_lines, shape_cell_lines, total_line
@@ -37,20 +39,57 @@ class TableOptions:
     width: int | None = None  # total line length; None: the default, capped by the terminal
     terminal_width: int = 200
     ascii_only: bool = False
+    expand_nested: bool = False  # list a nested model's layers under its row
+    show_trainable: bool = False  # a "Trainable" column: Y, N, or - for no weights
+    layer_range: tuple[str, str] | None = None  # first and last row, by name or regex
 
 
 def default_width(summary: Summary, options: TableOptions) -> int:
     """Keras's rule: its default line length, capped at the terminal width − 4."""
-    table = _layout(summary, options.explain)
+    table = _layout(summary, options)
     if options.width:
         return options.width
     return max(40, min(table[0], options.terminal_width - 4))
 
 
-def _layout(summary: Summary, explain: bool) -> tuple[int, tuple[float, ...]]:
-    if explain:
-        return EXPLAINED_SEQUENTIAL if summary.sequential_like else EXPLAINED_FUNCTIONAL
-    return KERAS_SEQUENTIAL if summary.sequential_like else KERAS_FUNCTIONAL
+def _layout(summary: Summary, options: TableOptions) -> tuple[int, tuple[float, ...]]:
+    if options.explain:
+        length, positions = (
+            EXPLAINED_SEQUENTIAL if summary.sequential_like else EXPLAINED_FUNCTIONAL
+        )
+    else:
+        length, positions = KERAS_SEQUENTIAL if summary.sequential_like else KERAS_FUNCTIONAL
+    if options.show_trainable:  # Keras widens the table and squeezes the other columns
+        length += 12
+        positions = (*(p * 0.9 for p in positions), 1.0)
+    return length, positions
+
+
+def select_rows(rows: tuple[Row, ...], layer_range: tuple[str, str] | None) -> tuple[Row, ...]:
+    """Rows from the first matching ``layer_range[0]`` to the last matching
+    ``layer_range[1]`` (``re.match`` on names, both inclusive), as Keras selects them."""
+    if layer_range is None:
+        return rows
+    start = [i for i, r in enumerate(rows) if re.match(layer_range[0], r.name)]
+    end = [i for i, r in enumerate(rows) if re.match(layer_range[1], r.name)]
+    if not start or not end:
+        raise UsageError(
+            "layer_range names no layer of the model",
+            received=repr(layer_range),
+            fix="Give the names (or regexes) of the first and last layers to show",
+        )
+    if min(start) > max(end):
+        return rows[min(end) : max(start) + 1]
+    return rows[min(start) : max(end) + 1]
+
+
+def _flatten_rows(rows: tuple[Row, ...], expand: bool, level: int = 0) -> list[tuple[Row, int]]:
+    out: list[tuple[Row, int]] = []
+    for row in rows:
+        out.append((row, level))
+        if expand and row.children:
+            out += _flatten_rows(row.children, expand, level + 1)
+    return out
 
 
 def keras_shape(shape: tuple[int | None, ...]) -> str:
@@ -116,12 +155,15 @@ def _with_working(main: Text, lines: list[str]) -> RenderableType:
 def build_table(summary: Summary, options: TableOptions) -> Table:
     """The rich Table of ``summary``, with Keras's columns and widths."""
     line_length = default_width(summary, options)
-    positions = _layout(summary, options.explain)[1]
+    positions = _layout(summary, options)[1]
     headers = ["Layer (type)", "Output Shape", "Param #"]
     justify = ["left", "left", "right"]
     if not summary.sequential_like:
         headers.append("Connected to")
         justify.append("left")
+    if options.show_trainable:
+        headers.append("Trainable")
+        justify.append("center")
     widths, current = [], 0
     for pos in positions:
         width = int(pos * line_length) - current
@@ -133,8 +175,10 @@ def build_table(summary: Summary, options: TableOptions) -> Table:
     ]
     table = Table(*columns, width=line_length, show_lines=True)
     printer = FormulaPrinter(ascii_only=options.ascii_only)
-    for row in summary.rows:
-        name = Text(row.name + " (")
+    rows = select_rows(summary.rows, options.layer_range)
+    for row, level in _flatten_rows(rows, options.expand_nested):
+        prefix = "   " * level + "└ " if level else ""
+        name = Text(prefix + row.name + " (")
         name.append(row.op, style=SYMBOL)
         name.append(")")
         shape: RenderableType = _shape_text(row)
@@ -144,9 +188,19 @@ def build_table(summary: Summary, options: TableOptions) -> Table:
             params = _with_working(_params_text(row), params_cell_lines(row, printer))
         cells: list[RenderableType] = [name, shape, params]
         if not summary.sequential_like:
-            cells.append(_connections(row))
+            cells.append(_connections(row) if level == 0 else Text("-"))
+        if options.show_trainable:
+            cells.append(_trainable_mark(row))
         table.add_row(*cells)
     return table
+
+
+def _trainable_mark(row: Row) -> Text:
+    if not row.weights:
+        return Text("-", style="bold")
+    if row.is_trainable:
+        return Text("Y", style="bold color(34)")
+    return Text("N", style="bold color(9)")
 
 
 def readable_size(size: float, iec: bool) -> str:
