@@ -21,7 +21,7 @@ class ChildRun:
     """One finished child: wall seconds from spawn to exit, peak RSS, exit code, stdout."""
 
     seconds: float
-    maxrss_mib: float
+    maxrss_mb: float
     returncode: int
     stdout: str
     stderr: str
@@ -43,7 +43,7 @@ def run_child(cmd: Sequence[str], *, env: Mapping[str, str], cwd: Path) -> Child
         err.seek(0)
         return ChildRun(
             seconds=seconds,
-            maxrss_mib=usage.ru_maxrss / 1024,  # Linux reports KiB
+            maxrss_mb=usage.ru_maxrss * 1024 / 1e6,  # Linux reports KiB; MB = 10**6 bytes
             returncode=proc.returncode,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
@@ -54,7 +54,5 @@ def run_checked(cmd: Sequence[str], *, env: Mapping[str, str], cwd: Path) -> Chi
     """:func:`run_child`, raising with the child's stderr if it failed."""
     run = run_child(cmd, env=env, cwd=cwd)
     if run.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(cmd)} exited with {run.returncode}:\n{run.stderr[-2000:]}"
-        )
+        raise RuntimeError(f"{' '.join(cmd)} exited with {run.returncode}:\n{run.stderr[-2000:]}")
     return run

@@ -53,6 +53,7 @@ def default_width(summary: Summary, options: TableOptions) -> int:
 
 
 def _layout(summary: Summary, options: TableOptions) -> tuple[int, tuple[float, ...]]:
+    positions: tuple[float, ...]
     if options.explain:
         length, positions = (
             EXPLAINED_SEQUENTIAL if summary.sequential_like else EXPLAINED_FUNCTIONAL
