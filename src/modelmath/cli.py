@@ -13,8 +13,13 @@ import argparse
 import shutil
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from modelmath.errors import ModelMathError, UsageError
+
+if TYPE_CHECKING:
+    from modelmath.model_summary import Summary
+    from modelmath.renderers.table import TableOptions
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -62,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar=("FIRST", "LAST"),
         help="show only the rows from FIRST to LAST (names or regexes, as in Keras)",
     )
+    p.add_argument(
+        "--format",
+        choices=("text", "md", "json", "html"),
+        default="text",
+        help="text (terminal table, the default), md (GitHub Markdown), json (schema in "
+        "docs/json-schema.json) or html (one self-contained file)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--width", type=int, metavar="N", help="line length of the table")
     p.add_argument("--ascii", action="store_true", help="plain ASCII formulas (* - floor())")
     p.add_argument("--version", action="version", version="modelmath 0.1.0")
@@ -108,7 +121,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     import modelmath
     from modelmath.renderers.table import TableOptions
-    from modelmath.renderers.text import render_text
 
     shape = parse_shape(args.input_shape) if args.input_shape else None
     if args.model == "-":
@@ -129,17 +141,45 @@ def _run(args: argparse.Namespace) -> int:
         show_trainable=args.show_trainable,
         layer_range=tuple(args.layer_range) if args.layer_range else None,
     )
-    parts = []
-    for summary in found:
-        if args.explain:
-            from modelmath.renderers.explain import explain_layer
-
-            parts.append(explain_layer(summary, args.explain, ascii_only=args.ascii))
-        else:
-            parts.append(render_text(summary, options, color=sys.stdout.isatty()))
-    text = "\n".join(parts)
-    sys.stdout.write(_ascii_table(text) if args.ascii else text)
+    text = _render(found, args, options)
+    if args.ascii:
+        text = _ascii_table(text)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as err:
+            raise UsageError(
+                f"cannot write the output: {err.strerror}", received=args.output
+            ) from None
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
+
+
+def _render(found: list[Summary], args: argparse.Namespace, options: TableOptions) -> str:
+    if args.explain:
+        from modelmath.renderers.explain import explain_layer
+
+        return "\n".join(explain_layer(s, args.explain, ascii_only=args.ascii) for s in found)
+    if args.format == "md":
+        from modelmath.renderers.markdown import render_markdown
+
+        return render_markdown(found)
+    if args.format == "json":
+        import json
+
+        from modelmath.renderers.json_data import render_json
+
+        return json.dumps(render_json(found), indent=1, ensure_ascii=False) + "\n"
+    if args.format == "html":
+        from modelmath.renderers.html import render_html
+
+        return render_html(found, title=f"modelmath: {args.model}")
+    from modelmath.renderers.text import render_text
+
+    color = sys.stdout.isatty() and not args.output
+    return "\n".join(render_text(s, options, color=color) for s in found)
 
 
 _TO_ASCII = str.maketrans(

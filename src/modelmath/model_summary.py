@@ -74,7 +74,7 @@ class Totals:
     complete: bool = True  # False when some layer had no rule: its weights are missing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Summary:
     """Explained summary of one model."""
 
@@ -103,6 +103,12 @@ class Summary:
             fix=f"Use one of: {names}{more}",
         )
 
+    def __repr__(self) -> str:
+        total = f"{int(self.totals.total.value):,}"
+        return (
+            f"<Summary of {self.kind} model '{self.name}': {len(self.rows)} rows, {total} params>"
+        )
+
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
@@ -125,6 +131,11 @@ class Summary:
         from modelmath.renderers.text import rich_renderables
 
         yield from rich_renderables(self, width=options.max_width)
+
+    def _repr_html_(self) -> str:
+        from modelmath.renderers.html import notebook_html
+
+        return notebook_html(self)
 
     def to_json(self) -> dict[str, Any]:
         from modelmath.renderers.json_data import summary_to_json

@@ -94,3 +94,8 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
         },
         "notes": list(summary.notes),
     }
+
+
+def render_json(summaries: list[Summary]) -> dict[str, Any]:
+    """The document ``--format json`` writes (schema: docs/json-schema.json)."""
+    return {"schema_version": SCHEMA_VERSION, "models": [summary_to_json(s) for s in summaries]}

@@ -1,0 +1,227 @@
+"""HTML: a self-contained report (one file, works offline) and the notebook fragment.
+
+Every number is a ``<details>`` element: one click opens its working — the formula with
+symbols and with values in MathML (rendered natively by browsers), what each symbol
+means, and the reason in words. No script or style is fetched from anywhere.
+
+>>> import modelmath
+>>> page = render_html([modelmath.summary("examples/seed_config.json")])  # doctest: +SKIP
+>>> "<math" in page                                                      # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from modelmath.expr import Expr
+from modelmath.model_summary import Row, RowStatus, Summary
+from modelmath.renderers.graph_svg import graph_svg
+from modelmath.renderers.mathml import MathMLPrinter, math, symbol_mathml
+from modelmath.renderers.printer import FormulaPrinter, format_number
+from modelmath.renderers.table import keras_shape, readable_size
+from modelmath.renderers.working import shape_workings
+
+CONVENTIONS = [
+    "Batch size is None (any) unless given; Keras inputs are channels_last by default.",
+    "Output sizes use floor division, ⌊a/b⌋; 'same' padding gives ⌈W/S⌉.",
+    "Parameters shared between layers are counted once, where they are defined.",
+    "Sizes in modelmath's own output use IEC units (1 KiB = 1024 bytes, 1 MiB = 2²⁰ bytes); "
+    "Keras's own summary writes MB for the same 2²⁰ bytes.",
+]
+
+STYLE = """
+:root { --fg:#1b1f24; --muted:#57606a; --line:#d0d7de; --accent:#0b6bcb; --bg:#fff; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1100px; padding: 16px; }
+h1 { font-size: 1.4em; margin: .2em 0 .6em; } h2 { font-size: 1.15em; margin: 1.4em 0 .5em; }
+.mm-table { border-collapse: collapse; width: 100%; }
+.mm-table th, .mm-table td { border: 1px solid var(--line); padding: 6px 8px;
+  vertical-align: top; text-align: left; }
+.mm-table th { background: #f6f8fa; }
+.mm-table td.num { text-align: right; white-space: nowrap; }
+.op { color: var(--muted); } .noformula { color: #9a6700; }
+details.num > summary { cursor: pointer; color: var(--accent); list-style: none;
+  display: inline; font-variant-numeric: tabular-nums; }
+details.num > summary::-webkit-details-marker { display: none; }
+details.num > summary::after { content: " ▸"; font-size: .75em; color: var(--muted); }
+details.num[open] > summary::after { content: " ▾"; }
+.work { text-align: left; white-space: normal; background: #f6f8fa; border-left: 3px solid
+  var(--accent); margin: 4px 0; padding: 6px 8px; font-size: .92em; min-width: 14em; }
+.work table { border-collapse: collapse; } .work td { padding: 0 8px 0 0; border: 0; }
+.work td:nth-child(2) { white-space: nowrap; }
+.why { color: var(--muted); margin: 2px 0; }
+.dim-line { margin-top: 4px; }
+.totals td { border: 0; padding: 2px 12px 2px 0; }
+.graph-wrap { overflow: auto; max-height: 70vh; border: 1px solid var(--line); }
+svg.graph .node rect { fill: #f6f8fa; stroke: #8c959f; }
+svg.graph .name { font: 12px system-ui, sans-serif; fill: var(--fg); }
+svg.graph .op { font: 11px system-ui, sans-serif; fill: var(--muted); }
+svg.graph .edge { stroke: #8c959f; stroke-width: 1.2; }
+svg.graph .shape { font: 10px ui-monospace, monospace; fill: var(--accent); }
+.notes li, .conv li { margin: .2em 0; }
+@media (max-width: 700px) {
+  body { padding: 8px; font-size: 14px; }
+  .mm-table thead { display: none; }
+  .mm-table, .mm-table tbody, .mm-table tr, .mm-table td { display: block; width: 100%; }
+  .mm-table tr { border: 1px solid var(--line); margin-bottom: 8px; }
+  .mm-table td { border: 0; text-align: left; }
+  .mm-table td.num { text-align: left; }
+  .mm-table td::before { content: attr(data-label) ": "; color: var(--muted); }
+}
+@media print {
+  body { max-width: none; } .graph-wrap { max-height: none; overflow: visible; }
+  details.num > summary::after { content: ""; }
+}
+"""
+
+# Printing must show every working: open all <details> before the browser prints.
+SCRIPT = (
+    "window.addEventListener('beforeprint',function(){"
+    "document.querySelectorAll('details').forEach(function(d){d.open=true;});});"
+)
+
+
+def _where_table(expr: Expr) -> str:
+    syms = expr.symbols()
+    if not syms:
+        return ""
+    rows = "".join(
+        f"<tr><td>{math(symbol_mathml(s.name))}</td><td>= {escape(format_number(s.value))}</td>"
+        f"<td>{escape(s.meaning)}</td></tr>"
+        for s in syms
+    )
+    return f'<table class="where">{rows}</table>'
+
+
+def derivation(label: str, expr: Expr, why: str = "") -> str:
+    """A clickable number: ``label`` shown, the working one click away."""
+    printer = MathMLPrinter()
+    result = f"<mn>{escape(format_number(expr.value))}</mn>"
+    if expr.is_leaf:
+        body = math(f"{printer.symbols(expr)}<mo>=</mo>{result}", display=True)
+    else:
+        body = math(
+            f"{printer.symbols(expr)}<mo>=</mo>{printer.values(expr)}<mo>=</mo>{result}",
+            display=True,
+        )
+    why_html = f'<p class="why">{escape(why)}</p>' if why else ""
+    return (
+        f'<details class="num" data-value="{escape(format_number(expr.value))}">'
+        f"<summary>{escape(label)}</summary>"
+        f'<div class="work">{body}{_where_table(expr)}{why_html}</div></details>'
+    )
+
+
+def _shape_cell(row: Row) -> str:
+    if row.status is RowStatus.UNBUILT:
+        return "?"
+    if row.status is RowStatus.NO_RULE:
+        stated = [s for s in row.stated_outputs if s is not None]
+        text = ", ".join(keras_shape(s) for s in stated) or "?"
+        return f'{escape(text)}<div class="noformula">no formula for {escape(row.op)}</div>'
+    parts = []
+    for out in row.outputs:
+        parts.append(f"<div>{escape(keras_shape(out.values))}</div>")
+        for w in shape_workings(out, FormulaPrinter()):
+            label = f"{', '.join(w.axes)}: {format_number(w.expr.value)}"
+            parts.append(f'<div class="dim-line">{derivation(label, w.expr, out.why)}</div>')
+    return "".join(parts)
+
+
+def _params_cell(row: Row) -> str:
+    if row.status is RowStatus.UNBUILT:
+        return "0 (unbuilt)"
+    if row.params is None:
+        return '<span class="noformula">?</span>'
+    label = f"{int(row.params.value):,}"
+    if row.params.value == 0:
+        return label
+    cell = derivation(label, row.params.expr, row.params.why)
+    if row.non_trainable is not None and row.non_trainable.value:
+        cell += f'<div class="why">non-trainable: {int(row.non_trainable.value):,}</div>'
+    return cell
+
+
+def _connections(row: Row) -> str:
+    return escape(", ".join(str(r) for r in row.connected_to) or "-")
+
+
+def summary_table(summary: Summary) -> str:
+    """The table, with clickable working: shared by the report, the notebook and the page."""
+    head = ["Layer (type)", "Output Shape", "Param #"]
+    if not summary.sequential_like:
+        head.append("Connected to")
+    out = ['<table class="mm-table"><thead><tr>']
+    out += [f"<th>{h}</th>" for h in head]
+    out.append("</tr></thead><tbody>")
+    for row in summary.rows:
+        name = f'{escape(row.name)} <span class="op">({escape(row.op)})</span>'
+        cells = [
+            f'<td data-label="Layer">{name}</td>',
+            f'<td data-label="Output Shape">{_shape_cell(row)}</td>',
+            f'<td class="num" data-label="Param #">{_params_cell(row)}</td>',
+        ]
+        if not summary.sequential_like:
+            cells.append(f'<td data-label="Connected to">{_connections(row)}</td>')
+        out.append(f'<tr id="layer-{escape(row.name)}">{"".join(cells)}</tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def totals_html(summary: Summary) -> str:
+    t = summary.totals
+    lines = []
+    for label, count, size in (
+        ("Total params", t.total, t.total_bytes),
+        ("Trainable params", t.trainable, t.trainable_bytes),
+        ("Non-trainable params", t.non_trainable, t.non_trainable_bytes),
+    ):
+        shown = f"{int(count.value):,}"
+        number = derivation(shown, count.expr, count.why) if not count.is_trivial else shown
+        size_text = readable_size(float(size.value), iec=True)
+        size_html = derivation(size_text, size.expr, size.why) if not size.is_trivial else size_text
+        lines.append(f"<tr><th>{label}</th><td>{number}</td><td>{size_html}</td></tr>")
+    return f'<table class="totals">{"".join(lines)}</table>'
+
+
+def summary_fragment(summary: Summary, *, graph: bool = True) -> str:
+    """One model: title, table, totals, notes and (optionally) its graph."""
+    parts = [
+        f'<section class="modelmath" id="model-{escape(summary.name)}">',
+        f'<h2>Model: "{escape(summary.name)}"</h2>',
+        summary_table(summary),
+        totals_html(summary),
+    ]
+    if summary.notes:
+        items = "".join(f"<li>{escape(n)}</li>" for n in summary.notes)
+        parts.append(f'<h3>Notes</h3><ul class="notes">{items}</ul>')
+    if graph:
+        parts.append(f'<h3>Layer graph</h3><div class="graph-wrap">{graph_svg(summary)}</div>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def notebook_html(summary: Summary) -> str:
+    """What Jupyter shows for a Summary (``_repr_html_``): scoped style, no page chrome."""
+    style = STYLE.replace("body", ".modelmath")
+    return f"<div><style>{style}</style>{summary_fragment(summary, graph=False)}</div>"
+
+
+def render_html(summaries: Sequence[Summary], *, title: str = "modelmath report") -> str:
+    """A complete, self-contained HTML page for one or more models."""
+    conventions = "".join(f"<li>{escape(c)}</li>" for c in CONVENTIONS)
+    body = "".join(summary_fragment(s) for s in summaries)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{escape(title)}</h1>"
+        "<p>Click any number to see its working: the formula, the values put in, and what "
+        "each symbol means.</p>"
+        f'{body}<h2>Conventions</h2><ul class="conv">{conventions}</ul>'
+        f"<script>{SCRIPT}</script></body></html>\n"
+    )

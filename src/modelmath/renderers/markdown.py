@@ -1,0 +1,84 @@
+"""GitHub-flavoured Markdown for forum posts and READMEs: the table with the working in
+each cell (``<br>`` line breaks render inside GitHub tables), then the totals.
+
+>>> import modelmath
+>>> print(render_markdown([modelmath.summary("examples/seed_config.json")]))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from modelmath.model_summary import Row, RowStatus, Summary
+from modelmath.renderers.printer import FormulaPrinter
+from modelmath.renderers.table import keras_shape, readable_size
+from modelmath.renderers.working import params_cell_lines, shape_cell_lines, total_line
+
+
+def _cell(text: str) -> str:
+    """Escape what would break a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def _code(text: str) -> str:
+    return f"`{text}`" if "`" not in text else text
+
+
+def _row(row: Row, summary: Summary, printer: FormulaPrinter) -> str:
+    if row.status is RowStatus.UNBUILT:
+        shape, params = "?", "0 (unbuilt)"
+    else:
+        shapes = ", ".join(keras_shape(o.values) for o in row.outputs) or "?"
+        shape_lines = [_code(shapes)] + [
+            _code(line) if "=" in line else f"*{line}*" for line in shape_cell_lines(row, printer)
+        ]
+        shape = "<br>".join(_cell(x) for x in shape_lines)
+        count = "?" if row.params is None else f"{int(row.params.value):,}"
+        param_lines = [f"**{count}**"] + [
+            _code(line) if line.startswith("=") else f"*{line}*"
+            for line in params_cell_lines(row, printer)
+        ]
+        params = "<br>".join(_cell(x) for x in param_lines)
+    cells = [_cell(f"{row.name} ({row.op})"), shape, params]
+    if not summary.sequential_like:
+        cells.append(_cell(", ".join(str(r) for r in row.connected_to) or "-"))
+    return "| " + " | ".join(cells) + " |"
+
+
+def summary_markdown(summary: Summary) -> str:
+    printer = FormulaPrinter()
+    head = ["Layer (type)", "Output Shape", "Param #"]
+    align = [":---", ":---", "---:"]
+    if not summary.sequential_like:
+        head.append("Connected to")
+        align.append(":---")
+    lines = [
+        f'### Model: "{summary.name}"',
+        "",
+        "| " + " | ".join(head) + " |",
+        "| " + " | ".join(align) + " |",
+    ]
+    lines += [_row(r, summary, printer) for r in summary.rows]
+    t = summary.totals
+    lines.append("")
+    for label, count, size in (
+        ("Total params", t.total, t.total_bytes),
+        ("Trainable params", t.trainable, t.trainable_bytes),
+        ("Non-trainable params", t.non_trainable, t.non_trainable_bytes),
+    ):
+        line = f"- **{label}:** {int(count.value):,} ({readable_size(float(size.value), True)})"
+        if not count.is_trivial:
+            line += f" — `{total_line(count, printer)}`"
+        lines.append(line)
+    for note in summary.notes:
+        lines.append(f"- *Note:* {note}")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(summaries: Sequence[Summary]) -> str:
+    """Markdown for one or more models, with the conventions in a closing line."""
+    body = "\n".join(summary_markdown(s) for s in summaries)
+    return body + (
+        "\n*Working: the formula with the values put in. Batch size None. "
+        "Sizes in IEC units (MiB = 2^20 bytes). Made with modelmath.*\n"
+    )
