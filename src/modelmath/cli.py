@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="modelmath",
         description="Model summaries where every number shows its formula. "
-        "Reads .keras archives and config JSON without Keras and without reading weights.",
+        "Reads .keras archives and config JSON without Keras and without reading weights. "
+        "`modelmath serve` starts a local page to paste code into.",
     )
     p.add_argument(
         "model",
@@ -107,7 +108,31 @@ def parse_shape(text: str) -> tuple[int | None, ...]:
     return tuple(dims)
 
 
+def _serve_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="modelmath serve",
+        description="A local page to paste Keras code or upload a model and see its explained "
+        "summary. What is pasted or uploaded is only read, never executed.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    return p
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:
+        serve_args = _serve_parser().parse_args(argv[1:])
+        try:
+            from modelmath.web import serve
+        except ImportError as err:
+            print(
+                f"modelmath: error: serve needs `pip install modelmath[serve]` ({err})",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        serve(serve_args.host, serve_args.port)
+        return EXIT_OK
     args = _parser().parse_args(argv)
     try:
         return _run(args)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-from typing import Any
+from typing import IO, Any
 
 from modelmath.errors import InputFileError
 
@@ -78,10 +78,14 @@ def read_json_file(path: str, limit: int = MAX_JSON_BYTES) -> Any:
         return parse_json(f.read(), path)
 
 
-def read_keras_archive_config(path: str, limit: int = MAX_JSON_BYTES) -> Any:
-    """The model config inside a `.keras` zip archive; the weights are not read."""
+def read_keras_archive_config(
+    source: str | IO[bytes], limit: int = MAX_JSON_BYTES, *, where: str | None = None
+) -> Any:
+    """The model config inside a `.keras` zip archive (a path or an open binary file);
+    the weights are not read."""
+    path = where or (source if isinstance(source, str) else "<archive>")
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(source)
     except zipfile.BadZipFile:
         raise InputFileError(
             "not a valid .keras (zip) archive",
