@@ -116,3 +116,27 @@ def test_layer_range_matches_keras(keras, layer_range: tuple[str, str],
     options = TableOptions(explain=False, width=100, layer_range=layer_range)
     ours = render_text(modelmath.summary(model), options)
     assert ours == summary_text(model, line_length=100, layer_range=layer_range)
+
+
+def _rich_text(summary: modelmath.Summary, options: TableOptions) -> str:
+    import io
+
+    from rich.console import Console
+
+    from modelmath.renderers.text import rich_renderables
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=10_000, color_system=None, highlight=False)
+    for item in rich_renderables(summary, options):
+        console.print(item)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("width", [50, 70, 120])
+@pytest.mark.parametrize("explain", [True, False], ids=["explained", "keras"])
+@pytest.mark.parametrize("name", sorted(ZOO))
+def test_fast_layout_equals_rich_layout(keras, name: str, explain: bool, width: int) -> None:
+    """The direct string layout (used for plain output) is rich's layout, exactly."""
+    summary = modelmath.summary(ZOO[name]())
+    options = TableOptions(explain=explain, width=width, expand_nested=True, show_trainable=True)
+    assert render_text(summary, options) == _rich_text(summary, options)

@@ -65,8 +65,9 @@ class _Analysis:
                 except ModelMathError as err:
                     where = graph.locations.get(layer.name)
                     raise (err.with_context(where) if where else err) from None
-        rows = tuple(self._row(layer) for layer in graph.layers if layer.listed)
-        totals = self._totals(graph)
+        all_rows = [self._row(layer) for layer in graph.layers]
+        rows = tuple(r for r, layer in zip(all_rows, graph.layers) if layer.listed)
+        totals = self._totals(graph, all_rows)
         return Summary(
             name=graph.name,
             kind=graph.kind,
@@ -232,8 +233,7 @@ class _Analysis:
             is_operation=_is_operation(layer),
         )
 
-    def _totals(self, graph: Graph) -> Totals:
-        rows = [self._row(layer) for layer in graph.layers]
+    def _totals(self, graph: Graph, rows: list[Row]) -> Totals:
         complete = all(r.params is not None for r in rows) and graph.built
         # Totals name each row's count rather than repeat its formula: the row shows that.
         train = [

@@ -147,14 +147,28 @@ def _connections(row: Row) -> Text:
     return text
 
 
-def _with_working(main: Text, lines: list[str]) -> RenderableType:
-    if not lines:
-        return main
-    return Group(main, *(Text(line, style=WORKING, justify="left") for line in lines))
+Cell = list[tuple[Text, "str | None"]]  # paragraphs, each with its own justification
 
 
-def build_table(summary: Summary, options: TableOptions) -> Table:
-    """The rich Table of ``summary``, with Keras's columns and widths."""
+def _with_working(main: Text, lines: list[str]) -> Cell:
+    return [(main, None), *((Text(line, style=WORKING), "left") for line in lines)]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What both table printers need: columns, widths, and the cells of every row."""
+
+    headers: tuple[str, ...]
+    justify: tuple[str, ...]
+    widths: tuple[int, ...]
+    line_length: int
+    rows: tuple[tuple[Cell, ...], ...]
+    # Keras's columns cut a too-long word with "…"; the working is folded instead.
+    overflow: str = "ellipsis"
+
+
+def table_spec(summary: Summary, options: TableOptions) -> TableSpec:
+    """Columns as Keras sets them (same widths, same justification) and every cell."""
     line_length = default_width(summary, options)
     positions = _layout(summary, options)[1]
     headers = ["Layer (type)", "Output Shape", "Param #"]
@@ -170,30 +184,69 @@ def build_table(summary: Summary, options: TableOptions) -> Table:
         width = int(pos * line_length) - current
         widths.append(width)
         current += width
-    columns = [
-        Column(h, justify=j, width=w)  # type: ignore[arg-type]
-        for h, j, w in zip(headers, justify, widths)
-    ]
-    table = Table(*columns, width=line_length, show_lines=True)
     printer = FormulaPrinter(ascii_only=options.ascii_only)
-    rows = select_rows(summary.rows, options.layer_range)
-    for row, level in _flatten_rows(rows, options.expand_nested):
+    rows = []
+    for row, level in _flatten_rows(
+        select_rows(summary.rows, options.layer_range), options.expand_nested
+    ):
         prefix = "   " * level + "└ " if level else ""
         name = Text(prefix + row.name + " (")
         name.append(row.op, style=SYMBOL)
         name.append(")")
-        shape: RenderableType = _shape_text(row)
-        params: RenderableType = _params_text(row)
         if options.explain:
             shape = _with_working(_shape_text(row), shape_cell_lines(row, printer))
             params = _with_working(_params_text(row), params_cell_lines(row, printer))
-        cells: list[RenderableType] = [name, shape, params]
+        else:
+            shape, params = [(_shape_text(row), None)], [(_params_text(row), None)]
+        cells: list[Cell] = [[(name, None)], shape, params]
         if not summary.sequential_like:
-            cells.append(_connections(row) if level == 0 else Text("-"))
+            cells.append([(_connections(row) if level == 0 else Text("-"), None)])
         if options.show_trainable:
-            cells.append(_trainable_mark(row))
-        table.add_row(*cells)
+            cells.append([(_trainable_mark(row), None)])
+        rows.append(tuple(cells))
+    overflow = "fold" if options.explain else "ellipsis"
+    return TableSpec(
+        tuple(headers), tuple(justify), tuple(widths), line_length, tuple(rows), overflow
+    )
+
+
+def _rich_cell(cell: Cell) -> RenderableType:
+    if len(cell) == 1 and cell[0][1] is None:
+        return cell[0][0]
+    parts = []
+    for text, how in cell:
+        if how is not None:
+            text = text.copy()
+            text.justify = how  # type: ignore[assignment]
+        parts.append(text)
+    return Group(*parts)
+
+
+def build_table(summary: Summary, options: TableOptions) -> Table:
+    """The rich Table of ``summary``, with Keras's columns and widths."""
+    spec = table_spec(summary, options)
+    columns = [
+        Column(h, justify=j, width=w, overflow=spec.overflow)  # type: ignore[arg-type]
+        for h, j, w in zip(spec.headers, spec.justify, spec.widths)
+    ]
+    table = Table(*columns, width=spec.line_length, show_lines=True)
+    for cells in spec.rows:
+        table.add_row(*(_rich_cell(c) for c in cells))
     return table
+
+
+def plain_table_lines(summary: Summary, options: TableOptions) -> list[str]:
+    """The same table as :func:`build_table`, as plain lines, laid out directly (fast)."""
+    from modelmath.renderers.fixed_table import Piece, header_block, render_rows
+
+    spec = table_spec(summary, options)
+    header, inner = header_block(
+        spec.headers, spec.justify, spec.widths, spec.line_length, spec.overflow
+    )
+    rows = [
+        [[Piece(text.plain, how) for text, how in cell] for cell in cells] for cells in spec.rows
+    ]
+    return render_rows(header, inner, spec.justify, rows, fold=spec.overflow == "fold")
 
 
 def _trainable_mark(row: Row) -> Text:

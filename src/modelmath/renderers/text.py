@@ -14,7 +14,13 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from modelmath.model_summary import Summary
-from modelmath.renderers.table import TableOptions, build_table, title, totals_lines
+from modelmath.renderers.table import (
+    TableOptions,
+    build_table,
+    plain_table_lines,
+    title,
+    totals_lines,
+)
 
 CONVENTIONS = (
     "Working under each number: the formula with the values put in. "
@@ -44,6 +50,11 @@ def render_text(
 ) -> str:
     """The summary as a string (no colour unless asked), the way Keras captures its own."""
     options = options or TableOptions()
+    if not color:  # the common case (files, pipes, tests): lay the table out directly
+        lines = [title(summary).plain, *plain_table_lines(summary, options)]
+        items = list(rich_renderables(summary, options))[2:]
+        lines += [item.plain for item in items if isinstance(item, Text)]
+        return "\n".join(lines) + "\n"
     buffer = io.StringIO()
     console = Console(
         file=buffer,

@@ -1,0 +1,158 @@
+"""Plain (uncoloured) tables laid out directly as strings, the way rich lays them out.
+
+rich is the reference layout (Keras prints its summary through it), but its general
+machinery costs ~0.3 ms per row; a 800-layer model would spend most of its time there.
+This module asks rich only for the header block (which also fixes the column widths),
+then fills the rows itself with rich's word-wrapping rules. The golden tests compare the
+result with Keras's own output character for character.
+
+>>> lines = wrap("kernel 3×3 × 3 in-channels", 12)
+>>> lines
+['kernel 3×3 ', '× 3 ', 'in-channels']
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rich.cells import cell_len, chop_cells, set_cell_size
+
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def wrap(text: str, width: int, fold: bool = True) -> list[str]:
+    """Split ``text`` into lines of at most ``width`` cells as rich's ``Text.wrap`` does
+    (greedy by words; a word longer than a line is folded, or with ``fold=False`` left
+    whole for :func:`justify` to cut with an ellipsis), before justification."""
+    if width <= 0:
+        return [text]
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group()
+        word_length = cell_len(word.rstrip())
+        if width - offset >= word_length:
+            offset += cell_len(word)
+        elif word_length > width and not fold:
+            if start:
+                breaks.append(start)
+            offset = cell_len(word)
+        elif word_length > width:
+            pieces = chop_cells(word, width)
+            for i, piece in enumerate(pieces):
+                if start:
+                    breaks.append(start)
+                if i == len(pieces) - 1:
+                    offset = cell_len(piece)
+                else:
+                    start += len(piece)
+        elif offset and start:
+            breaks.append(start)
+            offset = cell_len(word)
+    bounds = [0, *breaks, len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)] or [""]
+
+
+def _truncate(line: str, width: int) -> str:
+    """rich's ellipsis overflow: cut to ``width`` − 1 cells and add "…"."""
+    if cell_len(line) <= width:
+        return line
+    return set_cell_size(line, width - 1) + "…"
+
+
+def justify(line: str, width: int, how: str) -> str:
+    """Pad one wrapped line to ``width`` cells (rich's ``Lines.justify``), cutting what
+    does not fit with an ellipsis."""
+    if how == "left":
+        excess = cell_len(line) - width
+        if excess > 0:  # trailing spaces beyond the width go first (rich's rstrip_end)
+            stripped = line.rstrip()
+            line = line[: max(len(stripped), len(line) - excess)]
+        line = _truncate(line, width)
+        return line + " " * (width - cell_len(line))
+    line = _truncate(line.rstrip(), width)
+    length = cell_len(line)
+    if how == "center":
+        left = (width - length) // 2
+        return " " * left + line + " " * (width - length - left)
+    return " " * (width - length) + line
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One paragraph of a cell, with its own justification (None: the column's)."""
+
+    text: str
+    justify: str | None = None
+
+
+def cell_lines(
+    pieces: Sequence[Piece], width: int, column_justify: str, fold: bool = False
+) -> list[str]:
+    """The lines of one cell's content area (``width`` excludes the one-space padding)."""
+    out: list[str] = []
+    for piece in pieces:
+        how = piece.justify or column_justify
+        for paragraph in piece.text.split("\n"):
+            out += [justify(line, width, how) for line in wrap(paragraph, width, fold)]
+    return out or [" " * width]
+
+
+@lru_cache(maxsize=64)
+def header_block(
+    headers: tuple[str, ...],
+    justifies: tuple[str, ...],
+    widths: tuple[int, ...],
+    length: int,
+    overflow: str = "ellipsis",
+) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """rich's header lines for these columns, and the inner width rich gives each column."""
+    import io
+
+    from rich.console import Console
+    from rich.table import Column, Table
+
+    columns = [
+        Column(h, justify=j, width=w, overflow=overflow)  # type: ignore[arg-type]
+        for h, j, w in zip(headers, justifies, widths)
+    ]
+    table = Table(*columns, width=length, show_lines=True)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=10_000, color_system=None, highlight=False)
+    console.print(table)
+    lines = buffer.getvalue().splitlines()
+    top = lines[0]
+    inner = tuple(len(part) for part in top[1:-1].split("┳"))
+    return tuple(lines[:-1]), inner
+
+
+def render_rows(
+    header: Sequence[str],
+    inner_widths: Sequence[int],
+    justifies: Sequence[str],
+    rows: Sequence[Sequence[Sequence[Piece]]],
+    fold: bool = False,
+) -> list[str]:
+    """The whole table: rich's header, then rows separated by lines, then the bottom."""
+    out = list(header)
+    rule = "├" + "┼".join("─" * w for w in inner_widths) + "┤"
+    for index, row in enumerate(rows):
+        cells = [
+            cell_lines(pieces, width - 2, how, fold)
+            for pieces, width, how in zip(row, inner_widths, justifies)
+        ]
+        height = max(len(c) for c in cells)
+        for line in range(height):
+            parts = [
+                " " + (c[line] if line < len(c) else " " * (w - 2)) + " "
+                for c, w in zip(cells, inner_widths)
+            ]
+            out.append("│" + "│".join(parts) + "│")
+        if index < len(rows) - 1:
+            out.append(rule)
+    out.append("└" + "┴".join("─" * w for w in inner_widths) + "┘")
+    return out
