@@ -37,10 +37,11 @@ class Weight:
     trainable: bool = True
     meaning: str = ""
     dtype: str | None = None  # None: the layer's variable dtype
+    count: Expr = field(init=False, repr=False, compare=False)  # product of the shape
 
-    @property
-    def count(self) -> Expr:
-        return product(self.shape)
+    def __post_init__(self) -> None:
+        # Built once: rows, totals and byte sizes all read it.
+        object.__setattr__(self, "count", product(self.shape))
 
 
 @dataclass(frozen=True)
@@ -157,3 +158,9 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """
     word = singular if n == 1 else (plural_form or singular + "s")
     return f"{n} {word}"
+
+
+class NoStaticFormula(LayerError):
+    """A layer whose numbers cannot be worked out from its config (a Lambda without
+    ``output_shape``). Analysis treats it like a layer without a rule: the file's stated
+    shapes are kept, and this message says what the user can pass instead."""

@@ -1,4 +1,4 @@
-"""Convolutions: Conv1D/2D/3D, DepthwiseConv1D/2D, SeparableConv1D/2D."""
+"""Convolutions: Conv1D/2D/3D, their Transpose forms, DepthwiseConv1D/2D, SeparableConv1D/2D."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from modelmath.expr import Div, Expr, Num, Sym
 from modelmath.rules.base import LayerCall, OutputShape, RuleResult, Weight, plural
 from modelmath.rules.registry import rule
 from modelmath.rules.spatial import (
+    Axis,
     assemble,
     axis_words,
     batch_dim,
@@ -134,6 +135,91 @@ def separable_conv(ctx: LayerCall) -> RuleResult:
     if ctx.get("use_bias", True):
         weights.append(Weight("bias", (F,), meaning="one bias per filter"))
         words += f", + {plural(int(F.value), 'bias', 'biases')}"
+    out = OutputShape(
+        assemble(batch_dim(ctx.shape), dims, F, channels_last), axis_words(rank, channels_last), why
+    )
+    return RuleResult((out,), tuple(weights), words)
+
+
+def transpose_output(
+    size: int | None,
+    axis: Axis,
+    *,
+    kernel: int,
+    stride: int,
+    dilation: int,
+    padding: str,
+    output_padding: int | None,
+) -> Expr | None:
+    """Output size of a transposed convolution along one axis, as Keras computes it.
+
+    'valid': (W − 1)·S + K_eff + max(K_eff, S) − K_eff, where K_eff = d·(K − 1) + 1;
+    'same': W·S. A given output_padding p replaces the last term ('valid') or gives
+    (W − 1)·S + K_eff mod 2 + p ('same').
+    """
+    if size is None:
+        return None
+    W = Sym(axis.symbol, size, f"input {axis.word}")
+    S = Sym(axis.name("S"), stride, f"stride along the {axis.word}")
+    K = Sym(axis.name("K"), kernel, f"kernel {axis.word}")
+    k_eff: Expr = K if dilation == 1 else Sym(axis.name("d"), dilation, "dilation") * (K - 1) + 1
+    if padding == "same" and output_padding is None:
+        return W * S
+    if output_padding is None:
+        extra = max(k_eff.value, stride) - k_eff.value
+        p: Expr = Sym(axis.name("p"), extra, "extra size so strides larger than the kernel fit")
+        return (W - 1) * S + k_eff + p
+    p = Sym(axis.name("p"), output_padding, f"output_padding along the {axis.word}")
+    if padding == "same":
+        return (W - 1) * S + Num(k_eff.value % 2) + p
+    return (W - 1) * S + k_eff + p
+
+
+@rule(
+    "Conv1DTranspose",
+    "Conv2DTranspose",
+    "Conv3DTranspose",
+    "Convolution1DTranspose",
+    "Convolution2DTranspose",
+    "Convolution3DTranspose",
+)
+def conv_transpose(ctx: LayerCall) -> RuleResult:
+    """Kernel K_h×K_w × F filters × C_in input channels, plus F biases; sizes grow by S."""
+    rank = int(ctx.op.removesuffix("Transpose")[-2])
+    kernel, strides, dilation, padding = _window(ctx, rank)
+    spatial, c_in, channels_last = split_channels(ctx, rank)
+    raw_op = ctx.config.get("output_padding")
+    out_pad: tuple[int | None, ...] = (
+        (None,) * rank if raw_op is None else ctx.int_tuple("output_padding", rank)
+    )
+    dims = [
+        transpose_output(
+            size, axis, kernel=k, stride=s, dilation=d, padding=padding, output_padding=p
+        )
+        for size, axis, k, s, d, p in zip(
+            spatial, spatial_axes(rank), kernel, strides, dilation, out_pad
+        )
+    ]
+    check_positive(ctx, dims, f"kernel {_kernel_words(kernel)}")
+    c_in = ctx.known(c_in, "number of input channels")
+    F = Sym("F", int(ctx.get("filters")), "filters")
+    C = Sym("C_in", c_in, "input channels")
+    weights = [
+        Weight(
+            "kernel",
+            (*_kernel_syms(kernel, rank), F, C),
+            meaning="a window per filter and input channel",
+        )
+    ]
+    words = (
+        f"kernel {_kernel_words(kernel)} × {plural(int(F.value), 'filter')} × {c_in} in-channels"
+    )
+    if ctx.get("use_bias", True):
+        weights.append(Weight("bias", (F,), meaning="one bias per filter"))
+        words += f", + {plural(int(F.value), 'bias', 'biases')}"
+    why = padding_words(padding, strides, dilation)
+    if raw_op is not None:
+        why += f", output_padding={raw_op}"
     out = OutputShape(
         assemble(batch_dim(ctx.shape), dims, F, channels_last), axis_words(rank, channels_last), why
     )

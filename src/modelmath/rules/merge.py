@@ -93,3 +93,31 @@ def concatenate(ctx: LayerCall) -> RuleResult:
     return RuleResult(
         (OutputShape(tuple(dims), why=f"joined along axis {axis}"),), (), "merging has no weights"
     )
+
+
+@rule("Dot")
+def dot(ctx: LayerCall) -> RuleResult:
+    """Dot product of two inputs along `axes`: those axes vanish, the rest are joined."""
+    if len(ctx.inputs) != 2:
+        raise ctx.error("takes a list of 2 inputs", received=f"{len(ctx.inputs)} input(s)")
+    a, b = ctx.inputs
+    raw = ctx.config.get("axes", -1)
+    if isinstance(raw, int):
+        axes = [raw % len(a), raw % len(b)] if raw < 0 else [raw, raw]
+    else:
+        axes = [int(raw[0]), int(raw[1])]
+    if a[axes[0]] is not None and b[axes[1]] is not None and a[axes[0]] != b[axes[1]]:
+        raise ctx.error(
+            f"needs equal sizes on the dot axes {tuple(axes)}",
+            received=", ".join(fmt_shape(s) for s in ctx.inputs),
+        )
+    left = list(passthrough(a))
+    right = list(passthrough(b))
+    left.pop(axes[0])
+    right.pop(axes[1])
+    right.pop(0)
+    dims: list[Expr | None] = left + right
+    if len(dims) == 1:
+        dims.append(Num(1))
+    why = f"axes={tuple(axes)} summed away"
+    return RuleResult((OutputShape(tuple(dims), why=why),), (), "merging has no weights")

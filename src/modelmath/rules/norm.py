@@ -86,3 +86,41 @@ def normalization(ctx: LayerCall) -> RuleResult:
         Weight("count", (), trainable=False, meaning="samples seen", dtype="int32"),
     )
     return RuleResult(result.outputs, weights, "mean, variance and count, all non-trainable")
+
+
+@rule("GroupNormalization")
+def group_norm(ctx: LayerCall) -> RuleResult:
+    """Statistics over groups of channels; gamma and beta per channel."""
+    axes = _axes(ctx, ctx.get("axis", -1))
+    C = _param_shape(ctx, axes)[0]
+    groups = int(ctx.get("groups", 32))
+    g = int(C.value) if groups == -1 else groups
+    if g > C.value or C.value % g:
+        raise ctx.error(
+            f"needs channels divisible into groups={groups}", received=f"{C.value} channels"
+        )
+    weights = []
+    if ctx.get("scale", True):
+        weights.append(Weight("gamma", (C,), meaning="scale per channel"))
+    if ctx.get("center", True):
+        weights.append(Weight("beta", (C,), meaning="offset per channel"))
+    words = " + ".join(w.name for w in weights) or "no weights (center=False, scale=False)"
+    result = same_shape(ctx, f"same shape; statistics over {g} groups of {int(C.value) // g}")
+    return RuleResult(result.outputs, tuple(weights), words)
+
+
+@rule("RMSNormalization")
+def rms_norm(ctx: LayerCall) -> RuleResult:
+    """x / √(mean(x²) + ε) times a learned scale over the normalized axes."""
+    shape = _param_shape(ctx, _axes(ctx, ctx.get("axis", -1)))
+    result = same_shape(ctx)
+    return RuleResult(
+        result.outputs, (Weight("scale", shape, meaning="scale"),), "one scale per feature"
+    )
+
+
+@rule("UnitNormalization")
+def unit_norm(ctx: LayerCall) -> RuleResult:
+    """Each vector divided by its L2 norm along `axis`: nothing learned."""
+    result = same_shape(ctx, "same shape, rescaled to unit length")
+    return RuleResult(result.outputs, (), "no weights")

@@ -91,3 +91,29 @@ def global_pooling(ctx: LayerCall) -> RuleResult:
         axes = ("batch", "channels")
         why = "one value per channel"
     return RuleResult((OutputShape(dims, axes, why),), (), "pooling has no weights")
+
+
+@rule(
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
+)
+def adaptive_pooling(ctx: LayerCall) -> RuleResult:
+    """Windows sized to give exactly `output_size` positions, whatever the input size."""
+    rank = _rank(ctx.op)
+    sizes = ctx.int_tuple("output_size", rank)
+    _, channels, channels_last = split_channels(ctx, rank)
+    C = None if channels is None else Sym("C", channels, "channels (unchanged)")
+    dims: list[Expr | None] = [
+        Sym(a.name("O"), s, f"output_size along the {a.word}")
+        for a, s in zip(spatial_axes(rank), sizes)
+    ]
+    out = OutputShape(
+        assemble(batch_dim(ctx.shape), dims, C, channels_last),
+        axis_words(rank, channels_last),
+        f"output_size={sizes[0] if len(set(sizes)) == 1 else sizes}",
+    )
+    return RuleResult((out,), (), "pooling has no weights")
