@@ -22,7 +22,7 @@ from modelmath.errors import ConfigError, LayerError, ModelMathError
 from modelmath.expr import Div, Expr, Num, Prod, Quantity, Sym, total
 from modelmath.graph import Graph, Layer, Shape, TensorRef
 from modelmath.model_summary import Row, RowStatus, Summary, Totals
-from modelmath.rules import LayerCall, OutputShape, RuleResult, Weight, find_rule
+from modelmath.rules import LayerCall, NoStaticFormula, OutputShape, RuleResult, Weight, find_rule
 from modelmath.rules.shaping import passthrough
 
 NodeKey = tuple[str, int]  # (layer name, call index)
@@ -114,16 +114,21 @@ class _Analysis:
             if rule is None or inputs is None:
                 self._no_rule(layer, call_index, has_rule=rule is not None)
                 return
-            result = rule(
-                LayerCall(
-                    name=layer.name,
-                    op=layer.op,
-                    config=layer.config,
-                    inputs=inputs,
-                    framework=self.graph.framework,
-                    call_index=call_index,
+            try:
+                result = rule(
+                    LayerCall(
+                        name=layer.name,
+                        op=layer.op,
+                        config=layer.config,
+                        inputs=inputs,
+                        framework=self.graph.framework,
+                        call_index=call_index,
+                    )
                 )
-            )
+            except NoStaticFormula:
+                # A Lambda without output_shape: keep the file's shapes, as for no rule.
+                self._no_rule(layer, call_index, has_rule=False)
+                return
         self.outputs[key] = result.outputs
         # Weights are created by the first call; later calls share them.
         self.outcomes.setdefault(layer.name, _LayerOutcome(result.weights, result.params_why, True))
