@@ -1,0 +1,623 @@
+"""What each Keras name does when a script calls it, modelled without Keras.
+
+Layers are bound to their constructor signatures (generated from Keras, see
+``signatures.py``), named as Keras names them, and called on symbolic tensors to record
+the graph. Models are Functional (``Model(inputs, outputs)``), Sequential (rebuilt on
+every ``add`` once it knows its input, as Keras does) or subclassed in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from modelmath.graph import Shape
+
+from .limits import ScriptError
+from .naming import BUILD_NAMES, Namer
+from .paths import canonical
+from .serialize import map_graph
+from .shapes import shape_of
+from .signatures import LAYERS, OTHERS, REQUIRED, Signature
+from .values import (
+    MISSING,
+    Instance,
+    LayerObj,
+    Namespace,
+    Node,
+    Tensor,
+    Unknown,
+    first_unknown,
+    tensors_in,
+)
+
+# Config entries that do not change a shape or a parameter count: a value the file
+# cannot tell (a custom activation, a regularizer object) is kept as a note, not an error.
+_SOFT_SUFFIXES = ("activation", "_initializer", "_regularizer", "_constraint")
+_SOFT_KEYS = {
+    "rate", "seed", "dropout", "recurrent_dropout", "momentum", "epsilon", "stddev",
+    "alpha", "negative_slope", "l1", "l2", "scale", "offset", "function", "noise_shape",
+    "threshold", "max_value", "beta_initializer", "gamma_initializer", "mask",
+    "factor", "fill_mode", "interpolation", "value_range", "lora_rank", "lora_alpha",
+}  # fmt: skip
+
+# Keyword arguments every Keras layer accepts (Layer.__init__), beyond its own.
+_BASE_KWARGS = {"name", "dtype", "trainable", "input_shape", "batch_input_shape", "batch_size",
+                "input_dim", "autocast", "activity_regularizer", "weights", "input_length"}  # fmt: skip
+
+# Merge helpers in keras.layers: layers.concatenate([a, b], axis=1) → Concatenate(axis=1)([a, b]).
+_MERGE_FUNCTIONS = {
+    "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "average": "Average",
+    "maximum": "Maximum", "minimum": "Minimum", "concatenate": "Concatenate", "dot": "Dot",
+}  # fmt: skip
+
+# Python operators on Keras tensors become keras.ops operations (rows of the summary).
+OPERATORS = {
+    "Add": "Add", "Sub": "Subtract", "Mult": "Multiply", "Div": "TrueDivide",
+    "MatMult": "Matmul", "Pow": "Power", "FloorDiv": "FloorDivide", "Mod": "Mod",
+}  # fmt: skip
+
+# keras.ops functions: name → (operation class, tensor-list first argument).
+_OPS = {
+    "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "divide": "Divide",
+    "concatenate": "Concatenate", "relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh",
+    "softmax": "Softmax", "matmul": "Matmul", "mean": "Mean", "sum": "Sum",
+}  # fmt: skip
+
+
+@dataclass
+class Snapshot:
+    """A model as it was when the script called its ``summary()``."""
+
+    model: LayerObj
+    where: str
+
+
+@dataclass
+class KerasWorld:
+    """Everything Keras-side the script has done so far."""
+
+    filename: str
+    input_shape: Shape | None = None  # --input-shape: completes an input the file lacks
+    namer: Namer = field(default_factory=Namer)
+    models: list[LayerObj] = field(default_factory=list)
+    summaries: list[Snapshot] = field(default_factory=list)
+    # Traces a subclassed model's call(): set by the interpreter.
+    trace_call: Callable[[Instance, list[Any], dict[str, Any], str], Any] | None = None
+
+    # -- layers -----------------------------------------------------------------------
+    def construct(self, public: str, args: list[Any], kwargs: dict[str, Any], where: str) -> Any:
+        """``keras.layers.<public>(*args, **kwargs)``."""
+        class_name, params, var_kw = LAYERS[public]
+        if class_name == "InputLayer":
+            return self.input_layer(args, kwargs, where)
+        bound = bind(public, (class_name, params, var_kw), args, kwargs, where)
+        extra = {k: bound.pop(k) for k in list(bound) if k in _BASE_KWARGS}
+        for key, value in bound.items():
+            _check_known(class_name, key, value, where)
+        config: dict[str, Any] = {}
+        name = extra.get("name")
+        if name is not None and not isinstance(name, str):
+            raise ScriptError(
+                f"{class_name} name must be a string written in the file",
+                received=repr(name),
+                where=where,
+            )
+        config["name"] = name or self.namer.auto(class_name)
+        config["trainable"] = bool(extra.get("trainable", True))
+        dtype = extra.get("dtype")
+        config["dtype"] = dtype if isinstance(dtype, str) else "float32"
+        config.update(bound)
+        if config.get("data_format", "x") is None:
+            config["data_format"] = "channels_last"  # keras.config.image_data_format()
+        layer = LayerObj(class_name, config["name"], config, where)
+        shape = _input_shape_arg(extra, where)
+        if shape is not None:
+            layer.batch_shape = shape
+        return layer
+
+    def input_layer(self, args: list[Any], kwargs: dict[str, Any], where: str) -> LayerObj:
+        """``keras.layers.InputLayer(shape=...)``: a layer object (for a Sequential list)."""
+        kwargs = dict(kwargs)
+        if "input_shape" in kwargs and "shape" not in kwargs:
+            kwargs["shape"] = kwargs.pop("input_shape")
+        tensor = self.make_input(args, kwargs, where, public="InputLayer")
+        assert isinstance(tensor, Tensor)
+        return tensor.node.layer
+
+    def make_input(
+        self, args: list[Any], kwargs: dict[str, Any], where: str, public: str = "Input"
+    ) -> Tensor:
+        """``keras.Input(shape=..., batch_size=..., name=..., dtype=...)``."""
+        sig = OTHERS["Input"] if public == "Input" else LAYERS["InputLayer"]
+        bound = bind(public, sig, args, kwargs, where)
+        shape = bound.get("shape")
+        batch_shape = bound.get("batch_shape")
+        unknown = first_unknown(shape) or first_unknown(batch_shape)
+        if unknown is not None or (shape is None and batch_shape is None):
+            if self.input_shape is None:
+                what = (
+                    f"the input shape comes from {unknown.what} ({unknown.where}), which is "
+                    "only known when the script runs"
+                    if unknown is not None
+                    else "the input has no shape"
+                )
+                raise ScriptError(
+                    f"{public}: {what}",
+                    where=where,
+                    fix="Pass --input-shape with the shape without the batch axis "
+                    "(for example --input-shape 28,28,1), or write the shape in the script",
+                )
+            batch: Shape = (None, *self.input_shape)
+        elif batch_shape is not None:
+            batch = _shape_value(batch_shape, "batch_shape", where)
+        else:
+            dims = _shape_value(shape, "shape", where)
+            size = bound.get("batch_size")
+            batch = (size if isinstance(size, int) else None, *dims)
+        name = bound.get("name")
+        dtype = bound.get("dtype")
+        layer = LayerObj(
+            "InputLayer",
+            name if isinstance(name, str) else self.namer.unique("input_layer"),
+            {"dtype": dtype if isinstance(dtype, str) else "float32", "sparse": False},
+            where,
+            kind="input",
+            batch_shape=batch,
+        )
+        node = Node(layer, [], {}, where=where)
+        layer.nodes.append(node)
+        tensor = Tensor(node, 0, dtype=str(layer.config["dtype"]), shape_cache=batch)
+        node.outputs.append(tensor)
+        return tensor
+
+    def call_layer(
+        self, layer: LayerObj, args: list[Any], kwargs: dict[str, Any], where: str
+    ) -> Any:
+        """``layer(x)``: record a call of ``layer`` and return its output tensor(s)."""
+        if layer.kind == "input":
+            raise ScriptError(f"an InputLayer ('{layer.name}') cannot be called", where=where)
+        if layer.is_model and not any(True for _ in tensors_in((args, kwargs))):
+            return self.run_on_data(layer, args, where)
+        for value in (*args, *kwargs.values()):
+            unknown = first_unknown(value)
+            if unknown is not None and value is not kwargs.get("training"):
+                raise ScriptError(
+                    f"layer '{layer.name}' is called on {unknown.what} ({unknown.where}), "
+                    "which is only known when the script runs",
+                    where=where,
+                    fix="Call layers on keras.Input(...) tensors; give the shape with "
+                    "--input-shape if the script reads it from data",
+                )
+        if not any(True for _ in tensors_in((args, kwargs))):
+            raise ScriptError(
+                f"layer '{layer.name}' is called on data, not on a Keras tensor",
+                received=", ".join(type(a).__name__ for a in args) or "no arguments",
+                where=where,
+                fix="modelmath reads models built from keras.Input(...) or with an input shape",
+            )
+        if layer.kind == "sequential":
+            return self._call_sequential(layer, args, kwargs, where)
+        if layer.kind == "subclassed":
+            return self._call_subclassed(layer, args, kwargs, where)
+        if not layer.built_names:
+            layer.built_names = True
+            for prefix in BUILD_NAMES.get(layer.class_name, ()):
+                self.namer.unique(prefix)
+        node = Node(layer, list(args), dict(kwargs), where=where)
+        layer.nodes.append(node)
+        count = self._output_count(layer, kwargs)
+        node.outputs = [Tensor(node, i) for i in range(count)]
+        if layer.kind == "functional":
+            return _restructure(layer.outputs, iter(node.outputs))
+        if count == 1:
+            return node.outputs[0]
+        if layer.class_name in ("MultiHeadAttention", "GroupQueryAttention"):
+            return tuple(node.outputs)
+        return list(node.outputs)
+
+    def run_on_data(self, model: LayerObj, args: list[Any], where: str) -> Unknown:
+        """``model(x)``, ``model.fit(x, y)``, …: Keras builds an unbuilt model from the data.
+
+        The data is unknown here, so the model stays unbuilt unless ``--input-shape`` says
+        its shape; summarizing it without one is an error that names the data.
+        """
+        data = first_unknown(args[:1]) or Unknown("data", where)
+        if model.inputs is None and model.kind != "functional":
+            if self.input_shape is not None:
+                self.build(model, (None, *self.input_shape), where)
+            elif model.data_built is None:
+                model.data_built = data
+        return Unknown(f"{model.name}(...) on {data.what}", where)
+
+    def _output_count(self, layer: LayerObj, kwargs: dict[str, Any]) -> int:
+        if layer.is_model:
+            return len(list(tensors_in(layer.outputs)))
+        cfg = layer.config
+        if cfg.get("return_state"):
+            return 1 + _state_count(layer.class_name, cfg)
+        if layer.class_name == "Bidirectional":
+            inner = cfg.get("layer")
+            if isinstance(inner, LayerObj) and inner.config.get("return_state"):
+                return 1 + 2 * _state_count(inner.class_name, inner.config)
+        if kwargs.get("return_attention_scores"):
+            return 2
+        return 1
+
+    # -- models -----------------------------------------------------------------------
+    def functional(self, args: list[Any], kwargs: dict[str, Any], where: str) -> LayerObj:
+        """``keras.Model(inputs, outputs, name=...)``."""
+        bound = bind("Model", OTHERS["Model"], args, kwargs, where)
+        inputs, outputs = bound["inputs"], bound["outputs"]
+        for what, value in (("inputs", inputs), ("outputs", outputs)):
+            unknown = first_unknown(value)
+            if unknown is not None:
+                raise ScriptError(
+                    f"Model {what} come from {unknown.what} ({unknown.where}), which is "
+                    "only known when the script runs",
+                    where=where,
+                )
+            if not list(tensors_in(value)):
+                raise ScriptError(
+                    f"Model {what} must be Keras tensors", received=repr(value)[:80], where=where
+                )
+        name = bound.get("name")
+        model = LayerObj(
+            "Functional",
+            name if isinstance(name, str) else self.namer.unique("functional"),
+            {"trainable": bool(bound.get("trainable", True))},
+            where,
+            kind="functional",
+            module="keras.src.models.functional",
+            inputs=inputs,
+            outputs=outputs,
+        )
+        _check_connected(model, where)
+        self.models.append(model)
+        return model
+
+    def sequential(self, args: list[Any], kwargs: dict[str, Any], where: str) -> LayerObj:
+        """``keras.Sequential([layers...], name=...)``."""
+        bound = bind("Sequential", OTHERS["Sequential"], args, kwargs, where)
+        name = bound.get("name")
+        model = LayerObj(
+            "Sequential",
+            name if isinstance(name, str) else self.namer.auto("Sequential"),
+            {"trainable": bool(bound.get("trainable", True))},
+            where,
+            kind="sequential",
+            module="keras.src.models.sequential",
+        )
+        self.models.append(model)
+        members = bound.get("layers")
+        if members is not None:
+            if not isinstance(members, (list, tuple)):
+                raise ScriptError(
+                    "Sequential takes a list of layers", received=repr(members)[:80], where=where
+                )
+            for member in members:
+                self.seq_add(model, member, where, rebuild=False)
+            if model.members:
+                self.seq_maybe_rebuild(model)
+        return model
+
+    def seq_add(self, model: LayerObj, layer: Any, where: str, rebuild: bool = True) -> None:
+        """``model.add(layer)``: Keras rebuilds the model each time once it knows its input."""
+        if not model.members and isinstance(layer, LayerObj) and layer.batch_shape is not None:
+            if layer.kind != "input":
+                self.seq_add(model, self._hidden_input(layer.batch_shape, where), where, False)
+        if isinstance(layer, Tensor) and layer.node.layer.kind == "input":
+            layer = layer.node.layer
+        if not isinstance(layer, LayerObj):
+            raise ScriptError(
+                f"only Keras layers can be added to Sequential model '{model.name}'",
+                received=repr(layer)[:80],
+                where=where,
+            )
+        if any(m.name == layer.name for m in model.members):
+            raise ScriptError(
+                f"Sequential model '{model.name}' already has a layer named '{layer.name}'",
+                where=where,
+                fix="Give each layer a different name",
+            )
+        if layer.kind == "input" and model.members and model.members[0].kind == "input":
+            raise ScriptError(
+                f"Sequential model '{model.name}' already has an input", where=where
+            )
+        model.members.append(layer)
+        if rebuild:
+            self.seq_maybe_rebuild(model)
+        else:
+            model.inputs = model.outputs = None
+
+    def _hidden_input(self, batch_shape: Shape, where: str) -> LayerObj:
+        tensor = self.make_input([], {"batch_shape": batch_shape}, where)
+        return tensor.node.layer
+
+    def seq_maybe_rebuild(self, model: LayerObj) -> None:
+        model.inputs = model.outputs = None
+        first = model.members[0]
+        if first.kind == "input" and len(model.members) > 1:
+            self.seq_build(model, first.batch_shape, first.where)
+        elif first.kind == "functional" and len(model.members) > 1:
+            shapes = [shape_of(t) for t in tensors_in(first.inputs)]
+            if len(shapes) == 1 and shapes[0] is not None:
+                self.seq_build(model, shapes[0], first.where)
+
+    def seq_build(self, model: LayerObj, batch_shape: Shape | None, where: str) -> None:
+        """Keras's ``Sequential.build``: an InputLayer if there is none, then a chain of calls."""
+        if not model.members:
+            raise ScriptError(f"Sequential model '{model.name}' has no layers", where=where)
+        if model.members[0].kind != "input":
+            model.members.insert(0, self._hidden_input(batch_shape or (None,), where))
+            if batch_shape is None:
+                model.members[0].batch_shape = None
+        x: Any = model.members[0].nodes[0].outputs[0]
+        inputs = x
+        for layer in model.members[1:]:
+            x = self.call_layer(layer, [x], {}, layer.where)
+        model.inputs, model.outputs = inputs, x
+        self.namer.unique("functional")  # Keras wraps the chain in a Functional model
+
+    def _call_sequential(
+        self, model: LayerObj, args: list[Any], kwargs: dict[str, Any], where: str
+    ) -> Any:
+        if model.inputs is None:
+            tensors = list(tensors_in(args[:1]))
+            shape = shape_of(tensors[0]) if len(tensors) == 1 else None
+            self.seq_build(model, shape, where)
+        node = Node(model, list(args), dict(kwargs), where=where)
+        model.nodes.append(node)
+        node.outputs = [Tensor(node, 0)]
+        return node.outputs[0]
+
+    def _call_subclassed(
+        self, model: LayerObj, args: list[Any], kwargs: dict[str, Any], where: str
+    ) -> Any:
+        if model.inputs is None:
+            self.trace(model, [shape_of(t) for t in tensors_in(args)], args, kwargs, where)
+        node = Node(model, list(args), dict(kwargs), where=where)
+        model.nodes.append(node)
+        node.outputs = [Tensor(node, i) for i in range(len(list(tensors_in(model.outputs))))]
+        return _restructure(model.outputs, iter(node.outputs))
+
+    def trace(
+        self,
+        model: LayerObj,
+        shapes: list[Shape | None],
+        args: list[Any] | None,
+        kwargs: dict[str, Any],
+        where: str,
+    ) -> None:
+        """Run a subclassed model's ``call`` on fresh inputs of the given shapes."""
+        assert self.trace_call is not None and isinstance(model.instance, Instance)
+        fresh = iter(
+            [self._hidden_tensor(model, i, s, where) for i, s in enumerate(shapes)]
+        )
+        inner_args = (
+            [fresh.__next__()] if args is None else [_restructure(a, fresh) for a in args]
+        )
+        inputs = list(tensors_in(inner_args))
+        model.inputs = inputs if len(inputs) > 1 else inputs[0]
+        outputs = self.trace_call(model.instance, inner_args, dict(kwargs), where)
+        if not list(tensors_in(outputs)):
+            raise ScriptError(
+                f"call() of model '{model.name}' returns no Keras tensor",
+                received=repr(outputs)[:80],
+                where=where,
+            )
+        model.outputs = outputs
+
+    def _hidden_tensor(self, model: LayerObj, i: int, shape: Shape | None, where: str) -> Tensor:
+        # Keras builds a subclassed model without InputLayers; this one is never listed
+        # and uses no name counter.
+        layer = LayerObj(
+            "InputLayer", f"{model.name}__input_{i}", {"dtype": "float32"}, where,
+            kind="input", batch_shape=shape,
+        )  # fmt: skip
+        node = Node(layer, [], {}, where=where)
+        layer.nodes.append(node)
+        tensor = Tensor(node, 0, shape_cache=shape)
+        node.outputs.append(tensor)
+        return tensor
+
+    def build(self, model: LayerObj, shape: Any, where: str) -> None:
+        """``model.build(input_shape)``."""
+        unknown = first_unknown(shape)
+        if unknown is not None:
+            if self.input_shape is None:
+                raise ScriptError(
+                    f"model '{model.name}' is built with a shape from {unknown.what} "
+                    f"({unknown.where}), which is only known when the script runs",
+                    where=where,
+                    fix="Pass --input-shape with the shape without the batch axis, "
+                    "or write the shape in the script",
+                )
+            shape = (None, *self.input_shape)
+        batch = _shape_value(shape, "input_shape", where)
+        if model.kind == "sequential":
+            if model.inputs is None:
+                self.seq_build(model, batch, where)
+        elif model.kind == "subclassed" and model.inputs is None:
+            self.trace(model, [batch], None, {}, where)
+
+    # -- operations ---------------------------------------------------------------------
+    def operation(self, class_name: str, args: list[Any], where: str) -> Any:
+        """``x + y`` or ``keras.ops.concatenate([a, b])`` on Keras tensors: an operation row."""
+        op = LayerObj(
+            class_name, self.namer.auto(class_name), {}, where,
+            kind="op", module="keras.src.ops.numpy",
+        )  # fmt: skip
+        return self.call_layer(op, args, {}, where)
+
+    def keras_function(
+        self, path: str, args: list[Any], kwargs: dict[str, Any], where: str
+    ) -> Any:
+        """A call of a dotted Keras name; MISSING when the name is not modelled."""
+        path = canonical(path)
+        parts = path.split(".")
+        last = parts[-1]
+        if path == "keras.Input":
+            return self.make_input(args, kwargs, where)
+        if path == "keras.Model":
+            return self.functional(args, kwargs, where)
+        if path == "keras.Sequential":
+            return self.sequential(args, kwargs, where)
+        if parts[:2] == ["keras", "layers"] and len(parts) == 3:
+            if last in LAYERS:
+                return self.construct(last, args, kwargs, where)
+            if last in _MERGE_FUNCTIONS:
+                if not args:
+                    raise ScriptError(f"layers.{last} needs a list of tensors", where=where)
+                layer = self.construct(_MERGE_FUNCTIONS[last], [], kwargs, where)
+                return self.call_layer(layer, [args[0]], {}, where)
+        if path in ("keras.backend.int_shape", "keras.ops.shape"):
+            if len(args) != 1 or not isinstance(args[0], Tensor):
+                raise ScriptError(f"{last}() takes one Keras tensor", where=where)
+            return self.tensor_shape(args[0], where)
+        if path in ("keras.backend.image_data_format", "keras.config.image_data_format"):
+            return "channels_last"
+        if path in ("keras.backend.floatx", "keras.config.floatx"):
+            return "float32"
+        if path in ("keras.backend.clear_session", "keras.utils.clear_session"):
+            self.namer.clear()
+            return None
+        if parts[:2] == ["keras", "ops"] and last in _OPS and list(tensors_in(args)):
+            first = args[0]
+            if isinstance(first, (list, tuple)) and last == "concatenate":
+                return self.operation(_OPS[last], [list(first)], where)
+            return self.operation(_OPS[last], list(args), where)
+        return MISSING
+
+    def tensor_shape(self, tensor: Tensor, where: str) -> tuple[int | None, ...]:
+        """``x.shape``: computed from the layers' rules; an error when one has none."""
+        shape = shape_of(tensor)
+        if shape is None:
+            layer = tensor.node.layer
+            raise ScriptError(
+                f"the script reads the shape of the output of '{layer.name}' "
+                f"({layer.class_name}), which modelmath cannot compute yet "
+                f"(no formula for {layer.class_name})",
+                where=where,
+                fix="Write the size in the script instead of reading x.shape",
+            )
+        return shape
+
+    def record_summary(self, model: LayerObj, where: str) -> None:
+        self.summaries.append(Snapshot(model, where))
+
+
+# -- helpers ----------------------------------------------------------------------------
+def bind(
+    public: str, sig: Signature, args: list[Any], kwargs: dict[str, Any], where: str
+) -> dict[str, Any]:
+    """Arguments by parameter name with the defaults filled in, as Python binds them."""
+    class_name, params, var_kw = sig
+    out: dict[str, Any] = {}
+    positional = [p for p in params if p[1] == "p"]
+    star = next((p for p in params if p[1] == "*"), None)
+    if len(args) > len(positional) and star is None:
+        raise ScriptError(
+            f"{public}() takes {len(positional)} positional arguments",
+            received=f"{len(args)}",
+            where=where,
+        )
+    for (pname, _, _), value in zip(positional, args):
+        out[pname] = value
+    if star is not None:
+        out[star[0]] = list(args[len(positional) :])
+    names = {p[0] for p in params}
+    for key, value in kwargs.items():
+        if key in out:
+            raise ScriptError(
+                f"{public}() got multiple values for argument '{key}'", where=where
+            )
+        if key not in names and not var_kw:
+            raise ScriptError(
+                f"{public}() got an unexpected keyword argument '{key}'", where=where
+            )
+        out[key] = value
+    for pname, kind, default in params:
+        if pname in out or kind == "*":
+            continue
+        if default is REQUIRED:
+            raise ScriptError(
+                f"{public}() is missing its required argument '{pname}'",
+                where=where,
+                fix=f"Write {pname}=... in the call",
+            )
+        out[pname] = default
+    return out
+
+
+def _check_known(class_name: str, key: str, value: Any, where: str) -> None:
+    unknown = first_unknown(value)
+    if unknown is None or key in _SOFT_KEYS or key.endswith(_SOFT_SUFFIXES):
+        return
+    raise ScriptError(
+        f"{class_name} argument `{key}` comes from {unknown.what} ({unknown.where}), which is "
+        "only known when the script runs",
+        where=where,
+        fix=f"Write the value of `{key}` in the script",
+    )
+
+
+def _input_shape_arg(extra: dict[str, Any], where: str) -> Shape | None:
+    """``input_shape=`` / ``input_dim=`` / ``batch_input_shape=`` given to a first layer."""
+    for key in ("batch_input_shape", "batch_shape"):
+        if extra.get(key) is not None:
+            return _shape_value(extra[key], key, where)
+    if extra.get("input_shape") is not None:
+        return (None, *_shape_value(extra["input_shape"], "input_shape", where))
+    if extra.get("input_dim") is not None:
+        return (None, *_shape_value((extra["input_dim"],), "input_dim", where))
+    return None
+
+
+def _shape_value(raw: Any, what: str, where: str) -> Shape:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = (raw,)
+    if isinstance(raw, (list, tuple)) and all(
+        d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in raw
+    ):
+        return tuple(raw)
+    unknown = first_unknown(raw)
+    raise ScriptError(
+        f"`{what}` must be a tuple of sizes written in the file",
+        received=unknown.what if unknown else repr(raw)[:80],
+        where=where,
+        fix="Pass --input-shape, or write the shape in the script",
+    )
+
+
+def _state_count(class_name: str, cfg: dict[str, Any]) -> int:
+    return 2 if class_name in ("LSTM", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D") else 1
+
+
+def _restructure(template: Any, flat: Any) -> Any:
+    """A structure like ``template`` with its tensors replaced, in order, from ``flat``."""
+    if isinstance(template, Tensor):
+        return next(flat)
+    if isinstance(template, list):
+        return [_restructure(t, flat) for t in template]
+    if isinstance(template, tuple):
+        return tuple(_restructure(t, flat) for t in template)
+    if isinstance(template, dict):
+        return {k: _restructure(template[k], flat) for k in template}
+    return template
+
+
+def _check_connected(model: LayerObj, where: str) -> None:
+    """Keras's "Graph disconnected" check: every input the outputs need is a model input."""
+    inputs = list(tensors_in(model.inputs))
+    network, _ = map_graph(inputs, list(tensors_in(model.outputs)), model.name)
+    known = {id(t.node) for t in inputs}
+    for node in network:
+        if node.is_input and id(node) not in known:
+            raise ScriptError(
+                f"model '{model.name}' needs input '{node.layer.name}', which is not among "
+                "its inputs (Keras: graph disconnected)",
+                where=where,
+                fix=f"Add {node.layer.name} to the model's inputs",
+            )
