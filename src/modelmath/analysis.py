@@ -395,6 +395,9 @@ def _stated_shapes(graph: Graph) -> dict[TensorRef, Shape]:
 
 def _topological_calls(graph: Graph) -> list[tuple[Layer, int]]:
     """Every (layer, call) after the calls it consumes; an error for cycles or bad refs."""
+    in_file_order = _file_order_if_topological(graph)
+    if in_file_order is not None:
+        return in_file_order
     by_name = {layer.name: layer for layer in graph.layers}
     waiting: dict[NodeKey, int] = {}
     consumers: dict[NodeKey, list[NodeKey]] = defaultdict(list)
@@ -432,6 +435,25 @@ def _topological_calls(graph: Graph) -> list[tuple[Layer, int]]:
             "the model's layers are connected in a cycle or to calls that do not exist",
             received=", ".join(stuck[:5]),
         )
+    return order
+
+
+def _file_order_if_topological(graph: Graph) -> list[tuple[Layer, int]] | None:
+    """Keras writes layers in an order where every input is defined first; then no sort
+    is needed (a shared layer whose later call uses later layers needs the full sort)."""
+    seen: set[NodeKey] = set()
+    order: list[tuple[Layer, int]] = []
+    for layer in graph.layers:
+        if not layer.calls:
+            seen.add((layer.name, 0))
+            order.append((layer, 0))
+            continue
+        for index, call in enumerate(layer.calls):
+            for ref in call.inputs:
+                if (ref.layer, ref.call) not in seen:
+                    return None
+            seen.add((layer.name, index))
+            order.append((layer, index))
     return order
 
 

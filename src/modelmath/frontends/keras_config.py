@@ -30,7 +30,9 @@ def graph_from_config(
 
     ``input_shape`` (without the batch axis) completes a Sequential that has none.
     """
-    if not isinstance(config, Mapping):
+    if isinstance(config, Mapping) and not isinstance(config, dict):
+        config = dict(config)  # the readers below check `dict`: much faster than Mapping
+    if not isinstance(config, dict):
         raise ConfigError(
             "a Keras model config must be a JSON object",
             received=type(config).__name__,
@@ -51,7 +53,7 @@ def graph_from_config(
 
 def _split(config: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
     """(class_name, inner config) of either a wrapped or a bare model config."""
-    if "class_name" in config and isinstance(config.get("config"), Mapping):
+    if "class_name" in config and isinstance(config.get("config"), dict):
         return str(config["class_name"]), config["config"]
     if "layers" in config:
         return None, config
@@ -68,7 +70,7 @@ def _layer_entries(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     if not isinstance(layers, list):
         raise ConfigError("a model config needs a 'layers' list", received=type(layers).__name__)
     for i, entry in enumerate(layers):
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("class_name"), str):
+        if not isinstance(entry, dict) or not isinstance(entry.get("class_name"), str):
             raise ConfigError(
                 f"layer entry {i} must be an object with a 'class_name'", received=repr(entry)[:80]
             )
@@ -77,7 +79,7 @@ def _layer_entries(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def _name(entry: Mapping[str, Any]) -> str:
     cfg = entry.get("config")
-    name = entry.get("name") or (cfg.get("name") if isinstance(cfg, Mapping) else None)
+    name = entry.get("name") or (cfg.get("name") if isinstance(cfg, dict) else None)
     if not isinstance(name, str) or not name:
         raise ConfigError(
             f"a {entry.get('class_name')} layer has no name", received=repr(entry)[:80]
@@ -88,9 +90,9 @@ def _name(entry: Mapping[str, Any]) -> str:
 def _dtype(cfg: Mapping[str, Any]) -> DType:
     raw = cfg.get("dtype")
     name = raw
-    if isinstance(raw, Mapping):  # {"class_name": "DTypePolicy", "config": {"name": ...}}
+    if isinstance(raw, dict):  # {"class_name": "DTypePolicy", "config": {"name": ...}}
         inner = raw.get("config")
-        name = inner.get("name") if isinstance(inner, Mapping) else None
+        name = inner.get("name") if isinstance(inner, dict) else None
     if not isinstance(name, str):
         return DType()
     if name.startswith("mixed_"):
@@ -121,8 +123,8 @@ def _make_layer(
     entry: Mapping[str, Any], calls: tuple[Call, ...], depth: int, listed: bool = True
 ) -> Layer:
     class_name = str(entry["class_name"])
-    cfg = entry.get("config") if isinstance(entry.get("config"), Mapping) else {}
-    assert isinstance(cfg, Mapping)
+    cfg = entry.get("config") if isinstance(entry.get("config"), dict) else {}
+    assert isinstance(cfg, dict)
     name = _name(entry)
     subgraph = None
     if class_name in MODEL_CLASSES and "layers" in cfg:
@@ -190,7 +192,7 @@ def _endpoints(raw: Any, what: str) -> tuple[TensorRef, ...]:
         raise ConfigError(f"a functional model config needs '{what}'", received="nothing")
     if isinstance(raw, list) and len(raw) == 3 and isinstance(raw[0], str):
         raw = [raw]
-    if isinstance(raw, Mapping):  # a dict of named inputs/outputs
+    if isinstance(raw, dict):  # a dict of named inputs/outputs
         raw = list(raw.values())
     refs = []
     for item in _flatten_refs(raw):
@@ -204,7 +206,7 @@ def _flatten_refs(raw: Any) -> Iterator[Any]:
     elif isinstance(raw, (list, tuple)):
         for item in raw:
             yield from _flatten_refs(item)
-    elif isinstance(raw, Mapping):
+    elif isinstance(raw, dict):
         for item in raw.values():
             yield from _flatten_refs(item)
     else:
@@ -232,10 +234,10 @@ def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
             f"layer '{_name(entry)}': 'inbound_nodes' must be a list", received=type(nodes).__name__
         )
     for node in nodes:
-        if isinstance(node, Mapping):  # Keras 3
+        if isinstance(node, dict):  # Keras 3
             tensors = list(_keras3_tensors(node.get("args", [])))
             kwargs = node.get("kwargs") or {}
-            if isinstance(kwargs, Mapping):
+            if isinstance(kwargs, dict):
                 for key in sorted(kwargs):
                     tensors.extend(_keras3_tensors(kwargs[key]))
             yield Call(tuple(t for t, _ in tensors), tuple(s for _, s in tensors))
@@ -250,12 +252,12 @@ def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
 
 def _keras3_tensors(raw: Any) -> Iterator[tuple[TensorRef, Shape | None]]:
     """Every ``__keras_tensor__`` in an argument structure, in Keras's flatten order."""
-    if isinstance(raw, Mapping):
+    if isinstance(raw, dict):
         if raw.get("class_name") == "__keras_tensor__":
             cfg = raw.get("config") or {}
-            history = cfg.get("keras_history") if isinstance(cfg, Mapping) else None
+            history = cfg.get("keras_history") if isinstance(cfg, dict) else None
             ref = _ref(history, "keras_history")
-            shape = cfg.get("shape") if isinstance(cfg, Mapping) else None
+            shape = cfg.get("shape") if isinstance(cfg, dict) else None
             yield ref, (_shape(shape, "shape") if shape is not None else None)
             return
         for key in sorted(raw):
@@ -286,7 +288,7 @@ def _sequential(
             declared = _shape(raw, "build_input_shape")
     if declared is None and rest:
         cfg = rest[0].get("config")
-        if isinstance(cfg, Mapping):
+        if isinstance(cfg, dict):
             declared = _batch_shape(cfg)  # Keras 2: batch_input_shape on the first layer
     built = declared is not None or depth > 0
 

@@ -28,8 +28,8 @@ def wrap(text: str, width: int, fold: bool = True) -> list[str]:
     """Split ``text`` into lines of at most ``width`` cells as rich's ``Text.wrap`` does
     (greedy by words; a word longer than a line is folded, or with ``fold=False`` left
     whole for :func:`justify` to cut with an ellipsis), before justification."""
-    if width <= 0:
-        return [text]
+    if width <= 0 or (len(text) <= width and text.isascii()):
+        return [text]  # the usual case: it fits (ASCII: one cell per character)
     breaks: list[int] = []
     offset = 0
     for match in _WORD.finditer(text):
@@ -67,6 +67,14 @@ def _truncate(line: str, width: int) -> str:
 def justify(line: str, width: int, how: str) -> str:
     """Pad one wrapped line to ``width`` cells (rich's ``Lines.justify``), cutting what
     does not fit with an ellipsis."""
+    if line.isascii() and len(line.rstrip()) <= width:  # fast path: fits, one cell each
+        if how == "left":
+            return line[:width].ljust(width)
+        line = line.rstrip()
+        if how == "right":
+            return line.rjust(width)
+        left = (width - len(line)) // 2
+        return " " * left + line + " " * (width - len(line) - left)
     if how == "left":
         excess = cell_len(line) - width
         if excess > 0:  # trailing spaces beyond the width go first (rich's rstrip_end)

@@ -98,60 +98,78 @@ def keras_shape(shape: tuple[int | None, ...]) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ")"
 
 
-def _shape_text(row: Row) -> Text:
+# Cell contents are plain (text, style) segments: cheap to build, turned into rich Text
+# only when rich prints them (colour on a terminal), joined as strings otherwise.
+Segments = tuple[tuple[str, "str | None"], ...]
+
+
+def _plain(text: str, style: str | None = None) -> Segments:
+    return ((text, style),)
+
+
+def _shape_text(row: Row, plain: bool = False) -> Segments:
     if row.status is RowStatus.UNBUILT:
-        return Text("?")
+        return _plain("?")
     outputs: list[OutputShape] = list(row.outputs)
     if not outputs:
         stated = [s for s in row.stated_outputs if s is not None]
-        if not stated:
-            return Text("?")
-        return Text(", ".join(keras_shape(s) for s in stated))
+        return _plain(", ".join(keras_shape(s) for s in stated) or "?")
+    if plain:  # no colours: one string, built directly
+        shapes = [keras_shape(o.values) for o in outputs]
+        return _plain(shapes[0] if len(shapes) == 1 else "[" + ", ".join(shapes) + "]")
     parts = [_styled_shape(o.values) for o in outputs]
     if len(parts) == 1:
         return parts[0]
-    return Text.assemble("[", Text(", ").join(parts), "]")
+    segments: list[tuple[str, str | None]] = [("[", None)]
+    for i, part in enumerate(parts):
+        if i:
+            segments.append((", ", None))
+        segments += part
+    segments.append(("]", None))
+    return tuple(segments)
 
 
-def _styled_shape(shape: tuple[int | None, ...]) -> Text:
-    text = Text("(")
+def _styled_shape(shape: tuple[int | None, ...]) -> Segments:
+    segments: list[tuple[str, str | None]] = [("(", None)]
     for i, d in enumerate(shape):
         if i:
-            text.append(", ")
-        text.append(str(d), style=NONE if d is None else NUMBER)
-    text.append(")")
-    return text
+            segments.append((", ", None))
+        segments.append((str(d), NONE if d is None else NUMBER))
+    segments.append((")", None))
+    return tuple(segments)
 
 
-def _params_text(row: Row) -> Text:
+def _params_text(row: Row) -> Segments:
     if row.status is RowStatus.UNBUILT:
-        return Text.assemble(("0", NUMBER), " (unbuilt)")
+        return (("0", NUMBER), (" (unbuilt)", None))
     if row.params is None:
-        return Text("?")
-    return Text(f"{int(row.params.value):,}", style=NUMBER)
+        return _plain("?")
+    return _plain(f"{int(row.params.value):,}", NUMBER)
 
 
-def _connections(row: Row) -> Text:
+def _connections(row: Row, plain: bool = False) -> Segments:
     if not row.connected_to:
-        return Text("-")
-    text = Text()
+        return _plain("-")
+    if plain:
+        return _plain(", ".join(str(ref) for ref in row.connected_to))
+    segments: list[tuple[str, str | None]] = []
     for i, ref in enumerate(row.connected_to):
-        if i:
-            text.append(", ")
-        text.append(ref.layer)
-        text.append("[")
-        text.append(str(ref.call), style=NUMBER)
-        text.append("][")
-        text.append(str(ref.tensor), style=NUMBER)
-        text.append("]")
-    return text
+        segments += [
+            (", " if i else "", None),
+            (ref.layer + "[", None),
+            (str(ref.call), NUMBER),
+            ("][", None),
+            (str(ref.tensor), NUMBER),
+            ("]", None),
+        ]
+    return tuple(segments)
 
 
-Cell = list[tuple[Text, "str | None"]]  # paragraphs, each with its own justification
+Cell = list[tuple[Segments, "str | None"]]  # paragraphs, each with its own justification
 
 
-def _with_working(main: Text, lines: list[str]) -> Cell:
-    return [(main, None), *((Text(line, style=WORKING), "left") for line in lines)]
+def _with_working(main: Segments, lines: list[str]) -> Cell:
+    return [(main, None), *((_plain(line, WORKING), "left") for line in lines)]
 
 
 @dataclass(frozen=True)
@@ -167,7 +185,7 @@ class TableSpec:
     overflow: str = "ellipsis"
 
 
-def table_spec(summary: Summary, options: TableOptions) -> TableSpec:
+def table_spec(summary: Summary, options: TableOptions, plain: bool = False) -> TableSpec:
     """Columns as Keras sets them (same widths, same justification) and every cell."""
     line_length = default_width(summary, options)
     positions = _layout(summary, options)[1]
@@ -190,17 +208,15 @@ def table_spec(summary: Summary, options: TableOptions) -> TableSpec:
         select_rows(summary.rows, options.layer_range), options.expand_nested
     ):
         prefix = "   " * level + "└ " if level else ""
-        name = Text(prefix + row.name + " (")
-        name.append(row.op, style=SYMBOL)
-        name.append(")")
+        name: Segments = ((prefix + row.name + " (", None), (row.op, SYMBOL), (")", None))
         if options.explain:
-            shape = _with_working(_shape_text(row), shape_cell_lines(row, printer))
+            shape = _with_working(_shape_text(row, plain), shape_cell_lines(row, printer))
             params = _with_working(_params_text(row), params_cell_lines(row, printer))
         else:
-            shape, params = [(_shape_text(row), None)], [(_params_text(row), None)]
+            shape, params = [(_shape_text(row, plain), None)], [(_params_text(row), None)]
         cells: list[Cell] = [[(name, None)], shape, params]
         if not summary.sequential_like:
-            cells.append([(_connections(row) if level == 0 else Text("-"), None)])
+            cells.append([(_connections(row, plain) if level == 0 else _plain("-"), None)])
         if options.show_trainable:
             cells.append([(_trainable_mark(row), None)])
         rows.append(tuple(cells))
@@ -211,15 +227,13 @@ def table_spec(summary: Summary, options: TableOptions) -> TableSpec:
 
 
 def _rich_cell(cell: Cell) -> RenderableType:
-    if len(cell) == 1 and cell[0][1] is None:
-        return cell[0][0]
-    parts = []
-    for text, how in cell:
+    texts = []
+    for segments, how in cell:
+        text = Text.assemble(*((t, style or "") for t, style in segments))
         if how is not None:
-            text = text.copy()
             text.justify = how  # type: ignore[assignment]
-        parts.append(text)
-    return Group(*parts)
+        texts.append(text)
+    return texts[0] if len(texts) == 1 and cell[0][1] is None else Group(*texts)
 
 
 def build_table(summary: Summary, options: TableOptions) -> Table:
@@ -239,22 +253,23 @@ def plain_table_lines(summary: Summary, options: TableOptions) -> list[str]:
     """The same table as :func:`build_table`, as plain lines, laid out directly (fast)."""
     from modelmath.renderers.fixed_table import Piece, header_block, render_rows
 
-    spec = table_spec(summary, options)
+    spec = table_spec(summary, options, plain=True)
     header, inner = header_block(
         spec.headers, spec.justify, spec.widths, spec.line_length, spec.overflow
     )
     rows = [
-        [[Piece(text.plain, how) for text, how in cell] for cell in cells] for cells in spec.rows
+        [[Piece("".join(t for t, _ in segs), how) for segs, how in cell] for cell in cells]
+        for cells in spec.rows
     ]
     return render_rows(header, inner, spec.justify, rows, fold=spec.overflow == "fold")
 
 
-def _trainable_mark(row: Row) -> Text:
+def _trainable_mark(row: Row) -> Segments:
     if not row.weights:
-        return Text("-", style="bold")
+        return _plain("-", "bold")
     if row.is_trainable:
-        return Text("Y", style="bold color(34)")
-    return Text("N", style="bold color(9)")
+        return _plain("Y", "bold color(34)")
+    return _plain("N", "bold color(9)")
 
 
 def readable_size(size: float, iec: bool) -> str:

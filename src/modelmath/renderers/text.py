@@ -36,6 +36,11 @@ def rich_renderables(
     options = options or TableOptions(terminal_width=width or 200)
     yield title(summary)
     yield build_table(summary, options)
+    yield from _footer(summary, options)
+
+
+def _footer(summary: Summary, options: TableOptions) -> Iterator[Text]:
+    """Totals, notes and conventions: the lines under the table."""
     yield from totals_lines(summary, options)
     if summary.notes or (options.explain and not summary.totals.complete):
         yield Text("")
@@ -52,8 +57,7 @@ def render_text(
     options = options or TableOptions()
     if not color:  # the common case (files, pipes, tests): lay the table out directly
         lines = [title(summary).plain, *plain_table_lines(summary, options)]
-        items = list(rich_renderables(summary, options))[2:]
-        lines += [item.plain for item in items if isinstance(item, Text)]
+        lines += [item.plain for item in _footer(summary, options)]
         return "\n".join(lines) + "\n"
     buffer = io.StringIO()
     console = Console(
