@@ -217,18 +217,28 @@ class _Analysis:
                 stated_outputs=stated,
             )
         trainable_flag = layer.trainable and self.graph.trainable
-        train = [w for w in outcome.weights if w.trainable and trainable_flag]
-        frozen = [w for w in outcome.weights if not (w.trainable and trainable_flag)]
-        params = Quantity(total(w.count for w in outcome.weights), outcome.params_why)
+        weights = outcome.weights
+        train = [w for w in weights if w.trainable and trainable_flag]
+        frozen = [w for w in weights if not (w.trainable and trainable_flag)]
+        params = Quantity(total(w.count for w in weights), outcome.params_why)
+        # The common cases reuse the params formula instead of building a second one.
+        trainable = (
+            Quantity(params.expr, "trainable weights")
+            if len(train) == len(weights)
+            else Quantity(total(w.count for w in train), "trainable weights")
+        )
+        non_trainable = (
+            _NO_FROZEN
+            if not frozen
+            else Quantity(total(w.count for w in frozen), _frozen_why(frozen, trainable_flag))
+        )
         return Row(
             name=layer.name,
             op=layer.op,
             outputs=outputs,
             params=params,
-            trainable=Quantity(total(w.count for w in train), "trainable weights"),
-            non_trainable=Quantity(
-                total(w.count for w in frozen), _frozen_why(frozen, trainable_flag)
-            ),
+            trainable=trainable,
+            non_trainable=non_trainable,
             weights=outcome.weights,
             connected_to=connected,
             is_trainable=layer.trainable,
@@ -295,6 +305,9 @@ def infer_output_shapes(
         return None
     result = rule(LayerCall(name=name or op.lower(), op=op, config=config, inputs=inputs))
     return tuple(o.values for o in result.outputs)
+
+
+_NO_FROZEN = Quantity(Num(0), "no non-trainable weights")
 
 
 def _is_operation(layer: Layer) -> bool:

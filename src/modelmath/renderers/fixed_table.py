@@ -102,6 +102,14 @@ def cell_lines(
     pieces: Sequence[Piece], width: int, column_justify: str, fold: bool = False
 ) -> list[str]:
     """The lines of one cell's content area (``width`` excludes the one-space padding)."""
+    if len(pieces) == 1:  # fast path: one short ASCII paragraph, the usual cell
+        text = pieces[0].text
+        if len(text) <= width and text.isascii() and "\n" not in text:
+            how = pieces[0].justify or column_justify
+            if how == "left":
+                return [text.ljust(width)]
+            if how == "right":
+                return [text.rstrip().rjust(width)]
     out: list[str] = []
     for piece in pieces:
         how = piece.justify or column_justify
@@ -154,6 +162,11 @@ def render_rows(
             for pieces, width, how in zip(row, inner_widths, justifies)
         ]
         height = max(len(c) for c in cells)
+        if height == 1:  # fast path: a one-line row
+            out.append("│ " + " │ ".join(c[0] for c in cells) + " │")
+            if index < len(rows) - 1:
+                out.append(rule)
+            continue
         for line in range(height):
             parts = [
                 " " + (c[line] if line < len(c) else " " * (w - 2)) + " "
