@@ -79,7 +79,7 @@ def test_markdown_table_has_working() -> None:
     lines = md.splitlines()
     assert "| Layer (type) | Output Shape | Param # |" in lines
     conv = next(line for line in lines if line.startswith("| conv2d (Conv2D)"))
-    assert "`height, width: 148 = ⌊(150 − 3 + 2·0)/1⌋ + 1`" in conv
+    assert "`148 = ⌊(150 − 3 + 2·0)/1⌋ + 1 (height, width)`" in conv
     assert "`= 3·3·3·16 + 16`" in conv
     assert conv.count(" | ") == 2  # three cells: no stray pipe broke the row
     assert "**Total params:** 9,494,561 (36.22 MiB)" in md

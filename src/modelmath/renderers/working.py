@@ -70,7 +70,8 @@ def shape_cell_lines(row: Row, printer: FormulaPrinter) -> list[str]:
     lines: list[str] = []
     for out in row.outputs:
         for w in shape_workings(out, printer):
-            lines.append(f"{', '.join(w.axes)}: {value_line(w.expr, printer, MAX_CELL_FORMULA)}")
+            # The number and its working first: the axis names wrap more gracefully.
+            lines.append(f"{value_line(w.expr, printer, MAX_CELL_FORMULA)} ({', '.join(w.axes)})")
         if lines and out.why:
             lines.append(out.why)
     return lines
