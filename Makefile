@@ -20,11 +20,17 @@ $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The browser tests drive Debian's Chromium (no download from a browser CDN).
+$(VENV)/.chromium:
+	command -v chromium >/dev/null 2>&1 || \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+	touch $@
+
 demo: $(VENV)/.installed
 	$(BIN)/modelmath examples/seed.keras
 	$(BIN)/modelmath examples/seed.keras --explain conv2d
 
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed $(VENV)/.chromium
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto --doctest-modules src tests; \
