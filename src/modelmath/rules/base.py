@@ -22,10 +22,11 @@ class OutputShape:
     dims: tuple[Expr | None, ...]
     axes: tuple[str, ...] = ()  # a word per dimension: "batch", "height", …
     why: str = ""  # the settings that decided it, e.g. "padding='valid', strides=1"
+    values: Shape = field(init=False, repr=False, compare=False)  # the dims' numbers
 
-    @property
-    def values(self) -> Shape:
-        return tuple(None if d is None else int(d.value) for d in self.dims)
+    def __post_init__(self) -> None:
+        values = tuple(None if d is None else int(d.value) for d in self.dims)
+        object.__setattr__(self, "values", values)
 
 
 @dataclass(frozen=True)
