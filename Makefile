@@ -45,3 +45,12 @@ bench: $(VENV)/.test-installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+
+# make fuzz: a long differential campaign against Keras (FUZZ_EXAMPLES models, a fresh
+# seed unless FUZZ_SEED is given); a failing model is saved to
+# tests/differential/regressions/ and replayed by `make test` from then on.
+.PHONY: fuzz
+fuzz: $(VENV)/.test-installed
+	MODELMATH_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} \
+	MODELMATH_FUZZ_SEED=$${FUZZ_SEED:-$$(date +%s)} MODELMATH_FUZZ_SAVE=1 \
+	  $(BIN)/python -m pytest -q -n auto -p no:cacheprovider tests/differential/test_differential.py
