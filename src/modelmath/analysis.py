@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modelmath.errors import ConfigError, LayerError, ModelMathError
 from modelmath.expr import Div, Expr, Num, Prod, Quantity, Sym, total
@@ -24,6 +24,9 @@ from modelmath.graph import Graph, Layer, Shape, TensorRef
 from modelmath.model_summary import Row, RowStatus, Summary, Totals
 from modelmath.rules import LayerCall, NoStaticFormula, OutputShape, RuleResult, Weight, find_rule
 from modelmath.rules.shaping import passthrough
+
+if TYPE_CHECKING:
+    from modelmath.costs.data import CostOptions
 
 NodeKey = tuple[str, int]  # (layer name, call index)
 
@@ -38,18 +41,32 @@ class _LayerOutcome:
     children: tuple[Row, ...] = ()
 
 
-def analyze(graph: Graph, *, input_shapes: Mapping[str, Shape] | None = None) -> Summary:
+def analyze(
+    graph: Graph,
+    *,
+    input_shapes: Mapping[str, Shape] | None = None,
+    costs: CostOptions | None = None,
+) -> Summary:
     """Evaluate every layer of ``graph`` and return its Summary.
 
     ``input_shapes`` overrides the declared shape of named input layers (``--input-shape``).
+    ``costs`` (a batch size and an optimizer) adds MACs, FLOPs, memory and receptive
+    fields; without it none of that work is done.
     """
-    return _Analysis(graph, dict(input_shapes or {})).run()
+    return _Analysis(graph, dict(input_shapes or {}), costs).run()
 
 
 class _Analysis:
-    def __init__(self, graph: Graph, input_shapes: dict[str, Shape]) -> None:
+    def __init__(
+        self, graph: Graph, input_shapes: dict[str, Shape], costs: CostOptions | None = None
+    ) -> None:
         self.graph = graph
         self.input_shapes = input_shapes
+        self.cost_options = costs
+        # Only filled when costs are asked for: each call's rule input and result, and a
+        # nested model's own Summary.
+        self.evaluated: dict[NodeKey, tuple[LayerCall, RuleResult]] = {}
+        self.nested: dict[str, Summary] = {}
         self.outputs: dict[NodeKey, tuple[OutputShape, ...]] = {}
         self.outcomes: dict[str, _LayerOutcome] = {}
         self.inputs_seen: dict[NodeKey, tuple[Shape, ...]] = {}
@@ -68,7 +85,7 @@ class _Analysis:
         all_rows = [self._row(layer) for layer in graph.layers]
         rows = tuple(r for r, layer in zip(all_rows, graph.layers) if layer.listed)
         totals = self._totals(graph, all_rows)
-        return Summary(
+        summary = Summary(
             name=graph.name,
             kind=graph.kind,
             framework=graph.framework,
@@ -79,6 +96,11 @@ class _Analysis:
             source=graph.source,
             notes=_notes(rows),
         )
+        if self.cost_options is not None and graph.built:
+            from modelmath.costs.attach import attach_costs
+
+            summary = attach_costs(self, summary, all_rows)
+        return summary
 
     def _input_shapes(self, layer: Layer, call_index: int) -> tuple[Shape, ...] | None:
         """Shapes of the tensors a call consumes; None when one of them is unknown."""
@@ -106,6 +128,9 @@ class _Analysis:
             self.inputs_seen[key] = inputs
         if layer.subgraph is not None:
             result, children = self._nested(layer, inputs)
+            if self.cost_options is not None and inputs is not None:
+                ctx = LayerCall(layer.name, layer.op, layer.config, inputs, self.graph.framework)
+                self.evaluated[key] = (ctx, result)
             self.outcomes.setdefault(
                 layer.name, _LayerOutcome(result.weights, result.params_why, True, children)
             )
@@ -114,21 +139,22 @@ class _Analysis:
             if rule is None or inputs is None:
                 self._no_rule(layer, call_index, has_rule=rule is not None)
                 return
+            ctx = LayerCall(
+                name=layer.name,
+                op=layer.op,
+                config=layer.config,
+                inputs=inputs,
+                framework=self.graph.framework,
+                call_index=call_index,
+            )
             try:
-                result = rule(
-                    LayerCall(
-                        name=layer.name,
-                        op=layer.op,
-                        config=layer.config,
-                        inputs=inputs,
-                        framework=self.graph.framework,
-                        call_index=call_index,
-                    )
-                )
+                result = rule(ctx)
             except NoStaticFormula:
                 # A Lambda without output_shape: keep the file's shapes, as for no rule.
                 self._no_rule(layer, call_index, has_rule=False)
                 return
+            if self.cost_options is not None:
+                self.evaluated[key] = (ctx, result)
         self.outputs[key] = result.outputs
         # Weights are created by the first call; later calls share them.
         self.outcomes.setdefault(layer.name, _LayerOutcome(result.weights, result.params_why, True))
@@ -152,7 +178,7 @@ class _Analysis:
         if inputs is not None:
             for ref, shape in zip(sub.inputs, inputs):
                 overrides[ref.layer] = shape
-        inner = _Analysis(sub, overrides)
+        inner = _Analysis(sub, overrides, self.cost_options)
         try:
             summary = inner.run()
         except LayerError as err:
@@ -160,6 +186,8 @@ class _Analysis:
             raise
         outputs = tuple(inner.outputs[(ref.layer, ref.call)][ref.tensor] for ref in sub.outputs)
         weights = _nested_weights(inner, sub)
+        if self.cost_options is not None:
+            self.nested[layer.name] = summary
         # Keras's expand_nested lists the inner model's layers, not its operations.
         children = tuple(r for r in summary.rows if not r.is_operation)
         result = RuleResult(outputs, weights, f"all weights of the nested model '{sub.name}'")
@@ -275,7 +303,7 @@ class _Analysis:
                     weights_t.append((w, layer))
                 else:
                     weights_f.append((w, layer))
-        t_bytes, f_bytes = _bytes(weights_t), _bytes(weights_f)
+        t_bytes, f_bytes = weight_bytes(weights_t), weight_bytes(weights_f)
         return Totals(
             total=Quantity(both, "trainable + non-trainable"),
             trainable=Quantity(t_expr, "sum of the layers' trainable weights"),
@@ -360,7 +388,7 @@ def dtype_bits(dtype: str) -> int:
     raise ConfigError(f"unknown dtype {dtype!r}", received=dtype)
 
 
-def _bytes(weights: list[tuple[Weight, Layer]]) -> Quantity:
+def weight_bytes(weights: list[tuple[Weight, Layer]]) -> Quantity:
     """Σ over dtypes of (element count × bytes per element)."""
     by_dtype: dict[str, list[Expr]] = defaultdict(list)
     for w, layer in weights:
@@ -504,4 +532,4 @@ def _notes(rows: tuple[Row, ...]) -> tuple[str, ...]:
     )
 
 
-__all__ = ["analyze", "dtype_bits", "infer_output_shapes"]
+__all__ = ["analyze", "dtype_bits", "infer_output_shapes", "weight_bytes"]

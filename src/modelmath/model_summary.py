@@ -25,6 +25,8 @@ from modelmath.rules.base import OutputShape, Weight
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
+    from modelmath.costs.data import CostTotals, LayerCosts
+
 
 class RowStatus(Enum):
     """How a row's numbers were obtained."""
@@ -54,6 +56,7 @@ class Row:
     input_shapes: tuple[Shape, ...] = ()  # of the last call, for explanations
     children: tuple[Row, ...] = ()  # a nested model's own layers (Keras's expand_nested)
     is_operation: bool = False  # an op such as `x + y` in functional code, not a Layer
+    costs: LayerCosts | None = None  # MACs, FLOPs, bytes, receptive field: when asked for
 
     @property
     def output_values(self) -> tuple[Shape, ...]:
@@ -87,6 +90,8 @@ class Summary:
     built: bool = True
     source: str = ""
     notes: tuple[str, ...] = ()
+    costs: CostTotals | None = None  # compute and memory totals: when asked for
+    columns: tuple[str, ...] = ()  # the columns asked for; () is Keras's own table
 
     def row(self, name: str) -> Row:
         """The row of the layer called ``name``; a clear error when there is none."""
