@@ -89,7 +89,8 @@ def multi_head_attention(ctx: LayerCall) -> RuleResult:
     weights += kernel
     n = 5 if ctx.get("use_gate", False) else 4
     words = (
-        f"{n} projections: query {Dq.value}→{H.value}×{Dk.value}, key {DkIn.value}→{H.value}×{Dk.value}, "
+        f"{n} projections: query {Dq.value}→{H.value}×{Dk.value}, "
+        f"key {DkIn.value}→{H.value}×{Dk.value}, "
         f"value {DvIn.value}→{H.value}×{Dv.value}, output {H.value}×{Dv.value}→"
         f"{'×'.join(str(d.value) for d in out_dims)}"
     )

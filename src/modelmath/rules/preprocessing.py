@@ -144,6 +144,7 @@ def stft_spectrogram(ctx: LayerCall) -> RuleResult:
     )
     batch = passthrough(shape)[0]
     C = Sym("C", c, "channels")
+    dims: tuple[Expr | None, ...]
     if ctx.get("expand_dims", False):
         dims = (batch, C, time, freq) if first else (batch, time, freq, C)
     else:
