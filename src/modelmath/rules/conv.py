@@ -1,6 +1,13 @@
-"""Convolutions: Conv1D/2D/3D, their Transpose forms, DepthwiseConv1D/2D, SeparableConv1D/2D."""
+"""Convolutions: Conv1D/2D/3D, their Transpose forms, DepthwiseConv1D/2D, SeparableConv1D/2D.
+
+PyTorch's Conv1d/2d/3d share the Conv rule: :func:`_from_torch` renames their settings to
+Keras's (out_channels → filters, an int padding P → 'explicit' with P on each side) and
+the weights come out in PyTorch's layout, ``weight`` (F, C_in/g, K_h, K_w) and ``bias``.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from modelmath.expr import Div, Expr, Num, Sym
 from modelmath.rules.base import LayerCall, OutputShape, RuleResult, Weight, plural
@@ -19,7 +26,26 @@ from modelmath.rules.spatial import (
 
 
 def _rank(op: str) -> int:
-    return int(op.rstrip("D")[-1])
+    return int(op.rstrip("Dd")[-1])
+
+
+def _from_torch(ctx: LayerCall) -> LayerCall:
+    """A PyTorch Conv*d call with its settings under Keras's names (channels first)."""
+    raw = ctx.config.get("padding", 0)
+    explicit = not isinstance(raw, str)
+    config = {
+        "filters": ctx.config.get("out_channels"),
+        "kernel_size": ctx.config.get("kernel_size"),
+        "strides": ctx.config.get("stride", 1),
+        "dilation_rate": ctx.config.get("dilation", 1),
+        "groups": ctx.config.get("groups", 1),
+        "use_bias": ctx.config.get("bias", True),
+        "data_format": "channels_first",
+        "padding": "explicit" if explicit else raw,
+        "explicit_padding": raw if explicit else 0,
+        "padding_mode": ctx.config.get("padding_mode", "zeros"),
+    }
+    return replace(ctx, config=config)
 
 
 def _kernel_words(kernel: tuple[int, ...]) -> str:
@@ -33,7 +59,7 @@ def _window(
     strides = ctx.int_tuple("strides", rank, 1)
     dilation = ctx.int_tuple("dilation_rate", rank, 1)
     padding = str(ctx.get("padding", "valid")).lower()
-    if padding not in ("valid", "same", "causal"):
+    if padding not in ("valid", "same", "causal", "explicit"):
         raise ctx.error("padding must be 'valid', 'same' or 'causal'", received=repr(padding))
     return kernel, strides, dilation, padding
 
@@ -43,22 +69,45 @@ def _spatial_out(
 ) -> tuple[list[Expr | None], tuple[int, ...], str, bool, int | None]:
     kernel, strides, dilation, padding = _window(ctx, rank)
     spatial, channels, channels_last = split_channels(ctx, rank)
+    pads = ctx.int_tuple("explicit_padding", rank, 0)
     dims = [
-        window_output(size, axis, kernel=k, stride=s, dilation=d, padding=padding)
-        for size, axis, k, s, d in zip(spatial, spatial_axes(rank), kernel, strides, dilation)
+        window_output(size, axis, kernel=k, stride=s, dilation=d, padding=padding, pad=p)
+        for size, axis, k, s, d, p in zip(
+            spatial, spatial_axes(rank), kernel, strides, dilation, pads
+        )
     ]
     check_positive(ctx, dims, f"kernel {_kernel_words(kernel)} and padding='{padding}'")
-    return dims, kernel, padding_words(padding, strides, dilation), channels_last, channels
+    why = padding_words(padding, strides, dilation)
+    if padding == "explicit":  # PyTorch's words: padding=1, stride=2, dilation=2
+        one = lambda v: str(v[0]) if len(set(v)) == 1 else str(v)  # noqa: E731
+        why = f"padding={one(pads)}, stride={one(strides)}"
+        why += f", dilation={one(dilation)}" if any(d != 1 for d in dilation) else ""
+        mode = ctx.get("padding_mode", "zeros")
+        why += f", padding_mode='{mode}'" if mode != "zeros" else ""
+    return dims, kernel, why, channels_last, channels
 
 
 def _kernel_syms(kernel: tuple[int, ...], rank: int) -> list[Expr]:
     return [Sym(a.name("K"), k, f"kernel {a.word}") for a, k in zip(spatial_axes(rank), kernel)]
 
 
-@rule("Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D")
+@rule(
+    "Conv1D",
+    "Conv2D",
+    "Conv3D",
+    "Convolution1D",
+    "Convolution2D",
+    "Convolution3D",
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+)
 def conv(ctx: LayerCall) -> RuleResult:
     """Kernel K_h×K_w over C_in/groups input channels for each of F filters, plus F biases."""
     rank = _rank(ctx.op)
+    torch = ctx.framework == "torch"
+    if torch:
+        ctx = _from_torch(ctx)
     dims, kernel, why, channels_last, c_in = _spatial_out(ctx, rank)
     filters = int(ctx.get("filters"))
     groups = int(ctx.get("groups", 1))
@@ -88,6 +137,12 @@ def conv(ctx: LayerCall) -> RuleResult:
     out = OutputShape(
         assemble(batch_dim(ctx.shape), dims, F, channels_last), axis_words(rank, channels_last), why
     )
+    if torch:  # PyTorch stores weight (F, C_in/g, K_h, K_w): same factors, its order
+        k = weights[0]
+        weights[0] = Weight(
+            "weight", (k.shape[-1], k.shape[-2], *k.shape[:-2]), k.trainable, k.meaning
+        )
+        weights[1:] = [replace(w, name="bias") for w in weights[1:]]
     return RuleResult((out,), tuple(weights), words)
 
 

@@ -49,11 +49,13 @@ def window_output(
     dilation: int,
     padding: str,
     window: str = "kernel",
+    pad: int = 0,
 ) -> Expr | None:
     """Output size along ``axis`` of a window sliding over ``size`` positions.
 
     'valid': ⌊(W − d·(K − 1) − 1 + 2·P)/S⌋ + 1 with P = 0, written ⌊(W − K + 2·P)/S⌋ + 1
     when d = 1. 'same' and 'causal': ⌈W/S⌉ (Keras's ⌊(W − 1)/S⌋ + 1, equal for W ≥ 1).
+    'explicit' (PyTorch's padding=P): the 'valid' formula with P = ``pad`` on each side.
     """
     if size is None:
         return None
@@ -64,7 +66,11 @@ def window_output(
             return W
         return CeilDiv(W, S)
     K = Sym(axis.name("K"), kernel, f"{window} {axis.word}")
-    P = Sym(axis.name("P"), 0, f"padding on each side of the {axis.word} ('valid' adds none)")
+    P = (
+        Sym(axis.name("P"), pad, f"padding on each side of the {axis.word}")
+        if padding == "explicit"
+        else Sym(axis.name("P"), 0, f"padding on each side of the {axis.word} ('valid' adds none)")
+    )
     if dilation == 1:
         span: Expr = W - K + Num(2) * P
     else:
