@@ -97,8 +97,7 @@ def parse(text: str, filename: str) -> ast.Module:
     depth = _depth(tree)
     if depth > MAX_NESTING:
         raise ScriptError(
-            f"the script nests statements and expressions {depth} deep; the limit is "
-            f"{MAX_NESTING}",
+            f"the script nests statements and expressions {depth} deep; the limit is {MAX_NESTING}",
             where=filename,
             fix="Model scripts are never this deep; is this file generated?",
         )
@@ -188,9 +187,7 @@ def to_graph(model: LayerObj, world: KerasWorld, where: str, input_shape: Shape 
         hidden |= {layer.name for layer in graph.layers if layer.module.startswith("keras.src.ops")}
         graph = replace(
             graph,
-            layers=tuple(
-                replace(layer, listed=layer.name not in hidden) for layer in graph.layers
-            ),
+            layers=tuple(replace(layer, listed=layer.name not in hidden) for layer in graph.layers),
         )
     return replace(graph, locations=locations, source=world.filename)
 

@@ -261,11 +261,11 @@ class Interpreter:
     def stmt_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, scope: Scope) -> None:
         self.bind(node.name, Unknown(f"async function {node.name}", self.where(node)), scope)
 
-    def make_function(self, node: ast.FunctionDef | ast.Lambda, scope: Scope, name: str) -> Function:
+    def make_function(
+        self, node: ast.FunctionDef | ast.Lambda, scope: Scope, name: str
+    ) -> Function:
         defaults = [self.eval(d, scope) for d in node.args.defaults]
-        kw_defaults = [
-            MISSING if d is None else self.eval(d, scope) for d in node.args.kw_defaults
-        ]
+        kw_defaults = [MISSING if d is None else self.eval(d, scope) for d in node.args.kw_defaults]
         # Methods close over the module, not the class body (Python's scoping rule).
         closure = scope if scope.kind != "class" else (scope.parent or self.module)
         return Function(name, node, defaults, kw_defaults, closure, self.where(node))
@@ -461,6 +461,9 @@ class Interpreter:
         for side in (left, right):
             if isinstance(side, Unknown):
                 return side
+        if op in ("Add", "Mult") and isinstance(left, (list, tuple)) | isinstance(right, (list, tuple)):
+            # Lists of layers or tensors: concatenation and repetition never look inside.
+            return binop(op, left, right, self.where(node))
         if not (is_plain(left) and is_plain(right)):
             self.fail(node, f"TypeError: cannot apply {op} to {_kind(left)} and {_kind(right)}")
         return binop(op, left, right, self.where(node))
@@ -552,7 +555,9 @@ class Interpreter:
         return self.make_function(node, scope, "<lambda>")
 
     def expr_Slice(self, node: ast.Slice, scope: Scope) -> Any:
-        parts = [None if p is None else self.eval(p, scope) for p in (node.lower, node.upper, node.step)]
+        parts = [
+            None if p is None else self.eval(p, scope) for p in (node.lower, node.upper, node.step)
+        ]
         for part in parts:
             if isinstance(part, Unknown):
                 return part
@@ -662,7 +667,8 @@ class Interpreter:
             return getattr(obj, name)
         if isinstance(obj, slice) and name in ("start", "stop", "step"):
             return getattr(obj, name)
-        if is_plain(obj):
+        if isinstance(obj, (list, tuple, dict, set, str, int, float)):
+            # Containers may hold layers and tensors; _method decides what is allowed.
             return Builtin(f"{type(obj).__name__}.{name}", _method(name), bound=obj)
         self.fail(node, f"AttributeError: {_kind(obj)} has no attribute '{name}'")
 
@@ -863,7 +869,9 @@ class Interpreter:
             elif spec.kwarg is not None:
                 rest[key] = value
             else:
-                self.fail(node, f"TypeError: {fn.name}() got an unexpected keyword argument '{key}'")
+                self.fail(
+                    node, f"TypeError: {fn.name}() got an unexpected keyword argument '{key}'"
+                )
         if spec.kwarg is not None:
             scope.vars[spec.kwarg.arg] = rest
         defaults = dict(zip(names[len(names) - len(fn.defaults) :], fn.defaults))
@@ -913,7 +921,9 @@ class Interpreter:
     ) -> Any:
         method = instance.cls.lookup("call")
         if not isinstance(method, Function):
-            raise ScriptError(f"model class '{instance.cls.name}' has no call() method", where=where)
+            raise ScriptError(
+                f"model class '{instance.cls.name}' has no call() method", where=where
+            )
         kwargs = {k: v for k, v in kwargs.items() if k in ("training", "mask")}
         return self.call_function(method, [instance, *args], kwargs, method.node)
 

@@ -93,7 +93,10 @@ class KerasWorld:
         if class_name == "InputLayer":
             return self.input_layer(args, kwargs, where)
         bound = bind(public, (class_name, params, var_kw), args, kwargs, where)
-        extra = {k: bound.pop(k) for k in list(bound) if k in _BASE_KWARGS}
+        own = {p[0] for p in params}  # Embedding's input_dim is its own, not Layer's
+        extra = {k: bound.pop(k) for k in list(bound) if k in _BASE_KWARGS and k not in own}
+        if "name" in own:  # a few layers list name/dtype in their own signature
+            extra["name"] = bound.pop("name", None)
         for key, value in bound.items():
             _check_known(class_name, key, value, where)
         config: dict[str, Any] = {}
@@ -180,6 +183,8 @@ class KerasWorld:
             raise ScriptError(f"an InputLayer ('{layer.name}') cannot be called", where=where)
         if layer.is_model and not any(True for _ in tensors_in((args, kwargs))):
             return self.run_on_data(layer, args, where)
+        # The call sees the lists as they are now; the script may append to them later.
+        args, kwargs = _snapshot(args), _snapshot(kwargs)
         for value in (*args, *kwargs.values()):
             unknown = first_unknown(value)
             if unknown is not None and value is not kwargs.get("training"):
@@ -322,9 +327,7 @@ class KerasWorld:
                 fix="Give each layer a different name",
             )
         if layer.kind == "input" and model.members and model.members[0].kind == "input":
-            raise ScriptError(
-                f"Sequential model '{model.name}' already has an input", where=where
-            )
+            raise ScriptError(f"Sequential model '{model.name}' already has an input", where=where)
         model.members.append(layer)
         if rebuild:
             self.seq_maybe_rebuild(model)
@@ -340,7 +343,8 @@ class KerasWorld:
         first = model.members[0]
         if first.kind == "input" and len(model.members) > 1:
             self.seq_build(model, first.batch_shape, first.where)
-        elif first.kind == "functional" and len(model.members) > 1:
+        elif first.is_model and first.inputs is not None and len(model.members) > 1:
+            # Keras: a first layer with an `input_shape` property (a built model)
             shapes = [shape_of(t) for t in tensors_in(first.inputs)]
             if len(shapes) == 1 and shapes[0] is not None:
                 self.seq_build(model, shapes[0], first.where)
@@ -392,12 +396,8 @@ class KerasWorld:
     ) -> None:
         """Run a subclassed model's ``call`` on fresh inputs of the given shapes."""
         assert self.trace_call is not None and isinstance(model.instance, Instance)
-        fresh = iter(
-            [self._hidden_tensor(model, i, s, where) for i, s in enumerate(shapes)]
-        )
-        inner_args = (
-            [fresh.__next__()] if args is None else [_restructure(a, fresh) for a in args]
-        )
+        fresh = iter([self._hidden_tensor(model, i, s, where) for i, s in enumerate(shapes)])
+        inner_args = [fresh.__next__()] if args is None else [_restructure(a, fresh) for a in args]
         inputs = list(tensors_in(inner_args))
         model.inputs = inputs if len(inputs) > 1 else inputs[0]
         outputs = self.trace_call(model.instance, inner_args, dict(kwargs), where)
@@ -451,9 +451,7 @@ class KerasWorld:
         )  # fmt: skip
         return self.call_layer(op, args, {}, where)
 
-    def keras_function(
-        self, path: str, args: list[Any], kwargs: dict[str, Any], where: str
-    ) -> Any:
+    def keras_function(self, path: str, args: list[Any], kwargs: dict[str, Any], where: str) -> Any:
         """A call of a dotted Keras name; MISSING when the name is not modelled."""
         path = canonical(path)
         parts = path.split(".")
@@ -530,13 +528,9 @@ def bind(
     names = {p[0] for p in params}
     for key, value in kwargs.items():
         if key in out:
-            raise ScriptError(
-                f"{public}() got multiple values for argument '{key}'", where=where
-            )
+            raise ScriptError(f"{public}() got multiple values for argument '{key}'", where=where)
         if key not in names and not var_kw:
-            raise ScriptError(
-                f"{public}() got an unexpected keyword argument '{key}'", where=where
-            )
+            raise ScriptError(f"{public}() got an unexpected keyword argument '{key}'", where=where)
         out[key] = value
     for pname, kind, default in params:
         if pname in out or kind == "*":
@@ -606,6 +600,17 @@ def _restructure(template: Any, flat: Any) -> Any:
     if isinstance(template, dict):
         return {k: _restructure(template[k], flat) for k in template}
     return template
+
+
+def _snapshot(value: Any) -> Any:
+    """A copy of the containers in ``value`` (the tensors and objects inside are shared)."""
+    if isinstance(value, list):
+        return [_snapshot(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_snapshot(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _snapshot(v) for k, v in value.items()}
+    return value
 
 
 def _check_connected(model: LayerObj, where: str) -> None:

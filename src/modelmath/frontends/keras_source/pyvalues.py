@@ -72,8 +72,7 @@ def binop(op: str, left: Any, right: Any, where: str) -> Any:
             if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
                 if n > 0 and len(seq) * n > MAX_ITEMS:
                     raise ScriptError(
-                        f"repeating a sequence {n:,} times builds more than "
-                        f"{MAX_ITEMS:,} items",
+                        f"repeating a sequence {n:,} times builds more than {MAX_ITEMS:,} items",
                         where=where,
                     )
         if isinstance(left, int) and isinstance(right, int):

@@ -82,9 +82,11 @@ def _subclassed_order(model: LayerObj, operations: list[LayerObj]) -> list[Layer
     used = set(operations)
     tracked = [m for m in model.members if m in used]
     rest = [op for op in operations if op not in set(tracked)]
-    return [op for op in rest if op.kind == "input"] + tracked + [
-        op for op in rest if op.kind != "input"
-    ]
+    return (
+        [op for op in rest if op.kind == "input"]
+        + tracked
+        + [op for op in rest if op.kind != "input"]
+    )
 
 
 def _entry(layer: LayerObj) -> Config:

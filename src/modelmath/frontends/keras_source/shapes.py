@@ -22,6 +22,7 @@ def shape_of(tensor: Tensor, overrides: Overrides | None = None) -> Shape | None
     """
     memo: dict[int, Shape | None] = {}
     stack: list[Tensor] = [tensor]
+    expanded: set[int] = set()  # tensors whose inputs were pushed: seen again = a cycle
     while stack:
         t = stack[-1]
         if id(t) in memo:
@@ -34,6 +35,9 @@ def shape_of(tensor: Tensor, overrides: Overrides | None = None) -> Shape | None
             continue
         pending = [p for p in t.node.input_tensors if id(p) not in memo]
         if pending:
+            if id(t) in expanded:
+                return None  # a cycle; map_graph reports it where it belongs
+            expanded.add(id(t))
             stack.extend(pending)
             continue
         stack.pop()

@@ -1,4 +1,3 @@
-
 """Keras constructor signatures, generated from Keras 3.15.1 by tools/gen_keras_signatures.py.
 
 Do not edit by hand. ``LAYERS`` maps every public name in ``keras.layers`` to
