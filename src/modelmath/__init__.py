@@ -19,12 +19,17 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 __all__ = ["ModelMathError", "Summary", "summaries", "summary"]
 
+COLUMNS = ("shape", "params", "macs", "flops", "memory", "rf")
+
 
 def summaries(
     model: Any,
     *,
     input_shape: Sequence[int | None] | None = None,
     model_name: str | None = None,
+    columns: Sequence[str] | None = None,
+    batch: int | None = None,
+    optimizer: str | None = None,
 ) -> list[Summary]:
     """Every model in ``model``: a Python script may build several (in the order their
     ``summary()`` is called); other inputs hold one.
@@ -38,14 +43,52 @@ def summaries(
     from modelmath.analysis import analyze
     from modelmath.frontends import load_graphs
 
+    chosen, costs = cost_request(columns, batch, optimizer)
     shape = None if input_shape is None else tuple(input_shape)
     out = []
     for graph in load_graphs(model, input_shape=shape, model_name=model_name):
         try:
-            out.append(analyze(graph))
+            out.append(with_columns(analyze(graph, costs=costs), chosen))
         except ModelMathError as err:
             raise err.with_context(graph.source or f"model '{graph.name}'") from None
     return out
+
+
+def cost_request(
+    columns: Sequence[str] | None, batch: int | None, optimizer: str | None
+) -> tuple[tuple[str, ...], Any]:
+    """(the columns checked, the cost options or None): costs are computed only when a
+    cost column, a batch size or an optimizer is asked for."""
+    from modelmath.errors import UsageError
+
+    chosen = tuple(columns or ())
+    known = ("shape", "params", "macs", "flops", "memory", "rf")
+    bad = [c for c in chosen if c not in known]
+    if bad:
+        raise UsageError(
+            f"unknown column {bad[0]!r}", received=", ".join(chosen), fix=f"Use {', '.join(known)}"
+        )
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
+        raise UsageError("batch must be a positive integer", received=repr(batch))
+    optimizers = ("sgd", "momentum", "adam")
+    if optimizer is not None and optimizer not in optimizers:
+        raise UsageError(
+            f"unknown optimizer {optimizer!r}",
+            received=repr(optimizer),
+            fix="Use sgd, momentum or adam",
+        )
+    wanted = any(c in known[2:] for c in chosen) or batch is not None or optimizer is not None
+    if not wanted:
+        return chosen, None
+    from modelmath.costs.data import CostOptions
+
+    return chosen, CostOptions(batch=batch or 1, optimizer=optimizer or "adam")
+
+
+def with_columns(s: Summary, columns: tuple[str, ...]) -> Summary:
+    import dataclasses
+
+    return dataclasses.replace(s, columns=columns) if columns else s
 
 
 def summary(
@@ -53,6 +96,9 @@ def summary(
     *,
     input_shape: Sequence[int | None] | None = None,
     model_name: str | None = None,
+    columns: Sequence[str] | None = None,
+    batch: int | None = None,
+    optimizer: str | None = None,
 ) -> Summary:
     """The explained summary of ``model``.
 
@@ -61,13 +107,33 @@ def summary(
     model it summarizes, or the one named ``model_name``). ``input_shape`` (without the
     batch axis) completes a Sequential model that was given none.
 
+    ``columns`` picks the table's columns from ``shape``, ``params``, ``macs``, ``flops``,
+    ``memory`` (activation bytes) and ``rf`` (receptive field). A cost column, ``batch``
+    (default 1) or ``optimizer`` (``sgd``, ``momentum``, ``adam``; default ``adam``, for
+    the training memory estimate) makes modelmath count MACs, FLOPs, bytes and receptive
+    fields; ``summary.costs`` then holds the totals and each row's ``costs`` its figures.
+
+    >>> import modelmath
+    >>> cfg = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+    ...     {"class_name": "Dense", "config": {"name": "dense", "units": 2}}]}}
+    >>> s = modelmath.summary(cfg, input_shape=(4,), columns=["shape", "macs"], batch=3)
+    >>> s.row("dense").costs.macs.value, s.costs.flops.value
+    (24, 54)
+
     >>> import modelmath
     >>> cfg = {"class_name": "Sequential", "config": {"name": "s", "layers": [
     ...     {"class_name": "Dense", "config": {"name": "dense", "units": 2}}]}}
     >>> modelmath.summary(cfg, input_shape=(4,)).totals.total.value
     10
     """
-    found = summaries(model, input_shape=input_shape, model_name=model_name)
+    found = summaries(
+        model,
+        input_shape=input_shape,
+        model_name=model_name,
+        columns=columns,
+        batch=batch,
+        optimizer=optimizer,
+    )
     return found[0]
 
 

@@ -75,6 +75,23 @@ def _parser() -> argparse.ArgumentParser:
         help="text (terminal table, the default), md (GitHub Markdown), json (schema in "
         "docs/json-schema.json) or html (one self-contained file)",
     )
+    p.add_argument(
+        "--columns",
+        metavar="LIST",
+        help="columns to show, comma-separated, from shape,params,macs,flops,memory,rf "
+        "(MACs, FLOPs = 2·MACs + element-wise ops, activation memory, receptive field)",
+    )
+    p.add_argument(
+        "--batch",
+        type=int,
+        metavar="N",
+        help="batch size for MACs, FLOPs and memory (default 1; a model's fixed batch wins)",
+    )
+    p.add_argument(
+        "--optimizer",
+        choices=("sgd", "momentum", "adam"),
+        help="optimizer for the training memory estimate (default adam)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--width", type=int, metavar="N", help="line length of the table")
     p.add_argument("--ascii", action="store_true", help="plain ASCII formulas (* - floor())")
@@ -148,15 +165,26 @@ def _run(args: argparse.Namespace) -> int:
     from modelmath.renderers.table import TableOptions
 
     shape = parse_shape(args.input_shape) if args.input_shape else None
+    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
+    # --explain covers the cost figures too: count them (batch 1, adam unless given).
+    batch = args.batch if args.batch is not None or not args.explain else 1
+    chosen, costs = modelmath.cost_request(columns, batch, args.optimizer)
     if args.model == "-":
         from modelmath.analysis import analyze
         from modelmath.frontends import MAX_SOURCE_BYTES, load_source
 
         data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
         graphs = load_source(data, "<stdin>", input_shape=shape, model_name=args.model_name)
-        found = [analyze(g) for g in graphs]
+        found = [modelmath.with_columns(analyze(g, costs=costs), chosen) for g in graphs]
     else:
-        found = modelmath.summaries(args.model, input_shape=shape, model_name=args.model_name)
+        found = modelmath.summaries(
+            args.model,
+            input_shape=shape,
+            model_name=args.model_name,
+            columns=columns,
+            batch=batch,
+            optimizer=args.optimizer,
+        )
     options = TableOptions(
         explain=not args.no_explain,
         width=args.width,

@@ -1,5 +1,5 @@
 """Attention: the projections, and the two products the layer itself computes — the
-scores Q·Kᵀ and the weighted sum of the values — for every head.
+scores Q·K^T and the weighted sum of the values — for every head.
 
 MultiHeadAttention attends over all axes between the batch and the features (Keras's
 default ``attention_axes``), so T below is the product of those sizes.
@@ -9,7 +9,7 @@ default ``attention_axes``), so T below is the product of those sizes.
 >>> call = LayerCall("m", "MultiHeadAttention", {"num_heads": 2, "key_dim": 4},
 ...                  ((None, 5, 8), (None, 7, 8)))
 >>> multi_head_attention(CostCall(call, find_rule("MultiHeadAttention")(call))).macs.value
-1152
+2096
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def multi_head_attention(c: CostCall) -> OpCost:
     scores = H * Tq * Tk * Dk
     weighted = H * Tq * Tk * Dv
     macs = N * total((projections, scores, weighted))
-    why = "projections (rows · kernel) + scores Q·Kᵀ + weighted sum of the values, per head"
+    why = "projections (rows · kernel) + scores Q·K^T + weighted sum of the values, per head"
     # 1/√d_k scales the query; softmax over the scores; bias adds; a gate's sigmoid and product.
     ew_terms: list[Expr] = [H * Tq * Dk, Num(SOFTMAX_OPS) * H * Tq * Tk, _bias_count(c, rows)]
     if any(w.name == "gate/kernel" for w in c.result.weights):

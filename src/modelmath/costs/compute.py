@@ -86,7 +86,7 @@ def flops_of(macs: Quantity, elementwise: Quantity) -> Quantity:
     expr: Expr = Num(2) * M if E.value == 0 else Num(2) * M + E
     if M.value == 0:
         expr = E
-    return Quantity(expr, "2 FLOPs per MAC + the element-wise operations")
+    return Quantity(expr, "2 per MAC + element-wise")
 
 
 def nested_costs(

@@ -10,6 +10,7 @@ sentence, then the formula, what each symbol means, the values put in and the re
 
 from __future__ import annotations
 
+from modelmath.costs.data import LayerCosts
 from modelmath.expr import Expr, Sym
 from modelmath.model_summary import Row, RowStatus, Summary
 from modelmath.renderers.printer import FormulaPrinter, format_number
@@ -133,4 +134,48 @@ def explain_layer(summary: Summary, name: str, *, ascii_only: bool = False) -> s
     lines += _shape_section(row, printer)
     lines.append("")
     lines += _params_section(row, printer)
+    if row.costs is not None:
+        lines.append("")
+        lines += _costs_section(row.costs, printer)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _costs_section(c: LayerCosts, printer: FormulaPrinter) -> list[str]:
+    """MACs, FLOPs, memory and receptive field, each with its formula and symbols."""
+    from modelmath.renderers.cost_working import grouped_fields, iec_size
+
+    lines: list[str] = []
+    if c.macs is None or c.flops is None or c.elementwise is None:
+        lines.append(f"MACs, FLOPs: not counted ({c.note or 'no cost formula'})")
+    else:
+        lines.append(f"MACs: {int(c.macs.value):,}  ({c.macs.why})")
+        if not c.macs.expr.is_leaf:
+            lines += _formula_block("MACs", c.macs.expr, printer)
+        lines.append(f"FLOPs: {int(c.flops.value):,}  (2 per MAC + element-wise operations)")
+        lines += _formula_block("FLOPs", c.flops.expr, printer)
+        if c.elementwise.value:
+            lines.append(f"  element-wise operations E: {c.elementwise.why}")
+            if not c.elementwise.expr.is_leaf:
+                lines += _formula_block("E", c.elementwise.expr, printer)
+    if c.activation_bytes is not None:
+        size = iec_size(float(c.activation_bytes.value))
+        lines.append(f"Activation memory: {size}  ({c.activation_bytes.why})")
+        lines += _formula_block("bytes", c.activation_bytes.expr, printer)
+    if c.param_bytes.value:
+        lines.append(
+            f"Weight memory: {iec_size(float(c.param_bytes.value))}  ({c.param_bytes.why})"
+        )
+        lines += _formula_block("bytes", c.param_bytes.expr, printer)
+    if c.receptive_field:
+        lines.append(
+            "Receptive field (r), jump (j, the effective stride) and start (centre of the "
+            "first output's field, in input pixels), per spatial axis:"
+        )
+        if any(f.merged for f in c.receptive_field):
+            lines.append("  branches merge here: the largest of their fields is shown")
+        for axes, f in grouped_fields(c.receptive_field):
+            lines.append(f"  {', '.join(axes)}:")
+            lines += _formula_block("r_out", f.size, printer)
+            lines += _formula_block("j_out", f.jump, printer)
+            lines += _formula_block("start_out", f.start, printer)
+    return lines

@@ -96,4 +96,5 @@ class FormulaPrinter:
         return f"{left}{self._fraction(expr.num, expr.den)}{right}", _ATOM
 
     def _print_Div(self, expr: Div) -> tuple[str, int]:
-        return self._fraction(expr.num, expr.den), _PROD
+        # a·b/2 reads left to right as (a·b)/2: a product needs no brackets over a divisor.
+        return f"{self._wrapped(expr.num, _PROD)}/{self._wrapped(expr.den, _ATOM)}", _PROD

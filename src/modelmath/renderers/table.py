@@ -18,6 +18,8 @@ from rich.text import Text
 
 from modelmath.errors import UsageError
 from modelmath.model_summary import Row, RowStatus, Summary
+from modelmath.renderers import cost_working
+from modelmath.renderers.cost_working import HEADERS as COLUMN_HEADERS
 from modelmath.renderers.printer import FormulaPrinter
 from modelmath.renderers.working import params_cell_lines, shape_cell_lines, total_line
 from modelmath.rules.base import OutputShape
@@ -42,6 +44,20 @@ class TableOptions:
     expand_nested: bool = False  # list a nested model's layers under its row
     show_trainable: bool = False  # a "Trainable" column: Y, N, or - for no weights
     layer_range: tuple[str, str] | None = None  # first and last row, by name or regex
+    # Columns after the layer's name ("shape", "params", "macs", "flops", "memory", "rf");
+    # None: the summary's own choice, and Keras's table when it has none.
+    columns: tuple[str, ...] | None = None
+
+
+def chosen_columns(summary: Summary, options: TableOptions) -> tuple[str, ...]:
+    """The columns asked for; () means Keras's own (Output Shape, Param #)."""
+    columns = options.columns if options.columns is not None else summary.columns
+    return () if tuple(columns) == ("shape", "params") else tuple(columns)
+
+
+# Relative widths of the columns of a table with chosen columns.
+_WEIGHTS = {"name": 1.0, "shape": 1.0, "params": 0.8, "macs": 0.9, "flops": 0.9,
+            "memory": 0.9, "rf": 1.0, "connected": 1.0, "trainable": 0.4}  # fmt: skip
 
 
 def default_width(summary: Summary, options: TableOptions) -> int:
@@ -54,6 +70,19 @@ def default_width(summary: Summary, options: TableOptions) -> int:
 
 def _layout(summary: Summary, options: TableOptions) -> tuple[int, tuple[float, ...]]:
     positions: tuple[float, ...]
+    columns = chosen_columns(summary, options)
+    if columns:
+        keys = ["name", *columns]
+        keys += [] if summary.sequential_like else ["connected"]
+        keys += ["trainable"] if options.show_trainable else []
+        weights = [_WEIGHTS[k] for k in keys]
+        unit = 40 if options.explain else 28
+        length = int(sum(weights) * unit)
+        acc, marks = 0.0, []
+        for w in weights:
+            acc += w
+            marks.append(acc / sum(weights))
+        return length, tuple(marks)
     if options.explain:
         length, positions = (
             EXPLAINED_SEQUENTIAL if summary.sequential_like else EXPLAINED_FUNCTIONAL
@@ -189,8 +218,9 @@ def table_spec(summary: Summary, options: TableOptions, plain: bool = False) -> 
     """Columns as Keras sets them (same widths, same justification) and every cell."""
     line_length = default_width(summary, options)
     positions = _layout(summary, options)[1]
-    headers = ["Layer (type)", "Output Shape", "Param #"]
-    justify = ["left", "left", "right"]
+    columns = chosen_columns(summary, options) or ("shape", "params")
+    headers = ["Layer (type)", *(COLUMN_HEADERS[c] for c in columns)]
+    justify = ["left", *("left" if c in ("shape", "rf") else "right" for c in columns)]
     if not summary.sequential_like:
         headers.append("Connected to")
         justify.append("left")
@@ -209,12 +239,9 @@ def table_spec(summary: Summary, options: TableOptions, plain: bool = False) -> 
     ):
         prefix = "   " * level + "└ " if level else ""
         name: Segments = ((prefix + row.name + " (", None), (row.op, SYMBOL), (")", None))
-        if options.explain:
-            shape = _with_working(_shape_text(row, plain), shape_cell_lines(row, printer))
-            params = _with_working(_params_text(row), params_cell_lines(row, printer))
-        else:
-            shape, params = [(_shape_text(row, plain), None)], [(_params_text(row), None)]
-        cells: list[Cell] = [[(name, None)], shape, params]
+        cells: list[Cell] = [[(name, None)]]
+        for column in columns:
+            cells.append(_column_cell(row, column, options.explain, printer, plain))
         if not summary.sequential_like:
             cells.append([(_connections(row, plain) if level == 0 else _plain("-"), None)])
         if options.show_trainable:
@@ -224,6 +251,20 @@ def table_spec(summary: Summary, options: TableOptions, plain: bool = False) -> 
     return TableSpec(
         tuple(headers), tuple(justify), tuple(widths), line_length, tuple(rows), overflow
     )
+
+
+def _column_cell(
+    row: Row, column: str, explain: bool, printer: FormulaPrinter, plain: bool
+) -> Cell:
+    """One cell of ``column``: its number, and the working under it when explaining."""
+    if column == "shape":
+        main, lines = _shape_text(row, plain), shape_cell_lines(row, printer)
+    elif column == "params":
+        main, lines = _params_text(row), params_cell_lines(row, printer)
+    else:
+        main = _plain(cost_working.cell(row, column), None if column == "rf" else NUMBER)
+        lines = cost_working.cell_lines(row, column, printer)
+    return _with_working(main, lines) if explain else [(main, None)]
 
 
 def _rich_cell(cell: Cell) -> RenderableType:
@@ -298,6 +339,13 @@ def totals_lines(summary: Summary, options: TableOptions) -> Iterator[Text]:
         yield line
         if options.explain and not count.is_trivial:
             yield Text(f"   {total_line(count, printer)}", style=WORKING)
+    if summary.costs is not None:
+        for text in cost_working.totals_lines(summary.costs, printer, options.explain):
+            line = Text(" ")
+            line.append(text, style=WORKING if text.startswith("  ") else None)
+            yield line
+        if not iec:
+            yield Text(f" Note: {cost_working.UNITS_NOTE}")
 
 
 def title(summary: Summary) -> Text:

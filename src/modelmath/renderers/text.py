@@ -14,6 +14,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from modelmath.model_summary import Summary
+from modelmath.renderers.cost_working import CONVENTION_NOTE
 from modelmath.renderers.table import (
     TableOptions,
     build_table,
@@ -48,6 +49,8 @@ def _footer(summary: Summary, options: TableOptions) -> Iterator[Text]:
         yield Text(f" Note: {note}")
     if options.explain:
         yield Text(f" {CONVENTIONS}", style="dim")
+        if summary.costs is not None:
+            yield Text(f" {CONVENTION_NOTE}", style="dim")
 
 
 def render_text(
