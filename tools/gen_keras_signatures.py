@@ -20,7 +20,9 @@ OUT = (
     / "src/modelmath/frontends/keras_source/signatures.py"
 )
 
-HEADER = '''"""Keras constructor signatures, generated from Keras {version} by tools/gen_keras_signatures.py.
+HEADER = '''# ruff: noqa: E501  (generated data: one signature per line reads best)
+"""Keras constructor signatures, generated from Keras {version} by
+tools/gen_keras_signatures.py.
 
 Do not edit by hand. ``LAYERS`` maps every public name in ``keras.layers`` to
 ``(class name, parameters, accepts **kwargs)``; a parameter is ``(name, kind, default)``

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # Building Autoencoders in Keras (blog.keras.io): encoder, decoder, autoencoder
 import keras
 from keras import layers

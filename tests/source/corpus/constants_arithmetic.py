@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Module-level constants and arithmetic decide every size."""
 from keras import layers, models
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # 1D CNN for time series classification
 from tensorflow import keras
 from tensorflow.keras import layers

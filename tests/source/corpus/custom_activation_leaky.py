@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 from keras import layers, models, regularizers, initializers
 
 reg = regularizers.l2(1e-4)

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """DenseNet-style block: every layer sees the concatenation of all before it."""
 import keras
 from keras import layers

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """DCGAN generator and discriminator (TensorFlow tutorial style)."""
 import tensorflow as tf
 from tensorflow.keras import layers

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # Vanilla GAN on MNIST with a combined model and a frozen discriminator
 from keras.models import Sequential
 from keras.layers import Dense, LeakyReLU, BatchNormalization, Input, Reshape, Flatten

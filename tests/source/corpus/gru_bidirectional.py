@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Bidirectional GRU text classifier (keras.io style)."""
 import keras
 from keras import layers

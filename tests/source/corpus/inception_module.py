@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 from keras.layers import Input, Conv2D, MaxPooling2D, concatenate, Flatten, Dense
 from keras.models import Model
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # IMDB sentiment with an LSTM
 from keras.models import Sequential
 from keras.layers import Embedding, LSTM, Dense, Input

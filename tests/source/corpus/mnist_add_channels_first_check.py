@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # Classic Keras mnist_cnn.py: image_data_format branch, model.add, input_shape on first layer
 from keras.models import Sequential
 from keras.layers import Dense, Dropout, Flatten

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Simple MNIST convnet (keras.io example style)."""
 import numpy as np
 import keras

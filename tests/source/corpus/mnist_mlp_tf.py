@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # TensorFlow 2 quickstart for beginners
 import tensorflow as tf
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """MobileNet-style depthwise separable blocks."""
 import keras
 from keras import layers

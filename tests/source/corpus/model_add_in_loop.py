@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # Building a Sequential model with add() inside a loop, sizes from a list
 from keras.models import Sequential
 from keras.layers import Dense, Dropout, Input

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Two inputs, two outputs (house prices from an image and tabular data)."""
 from tensorflow.keras.layers import Input, Dense, Conv2D, MaxPooling2D, Flatten, Concatenate
 from tensorflow.keras.models import Model

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Data augmentation and a feature extractor as Sequential models inside a functional one."""
 import keras
 from keras import layers

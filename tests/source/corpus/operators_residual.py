@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Residual connections written with + on Keras tensors (become `add` operations)."""
 import keras
 from keras import layers

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 import keras
 from keras import layers
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """ResNet-style residual blocks; the shortcut is projected when the shape changes."""
 import keras
 from keras import layers

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """The seed program as the question pasted it (from keras import layers, Model)."""
 from keras import layers, Model
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # Seed model, TensorFlow spelling, as pasted in a Stack Overflow question
 from tensorflow.keras import layers
 from tensorflow.keras.models import Model

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # Character-level seq2seq (keras.io lstm_seq2seq): encoder states feed the decoder
 import keras
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Shared layers (keras.io functional API guide): one Dense used on two inputs."""
 import keras
 from keras import layers

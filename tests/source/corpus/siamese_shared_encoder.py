@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # Siamese network: one encoder model applied to two inputs
 from keras import layers, Model, Input
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 from keras.models import Sequential
 from keras.layers import SimpleRNN, Dense, Input
 

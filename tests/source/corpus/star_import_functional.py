@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 from tensorflow.keras.layers import *
 from tensorflow.keras.models import Model
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 import tensorflow as tf
 from tensorflow.keras import layers
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """A subclassed keras.Model, called on keras.Input to build it."""
 import keras
 from keras import layers

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Kim (2014) CNN for sentence classification: parallel Conv1D branches."""
 from tensorflow.keras import layers, Model
 

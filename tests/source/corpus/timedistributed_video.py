@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Frame-wise CNN with TimeDistributed, then an LSTM over the frames."""
 import keras
 from keras import layers

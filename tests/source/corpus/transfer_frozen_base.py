@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """A frozen convolutional base inside a classifier: trainable and non-trainable counts."""
 import keras
 from keras import layers

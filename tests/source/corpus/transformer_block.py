@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Text classification with a Transformer block (keras.io example, functional style)."""
 import keras
 from keras import layers

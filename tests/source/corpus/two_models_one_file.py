@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """A script that builds a classifier and a regressor and summarizes both."""
 import keras
 from keras import layers

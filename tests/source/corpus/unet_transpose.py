@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # U-Net with Conv2DTranspose, the way most blog posts write it
 import tensorflow as tf
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """Small U-Net with skip connections (UpSampling2D decoder)."""
 from keras import layers, Model
 

@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 """VGG-like network: blocks built in nested loops over lists."""
 import keras
 from keras import layers

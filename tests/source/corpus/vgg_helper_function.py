@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 from tensorflow import keras
 from tensorflow.keras import layers
 

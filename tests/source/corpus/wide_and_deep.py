@@ -1,3 +1,4 @@
+# ruff: noqa  (tutorial code kept as people write it)
 # Hands-On ML style wide & deep network
 from tensorflow import keras
 

@@ -46,16 +46,16 @@ _MODEL_NOOPS = {"compile", "fit", "evaluate", "predict", "save", "save_weights",
                 "export", "plot_model", "reset_states", "test_on_batch", "call"}  # fmt: skip
 
 
-class _Return(Exception):  # noqa: N818  (control flow, not an error)
+class _Return(Exception):
     def __init__(self, value: Any) -> None:
         self.value = value
 
 
-class _Break(Exception):  # noqa: N818
+class _Break(Exception):
     pass
 
 
-class _Continue(Exception):  # noqa: N818
+class _Continue(Exception):
     pass
 
 
@@ -461,7 +461,8 @@ class Interpreter:
         for side in (left, right):
             if isinstance(side, Unknown):
                 return side
-        if op in ("Add", "Mult") and isinstance(left, (list, tuple)) | isinstance(right, (list, tuple)):
+        sequences = isinstance(left, (list, tuple)) or isinstance(right, (list, tuple))
+        if op in ("Add", "Mult") and sequences:
             # Lists of layers or tensors: concatenation and repetition never look inside.
             return binop(op, left, right, self.where(node))
         if not (is_plain(left) and is_plain(right)):
@@ -527,19 +528,9 @@ class Interpreter:
         if not plain:
             self.fail(node, f"cannot compare {_kind(left)} with {_kind(right)}")
         try:
-            result: bool = {
-                "Eq": lambda: left == right,
-                "NotEq": lambda: left != right,
-                "Lt": lambda: left < right,
-                "LtE": lambda: left <= right,
-                "Gt": lambda: left > right,
-                "GtE": lambda: left >= right,
-                "In": lambda: left in right,
-                "NotIn": lambda: left not in right,
-            }[op]()
+            return bool(_COMPARE[op](left, right))
         except Exception as err:
             self.fail(node, f"{type(err).__name__}: {err}")
-        return bool(result)
 
     def expr_IfExp(self, node: ast.IfExp, scope: Scope) -> Any:
         if self.truth(self.eval(node.test, scope), node.test):
@@ -850,13 +841,12 @@ class Interpreter:
         for name, value in zip(names, args):
             scope.vars[name] = value
         extra = args[len(names) :]
-        if extra:
-            if spec.vararg is None:
-                self.fail(
-                    node,
-                    f"TypeError: {fn.name}() takes {len(names)} positional arguments "
-                    f"but {len(args)} were given",
-                )
+        if extra and spec.vararg is None:
+            self.fail(
+                node,
+                f"TypeError: {fn.name}() takes {len(names)} positional arguments "
+                f"but {len(args)} were given",
+            )
         if spec.vararg is not None:
             scope.vars[spec.vararg.arg] = tuple(extra)
         rest: dict[str, Any] = {}
@@ -906,9 +896,8 @@ class Interpreter:
         init = cls.lookup("__init__")
         if isinstance(init, Function):
             self.call_function(init, [instance, *args], kwargs, node)
-        elif args or kwargs:
-            if base is None:
-                self.fail(node, f"TypeError: {cls.name}() takes no arguments")
+        elif (args or kwargs) and base is None:
+            self.fail(node, f"TypeError: {cls.name}() takes no arguments")
         if instance.layer is not None and not instance.layer.name:
             # super().__init__() was not called: Keras would refuse; name it anyway.
             instance.layer.name = self.world.namer.auto(cls.name)
@@ -939,9 +928,7 @@ class Interpreter:
             )
         if isinstance(value, Tensor):
             self.fail(node, "iterating over a Keras tensor is not supported")
-        if isinstance(value, dict):
-            value = list(value)
-        elif isinstance(value, (set, frozenset)):
+        if isinstance(value, (dict, set, frozenset)):
             value = list(value)
         if isinstance(value, LayerObj) or not isinstance(value, (list, tuple, str, range)):
             self.fail(node, f"TypeError: {_kind(value)} is not iterable")
@@ -977,7 +964,7 @@ def _plain_args(interp: Interpreter, me: Builtin, args: list[Any], node: ast.AST
             interp.fail(node, f"{me.name}() of {_kind(a)} is not supported")
 
 
-class _UnknownResult(Exception):  # noqa: N818
+class _UnknownResult(Exception):
     def __init__(self, value: Unknown) -> None:
         self.value = value
 
@@ -1278,11 +1265,16 @@ def _as_load(target: ast.expr) -> ast.expr:
     return ast.copy_location(copy, target)
 
 
+_COMPARE: dict[str, Any] = {
+    "Eq": lambda a, b: a == b, "NotEq": lambda a, b: a != b, "Lt": lambda a, b: a < b,
+    "LtE": lambda a, b: a <= b, "Gt": lambda a, b: a > b, "GtE": lambda a, b: a >= b,
+    "In": lambda a, b: a in b, "NotIn": lambda a, b: a not in b,
+}  # fmt: skip
+
+
 def _is_generator(fn: ast.FunctionDef) -> bool:
-    for child in ast.walk(fn):
-        if isinstance(child, (ast.Yield, ast.YieldFrom)) and child is not fn:
-            return True
-    return False
+    # A nested def's yield counts too: rare, and refused either way.
+    return any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child in ast.walk(fn))
 
 
 def _star_names(module: str) -> dict[str, Any]:
@@ -1319,9 +1311,7 @@ def _builtins() -> dict[str, Any]:
         "pow": _pure(lambda a, b: binop("Pow", a, b, "")),
         "chr": _pure(chr), "ord": _pure(ord), "hex": _pure(hex), "bin": _pure(bin),
     }  # fmt: skip
-    out = {name: Builtin(name, fn) for name, fn in table.items()}
-    out.update({"True": True, "False": False, "None": None})
-    return out
+    return {name: Builtin(name, fn) for name, fn in table.items()}
 
 
 BUILTINS = _builtins()

@@ -24,7 +24,6 @@ from .values import (
     MISSING,
     Instance,
     LayerObj,
-    Namespace,
     Node,
     Tensor,
     Unknown,
@@ -43,8 +42,10 @@ _SOFT_KEYS = {
 }  # fmt: skip
 
 # Keyword arguments every Keras layer accepts (Layer.__init__), beyond its own.
-_BASE_KWARGS = {"name", "dtype", "trainable", "input_shape", "batch_input_shape", "batch_size",
-                "input_dim", "autocast", "activity_regularizer", "weights", "input_length"}  # fmt: skip
+_BASE_KWARGS = {
+    "name", "dtype", "trainable", "input_shape", "batch_input_shape", "batch_size",
+    "input_dim", "autocast", "activity_regularizer", "weights", "input_length",
+}  # fmt: skip
 
 # Merge helpers in keras.layers: layers.concatenate([a, b], axis=1) → Concatenate(axis=1)([a, b]).
 _MERGE_FUNCTIONS = {
@@ -309,9 +310,9 @@ class KerasWorld:
 
     def seq_add(self, model: LayerObj, layer: Any, where: str, rebuild: bool = True) -> None:
         """``model.add(layer)``: Keras rebuilds the model each time once it knows its input."""
-        if not model.members and isinstance(layer, LayerObj) and layer.batch_shape is not None:
-            if layer.kind != "input":
-                self.seq_add(model, self._hidden_input(layer.batch_shape, where), where, False)
+        first = not model.members and isinstance(layer, LayerObj)
+        if first and layer.batch_shape is not None and layer.kind != "input":
+            self.seq_add(model, self._hidden_input(layer.batch_shape, where), where, False)
         if isinstance(layer, Tensor) and layer.node.layer.kind == "input":
             layer = layer.node.layer
         if not isinstance(layer, LayerObj):
@@ -511,7 +512,7 @@ def bind(
     public: str, sig: Signature, args: list[Any], kwargs: dict[str, Any], where: str
 ) -> dict[str, Any]:
     """Arguments by parameter name with the defaults filled in, as Python binds them."""
-    class_name, params, var_kw = sig
+    _, params, var_kw = sig
     out: dict[str, Any] = {}
     positional = [p for p in params if p[1] == "p"]
     star = next((p for p in params if p[1] == "*"), None)

@@ -69,18 +69,18 @@ def binop(op: str, left: Any, right: Any, where: str) -> Any:
     """``left <op> right`` on plain values, refusing results too large to build."""
     if op == "Mult":
         for seq, n in ((left, right), (right, left)):
-            if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
-                if n > 0 and len(seq) * n > MAX_ITEMS:
-                    raise ScriptError(
-                        f"repeating a sequence {n:,} times builds more than {MAX_ITEMS:,} items",
-                        where=where,
-                    )
-        if isinstance(left, int) and isinstance(right, int):
-            if left.bit_length() + right.bit_length() > MAX_INT_BITS:
-                raise ScriptError("an integer this large is not a model size", where=where)
-    if op == "Pow" and isinstance(left, int) and isinstance(right, int) and right > 0:
-        if abs(left) > 1 and right * max(left.bit_length(), 1) > MAX_INT_BITS:
+            sized = isinstance(seq, (str, list, tuple)) and isinstance(n, int)
+            if sized and n > 0 and len(seq) * n > MAX_ITEMS:
+                raise ScriptError(
+                    f"repeating a sequence {n:,} times builds more than {MAX_ITEMS:,} items",
+                    where=where,
+                )
+        ints = isinstance(left, int) and isinstance(right, int)
+        if ints and left.bit_length() + right.bit_length() > MAX_INT_BITS:
             raise ScriptError("an integer this large is not a model size", where=where)
+    int_pow = op == "Pow" and isinstance(left, int) and isinstance(right, int) and right > 0
+    if int_pow and abs(left) > 1 and right * max(left.bit_length(), 1) > MAX_INT_BITS:
+        raise ScriptError("an integer this large is not a model size", where=where)
     if op == "LShift" and isinstance(right, int) and right > MAX_INT_BITS:
         raise ScriptError("an integer this large is not a model size", where=where)
     if op == "Add" and _size(left) + _size(right) > MAX_ITEMS:
@@ -164,12 +164,12 @@ def call_method(obj: Any, name: str, args: list[Any], kwargs: dict[str, Any], wh
             f"'{type(obj).__name__}' method '{name}' is not supported when reading a script",
             where=where,
         )
-    if isinstance(obj, str) and name in ("zfill", "center", "ljust", "rjust"):
-        if args and isinstance(args[0], int) and args[0] > MAX_ITEMS:
-            raise ScriptError(f"a string longer than {MAX_ITEMS:,} characters", where=where)
-    if isinstance(obj, str) and name == "replace" and len(args) >= 2:
-        if len(obj) * (len(str(args[1])) + 1) > MAX_ITEMS:
-            raise ScriptError(f"a string longer than {MAX_ITEMS:,} characters", where=where)
+    padding = isinstance(obj, str) and name in ("zfill", "center", "ljust", "rjust")
+    if padding and args and isinstance(args[0], int) and args[0] > MAX_ITEMS:
+        raise ScriptError(f"a string longer than {MAX_ITEMS:,} characters", where=where)
+    replace = isinstance(obj, str) and name == "replace" and len(args) >= 2
+    if replace and len(obj) * (len(str(args[1])) + 1) > MAX_ITEMS:
+        raise ScriptError(f"a string longer than {MAX_ITEMS:,} characters", where=where)
     if name in ("append", "insert", "add", "extend", "update") and _size(obj) + 1 > MAX_ITEMS:
         raise ScriptError(f"a value with more than {MAX_ITEMS:,} items", where=where)
     if name == "sort" and kwargs.get("key") is not None:

@@ -1,0 +1,212 @@
+"""What the file cannot tell is a clear error at file:line:col, never a guess or a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import modelmath
+from modelmath.errors import ModelMathError
+from modelmath.frontends.keras_source import graphs_from_source
+
+DATA_SHAPE = """\
+import numpy as np
+from tensorflow import keras
+from tensorflow.keras import layers
+
+x_train = np.load("train.npy")
+inputs = keras.Input(shape=x_train.shape[1:])
+x = layers.Dense(16, activation="relu")(inputs)
+model = keras.Model(inputs, layers.Dense(1)(x))
+model.summary()
+"""
+
+
+def error_of(src: str, **kw: object) -> ModelMathError:
+    with pytest.raises(ModelMathError) as info:
+        graphs_from_source(textwrap.dedent(src), "train.py", **kw)  # type: ignore[arg-type]
+    return info.value
+
+
+def test_shape_from_data_names_the_value_and_the_flag() -> None:
+    err = error_of(DATA_SHAPE)
+    assert err.where == "train.py:6:10"
+    assert "np.load" in str(err) or "numpy.load" in str(err)
+    assert "--input-shape" in str(err)
+
+
+def test_input_shape_flag_completes_it() -> None:
+    [graph] = graphs_from_source(DATA_SHAPE, "train.py", input_shape=(8,))
+    summary = modelmath.summaries(graph)[0] if False else None  # noqa: F841
+    from modelmath.analysis import analyze
+
+    s = analyze(graph)
+    assert s.rows[1].output_values == ((None, 16),)
+    assert s.totals.total.value == 8 * 16 + 16 + 17
+
+
+def test_fit_on_data_without_input_shape() -> None:
+    err = error_of("""
+        import numpy as np
+        from keras import Sequential, layers
+        X = np.random.rand(100, 20)
+        model = Sequential([layers.Dense(8), layers.Dense(1)])
+        model.compile("adam", "mse")
+        model.fit(X, X[:, 0])
+        model.summary()
+    """)
+    assert "--input-shape" in str(err)
+    assert "numpy.random.rand" in str(err)
+
+
+def test_unknown_library_layer() -> None:
+    err = error_of("""
+        import keras
+        import tensorflow_hub as hub
+        inp = keras.Input(shape=(224, 224, 3))
+        x = hub.KerasLayer("https://tfhub.dev/x")(inp)
+        model = keras.Model(inp, x)
+    """)
+    assert err.where == "train.py:5:5"
+    assert "tensorflow_hub.KerasLayer" in str(err)
+
+
+def test_unknown_argument_that_matters() -> None:
+    err = error_of("""
+        import json, keras
+        cfg = json.load(open("cfg.json"))
+        inp = keras.Input(shape=(4,))
+        out = keras.layers.Dense(cfg["units"])(inp)
+        keras.Model(inp, out).summary()
+    """)
+    assert "units" in str(err) and err.where == "train.py:5:7"
+
+
+def test_unknown_argument_that_does_not_matter() -> None:
+    [graph] = graphs_from_source(textwrap.dedent("""
+        import keras, my_lib
+        inp = keras.Input(shape=(4,))
+        out = keras.layers.Dense(3, activation=my_lib.swish, kernel_regularizer=my_lib.reg())(inp)
+        keras.Model(inp, out).summary()
+    """), "t.py")
+    assert graph.layer("dense").config["units"] == 3
+
+
+def test_condition_on_unknown_value() -> None:
+    err = error_of("""
+        import sys, keras
+        inp = keras.Input(shape=(4,))
+        if sys.argv[1] == "big":
+            out = keras.layers.Dense(64)(inp)
+    """)
+    assert "sys.argv" in str(err) and err.where == "train.py:4:4"
+
+
+def test_syntax_error_like_python() -> None:
+    err = error_of("import keras\nx = (1, 2\n")
+    assert str(err).startswith("SyntaxError: '(' was never closed")
+    assert err.where == "train.py:2:5"
+
+
+def test_return_outside_function_is_a_syntax_error() -> None:
+    err = error_of("return 3\n")
+    assert "SyntaxError: 'return' outside function" in str(err)
+
+
+def test_name_error() -> None:
+    err = error_of("import keras\nx = keras.Input(shape=(3,))\ny = Dense(3)(x)\n")
+    assert "NameError: name 'Dense' is not defined" in str(err)
+    assert err.where == "train.py:3:5"
+
+
+def test_layer_error_gets_the_line_of_the_layer() -> None:
+    with pytest.raises(ModelMathError) as info:
+        modelmath.summaries({"x": 1}) if False else None
+        from modelmath.analysis import analyze
+
+        [graph] = graphs_from_source(
+            "import keras\nfrom keras import layers\n"
+            "i = keras.Input(shape=(2, 2, 3))\n"
+            "x = layers.Conv2D(8, 3)(i)\n"
+            "keras.Model(i, x).summary()\n",
+            "seed.py",
+        )
+        analyze(graph)
+    assert info.value.where == "seed.py:4:5"
+
+
+def test_unbuilt_subclassed_model() -> None:
+    err = error_of("""
+        import keras
+        class M(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.d = keras.layers.Dense(3)
+            def call(self, x):
+                return self.d(x)
+        m = M()
+        m.summary()
+    """)
+    assert "--input-shape" in str(err)
+    [graph] = graphs_from_source(
+        "import keras\nclass M(keras.Model):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.d = keras.layers.Dense(3)\n"
+        "    def call(self, x):\n        return self.d(x)\nm = M()\nm.summary()\n",
+        "m.py",
+        input_shape=(5,),
+    )
+    assert [layer.name for layer in graph.layers if layer.listed] == ["dense"]
+
+
+def test_model_option_picks_by_variable_or_model_name() -> None:
+    src = (Path(__file__).parent / "corpus" / "autoencoder_dense.py").read_text()
+    assert [g.name for g in graphs_from_source(src, "a.py")] == [
+        "functional", "functional_1", "functional_2",
+    ]  # fmt: skip
+    [enc] = graphs_from_source(src, "a.py", model_name="encoder")
+    assert enc.name == "functional_1"
+    [dec] = graphs_from_source(src, "a.py", model_name="functional_2")
+    assert dec.name == "functional_2"
+    with pytest.raises(ModelMathError, match="encoder"):
+        graphs_from_source(src, "a.py", model_name="nope")
+
+
+def test_no_summary_call_gives_the_top_level_models() -> None:
+    src = """
+import keras
+from keras import layers
+inner = keras.Sequential([keras.Input((3,)), layers.Dense(2)], name="inner")
+outer = keras.Sequential([inner, layers.Dense(1)], name="outer")
+other = keras.Sequential([keras.Input((3,)), layers.Dense(5)], name="other")
+"""
+    assert [g.name for g in graphs_from_source(src, "t.py")] == ["outer", "other"]
+
+
+def test_cli_one_line_errors_and_stdin(tmp_path: Path) -> None:
+    script = tmp_path / "train.py"
+    script.write_text(DATA_SHAPE)
+    proc = subprocess.run(
+        [sys.executable, "-m", "modelmath", str(script)], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert f"{script}:6:10" in proc.stderr
+    ok = subprocess.run(
+        [sys.executable, "-m", "modelmath", str(script), "--input-shape", "8", "--no-explain"],
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "161" in ok.stdout
+    piped = subprocess.run(
+        [sys.executable, "-m", "modelmath", "-", "--no-explain"],
+        input=DATA_SHAPE.replace("x_train.shape[1:]", "(8,)"),
+        capture_output=True,
+        text=True,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert "161" in piped.stdout
