@@ -15,7 +15,7 @@ from modelmath.costs.compute import (
     row_costs,
 )
 from modelmath.costs.data import AxisField, CostOptions, LayerCosts
-from modelmath.costs.receptive_field import Field, propagate
+from modelmath.costs.receptive_field import Field, input_field, propagate
 from modelmath.expr import Expr, total
 from modelmath.graph import Layer
 from modelmath.model_summary import Row, Summary
@@ -46,7 +46,9 @@ def attach_costs(analysis: _Analysis, summary: Summary, all_rows: list[Row]) -> 
             else None
         )
         if layer.op == "InputLayer" or not layer.calls:
-            fields[(layer.name, index, 0)] = {}
+            field = input_field(outputs[0].values) if outputs else {}
+            fields[(layer.name, index, 0)] = field
+            row_fields[layer.name] = tuple(field[i] for i in sorted(field))
             calls.setdefault(layer.name, []).append(no_ops("an input: nothing computed"))
             continue
         evaluated = analysis.evaluated.get(key)

@@ -57,6 +57,16 @@ def _identity(axis: str) -> AxisField:
     return AxisField(axis, Num(1), Num(1), Num(0))
 
 
+def input_field(shape: Shape) -> Field:
+    """A model input: every axis between the batch and the last (channels_last, Keras's
+    default) starts with r = 1, j = 1, start = 0. A channels_first convolution later picks
+    its own spatial axes."""
+    rank = len(shape) - 2
+    if not 1 <= rank <= 3:
+        return {}
+    return {i: _identity(a.word) for i, a in enumerate(spatial_axes(rank), start=1)}
+
+
 def _rank(op: str) -> int:
     return int(op.rstrip("D")[-1])
 
@@ -150,7 +160,7 @@ def propagate(
         )
         dilation = (1,) * rank if pool else _ints(config.get("dilation_rate"), rank, 1)
         padding = str(config.get("padding", "valid")).lower()
-        out = dict(first)
+        out: Field = {}  # only the spatial axes: a channels axis never has a field
         row = []
         for i, axis, k, s, d in zip(
             _spatial_indices(config, shape, rank), spatial_axes(rank), kernel, strides, dilation
