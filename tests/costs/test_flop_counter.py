@@ -132,8 +132,10 @@ CASES = [
     Case("adaptive_max_pool1d", "AdaptiveMaxPooling1D", {"output_size": 3}, ((None, 7, 2),),
          tw.elementwise(lambda x: torch.nn.functional.adaptive_max_pool1d(x, 3), (2, 7)),
          2 * (3 + 3 + 3) - 2 * 3),
-    Case("add3", "Add", {}, ((None, 4), (None, 4), (None, 4)), tw.elementwise(lambda x: x + x + x, (4,)), 8),
-    Case("flatten", "Flatten", {}, ((None, 3, 4),), tw.elementwise(lambda x: x.flatten(1), (3, 4)), 0),
+    Case("add3", "Add", {}, ((None, 4), (None, 4), (None, 4)),
+         tw.elementwise(lambda x: x + x + x, (4,)), 8),
+    Case("flatten", "Flatten", {}, ((None, 3, 4),),
+         tw.elementwise(lambda x: x.flatten(1), (3, 4)), 0),
     Case("embedding", "Embedding", {"input_dim": 10, "output_dim": 4}, ((None, 6),),
          tw.elementwise(lambda x: x, (6,)), 0),
 ]  # fmt: skip

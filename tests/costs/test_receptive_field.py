@@ -129,7 +129,7 @@ def test_receptive_fields_match_brute_force(keras, seed: int) -> None:
         rank = len(shape)
         for out_pos in np.ndindex(*changed.shape[:rank]):
             windows = []
-            for axis, (f, o) in enumerate(zip(fields, out_pos)):
+            for f, o in zip(fields, out_pos):
                 centre = f.start.value + o * f.jump.value
                 lo, hi = centre - (f.size.value - 1) / 2, centre + (f.size.value - 1) / 2
                 windows.append((lo, hi))

@@ -20,9 +20,12 @@ Twin = Callable[[int], int]
 def counted(fn: Callable[[], Any]) -> int:
     """FLOPs FlopCounterMode counts while ``fn`` runs (oneDNN off: its fused RNN kernels
     are invisible to the counter, the reference implementation is not)."""
-    with torch.no_grad(), torch.backends.mkldnn.flags(enabled=False):
-        with FlopCounterMode(display=False) as mode:
-            fn()
+    with (
+        torch.no_grad(),
+        torch.backends.mkldnn.flags(enabled=False),
+        FlopCounterMode(display=False) as mode,
+    ):
+        fn()
     return int(mode.get_total_flops())
 
 
