@@ -210,3 +210,38 @@ def test_cli_one_line_errors_and_stdin(tmp_path: Path) -> None:
     )
     assert piped.returncode == 0, piped.stderr
     assert "161" in piped.stdout
+
+
+CUSTOM = """
+import keras
+from keras import layers
+
+class {name}(layers.Layer):
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units))
+    def call(self, x):
+        return keras.ops.matmul(x, self.w)
+
+inp = keras.Input((8,))
+model = keras.Model(inp, layers.Dense(2)({name}(4)(inp)))
+model.summary()
+"""
+
+
+def test_custom_layer_is_kept_without_a_formula() -> None:
+    from modelmath.analysis import analyze
+
+    [graph] = graphs_from_source(CUSTOM.format(name="Scale"), "c.py")
+    summary = analyze(graph)
+    row = next(r for r in summary.rows if r.name == "scale")
+    assert row.op == "Scale" and row.params is None
+    assert any("no formula for Scale" in note for note in summary.notes)
+
+
+def test_custom_class_named_like_a_known_op_is_not_guessed() -> None:
+    err = error_of(CUSTOM.format(name="Linear"))
+    assert "Linear is defined in the script" in str(err)
+    assert err.where == "train.py:15:42"  # where the class is instantiated

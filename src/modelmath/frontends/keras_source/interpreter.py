@@ -89,6 +89,7 @@ class Interpreter:
         self.module.vars["__file__"] = filename
         world.trace_call = self._trace_call
         self.frames: list[tuple[Function, Scope]] = []  # for super()
+        self.last_where = filename  # the statement being read, for unexpected failures
 
     # -- helpers ----------------------------------------------------------------------
     def where(self, node: ast.AST) -> str:
@@ -114,7 +115,8 @@ class Interpreter:
             self.exec_stmt(stmt, scope)
 
     def exec_stmt(self, node: ast.stmt, scope: Scope) -> None:
-        self.budget.step(self.where(node))
+        self.last_where = self.where(node)
+        self.budget.step(self.last_where)
         method = getattr(self, "stmt_" + type(node).__name__, None)
         if method is None:
             self.fail(

@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from modelmath.errors import ModelMathError
-
 from .limits import ScriptError
 from .shapes import shape_of
 from .values import LayerObj, Node, Tensor, Unknown, tensors_in
@@ -120,8 +118,8 @@ def _node_config(node: Node, reindex: dict[Node, int]) -> Config:
         if isinstance(value, Tensor):
             try:
                 shape = shape_of(value)
-            except ModelMathError:
-                shape = None  # analysis reports the error where it belongs
+            except Exception:  # analysis reports the error where it belongs
+                shape = None
             return {
                 "class_name": "__keras_tensor__",
                 "config": {

@@ -69,6 +69,8 @@ def _compute(t: Tensor, inputs: list[Shape | None]) -> Shape | None:
         return None
     shapes = tuple(s for s in inputs if s is not None)
     layer = t.node.layer
+    if layer.module == "__main__":
+        return None  # a class defined in the script: no rule can know what it does
     try:
         outs = (
             model_output_shapes(layer, shapes)
