@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from modelmath.costs.data import CostTotals
 from modelmath.expr import Expr
 from modelmath.model_summary import Row, RowStatus, Summary
+from modelmath.renderers import cost_working
 from modelmath.renderers.graph_svg import graph_svg
 from modelmath.renderers.mathml import MathMLPrinter, math, symbol_mathml
 from modelmath.renderers.printer import FormulaPrinter, format_number
@@ -27,6 +29,8 @@ CONVENTIONS = [
     "Batch size is None (any) unless given; Keras inputs are channels_last by default.",
     "Output sizes use floor division, ⌊a/b⌋; 'same' padding gives ⌈W/S⌉.",
     "Parameters shared between layers are counted once, where they are defined.",
+    "MACs = multiply-accumulates of matrix products and convolutions; FLOPs = 2·MACs + the "
+    "element-wise operations each layer counts (docs/conventions.md).",
     "Sizes in modelmath's own output use IEC units (1 KiB = 1024 bytes, 1 MiB = 2²⁰ bytes); "
     "Keras's own summary writes MB for the same 2²⁰ bytes.",
 ]
@@ -149,9 +153,38 @@ def _connections(row: Row) -> str:
     return escape(", ".join(str(r) for r in row.connected_to) or "-")
 
 
+def _cost_cell(row: Row, column: str) -> str:
+    """A cost column's number; a click opens its formula (MACs, FLOPs, bytes, fields)."""
+    c = row.costs
+    shown = cost_working.cell(row, column)
+    if c is None:
+        return escape(shown)
+    if column in ("macs", "flops"):
+        q = c.macs if column == "macs" else c.flops
+        if q is None:
+            return f'<span class="noformula">?</span><div class="why">{escape(c.note)}</div>'
+        if q.is_trivial:
+            return escape(shown) + (f'<div class="why">{escape(q.why)}</div>' if q.value else "")
+        extra = ""
+        if column == "flops" and c.elementwise is not None and c.elementwise.value:
+            extra = f'<div class="why">E: {escape(c.elementwise.why)}</div>'
+        return derivation(shown, q.expr, q.why) + extra
+    if column == "memory":
+        if c.activation_bytes is None:
+            return "?"
+        return derivation(shown, c.activation_bytes.expr, c.activation_bytes.why)
+    parts = [escape(shown)]
+    for axes, f in cost_working.grouped_fields(c.receptive_field):
+        for label, expr in (("r", f.size), ("j", f.jump), ("start", f.start)):
+            text = f"{', '.join(axes)} {label}: {format_number(expr.value)}"
+            parts.append(f'<div class="dim-line">{derivation(text, expr)}</div>')
+    return "".join(parts)
+
+
 def summary_table(summary: Summary) -> str:
     """The table, with clickable working: shared by the report, the notebook and the page."""
-    head = ["Layer (type)", "Output Shape", "Param #"]
+    columns = summary.columns or ("shape", "params")
+    head = ["Layer (type)", *(cost_working.HEADERS[c] for c in columns)]
     if not summary.sequential_like:
         head.append("Connected to")
     out = ['<table class="mm-table"><thead><tr>']
@@ -159,11 +192,15 @@ def summary_table(summary: Summary) -> str:
     out.append("</tr></thead><tbody>")
     for row in summary.rows:
         name = f'{escape(row.name)} <span class="op">({escape(row.op)})</span>'
-        cells = [
-            f'<td data-label="Layer">{name}</td>',
-            f'<td data-label="Output Shape">{_shape_cell(row)}</td>',
-            f'<td class="num" data-label="Param #">{_params_cell(row)}</td>',
-        ]
+        cells = [f'<td data-label="Layer">{name}</td>']
+        for column, label in zip(columns, head[1:]):
+            if column == "shape":
+                cells.append(f'<td data-label="{label}">{_shape_cell(row)}</td>')
+            elif column == "params":
+                cells.append(f'<td class="num" data-label="{label}">{_params_cell(row)}</td>')
+            else:
+                kind = "" if column == "rf" else ' class="num"'
+                cells.append(f'<td{kind} data-label="{label}">{_cost_cell(row, column)}</td>')
         if not summary.sequential_like:
             cells.append(f'<td data-label="Connected to">{_connections(row)}</td>')
         out.append(f'<tr id="layer-{escape(row.name)}">{"".join(cells)}</tr>')
@@ -184,7 +221,38 @@ def totals_html(summary: Summary) -> str:
         size_text = readable_size(float(size.value), iec=True)
         size_html = derivation(size_text, size.expr, size.why) if not size.is_trivial else size_text
         lines.append(f"<tr><th>{label}</th><td>{number}</td><td>{size_html}</td></tr>")
+    if summary.costs is not None:
+        lines += _cost_totals_rows(summary.costs)
     return f'<table class="totals">{"".join(lines)}</table>'
+
+
+def _cost_totals_rows(t: CostTotals) -> list[str]:
+    """MACs, FLOPs and the training estimate P + G + S + A, each term clickable."""
+    rows = []
+    for label, q, shown in (
+        (f"Total MACs (batch {t.options.batch})", t.macs, f"{int(t.macs.value):,}"),
+        ("Total FLOPs (2·MACs + element-wise)", t.flops, f"{int(t.flops.value):,}"),
+        (
+            f"Training memory ({t.options.optimizer}) = P + G + S + A",
+            t.training_bytes,
+            cost_working.iec_size(float(t.training_bytes.value)),
+        ),
+        ("P parameters", t.param_bytes, cost_working.iec_size(float(t.param_bytes.value))),
+        ("G gradients", t.gradient_bytes, cost_working.iec_size(float(t.gradient_bytes.value))),
+        (
+            f"S {t.options.optimizer} state",
+            t.optimizer_bytes,
+            cost_working.iec_size(float(t.optimizer_bytes.value)),
+        ),
+        (
+            "A activations",
+            t.activation_bytes,
+            cost_working.iec_size(float(t.activation_bytes.value)),
+        ),
+    ):
+        cell = derivation(shown, q.expr, q.why) if not q.is_trivial else escape(shown)
+        rows.append(f"<tr><th>{escape(label)}</th><td>{cell}</td><td></td></tr>")
+    return rows
 
 
 def summary_fragment(summary: Summary, *, graph: bool = True) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from modelmath.costs.data import CostTotals, LayerCosts
 from modelmath.expr import Expr, Quantity, Sym
-from modelmath.model_summary import Row, Summary
+from modelmath.model_summary import Row, Summary, Totals
 from modelmath.renderers.printer import FormulaPrinter
 from modelmath.rules.base import OutputShape
 
@@ -53,7 +54,51 @@ def _shape(shape: OutputShape) -> dict[str, Any]:
     }
 
 
+def _costs(c: LayerCosts) -> dict[str, Any]:
+    return {
+        "macs": _quantity(c.macs),
+        "flops": _quantity(c.flops),
+        "elementwise": _quantity(c.elementwise),
+        "activation_bytes": _quantity(c.activation_bytes),
+        "param_bytes": _quantity(c.param_bytes),
+        "receptive_field": [
+            {
+                "axis": f.axis,
+                "size": expr_to_json(f.size),
+                "jump": expr_to_json(f.jump),
+                "start": expr_to_json(f.start),
+                "merged": f.merged,
+            }
+            for f in c.receptive_field
+        ],
+        "note": c.note,
+    }
+
+
+def _cost_totals(t: CostTotals) -> dict[str, Any]:
+    return {
+        "batch": t.options.batch,
+        "optimizer": t.options.optimizer,
+        "macs": _quantity(t.macs),
+        "flops": _quantity(t.flops),
+        "param_bytes": _quantity(t.param_bytes),
+        "gradient_bytes": _quantity(t.gradient_bytes),
+        "optimizer_bytes": _quantity(t.optimizer_bytes),
+        "activation_bytes": _quantity(t.activation_bytes),
+        "training_bytes": _quantity(t.training_bytes),
+        "complete": t.complete,
+        "missing": list(t.missing),
+    }
+
+
 def _row(row: Row) -> dict[str, Any]:
+    out = _row_fields(row)
+    if row.costs is not None:
+        out["costs"] = _costs(row.costs)
+    return out
+
+
+def _row_fields(row: Row) -> dict[str, Any]:
     return {
         "name": row.name,
         "type": row.op,
@@ -79,6 +124,15 @@ def _row(row: Row) -> dict[str, Any]:
 def summary_to_json(summary: Summary) -> dict[str, Any]:
     """The whole summary as plain dicts and lists."""
     t = summary.totals
+    out = _summary_fields(summary, t)
+    if summary.costs is not None:
+        out["costs"] = _cost_totals(summary.costs)
+    if summary.columns:
+        out["columns"] = list(summary.columns)
+    return out
+
+
+def _summary_fields(summary: Summary, t: Totals) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "model": summary.name,

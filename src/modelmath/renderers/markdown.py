@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from modelmath.model_summary import Row, RowStatus, Summary
+from modelmath.renderers import cost_working
 from modelmath.renderers.printer import FormulaPrinter
 from modelmath.renderers.table import keras_shape, readable_size
 from modelmath.renderers.working import params_cell_lines, shape_cell_lines, total_line
@@ -24,22 +25,48 @@ def _code(text: str) -> str:
     return f"`{text}`" if "`" not in text else text
 
 
-def _row(row: Row, summary: Summary, printer: FormulaPrinter) -> str:
+def _columns(summary: Summary) -> tuple[str, ...]:
+    return summary.columns or ("shape", "params")
+
+
+def _shape_cell(row: Row, printer: FormulaPrinter) -> str:
     if row.status is RowStatus.UNBUILT:
-        shape, params = "?", "0 (unbuilt)"
-    else:
-        shapes = ", ".join(keras_shape(o.values) for o in row.outputs) or "?"
-        shape_lines = [_code(shapes)] + [
-            _code(line) if "=" in line else f"*{line}*" for line in shape_cell_lines(row, printer)
-        ]
-        shape = "<br>".join(_cell(x) for x in shape_lines)
-        count = "?" if row.params is None else f"{int(row.params.value):,}"
-        param_lines = [f"**{count}**"] + [
-            _code(line) if line.startswith("=") else f"*{line}*"
-            for line in params_cell_lines(row, printer)
-        ]
-        params = "<br>".join(_cell(x) for x in param_lines)
-    cells = [_cell(f"{row.name} ({row.op})"), shape, params]
+        return "?"
+    shapes = ", ".join(keras_shape(o.values) for o in row.outputs) or "?"
+    shape_lines = [_code(shapes)] + [
+        _code(line) if "=" in line else f"*{line}*" for line in shape_cell_lines(row, printer)
+    ]
+    return "<br>".join(_cell(x) for x in shape_lines)
+
+
+def _params_cell(row: Row, printer: FormulaPrinter) -> str:
+    if row.status is RowStatus.UNBUILT:
+        return "0 (unbuilt)"
+    count = "?" if row.params is None else f"{int(row.params.value):,}"
+    param_lines = [f"**{count}**"] + [
+        _code(line) if line.startswith("=") else f"*{line}*"
+        for line in params_cell_lines(row, printer)
+    ]
+    return "<br>".join(_cell(x) for x in param_lines)
+
+
+def _cost_cell(row: Row, column: str, printer: FormulaPrinter) -> str:
+    lines = [f"**{cost_working.cell(row, column)}**"] + [
+        _code(line) if "=" in line else f"*{line}*"
+        for line in cost_working.cell_lines(row, column, printer)
+    ]
+    return "<br>".join(_cell(x) for x in lines)
+
+
+def _row(row: Row, summary: Summary, printer: FormulaPrinter) -> str:
+    cells = [_cell(f"{row.name} ({row.op})")]
+    for column in _columns(summary):
+        if column == "shape":
+            cells.append(_shape_cell(row, printer))
+        elif column == "params":
+            cells.append(_params_cell(row, printer))
+        else:
+            cells.append(_cost_cell(row, column, printer))
     if not summary.sequential_like:
         cells.append(_cell(", ".join(str(r) for r in row.connected_to) or "-"))
     return "| " + " | ".join(cells) + " |"
@@ -47,8 +74,9 @@ def _row(row: Row, summary: Summary, printer: FormulaPrinter) -> str:
 
 def summary_markdown(summary: Summary) -> str:
     printer = FormulaPrinter()
-    head = ["Layer (type)", "Output Shape", "Param #"]
-    align = [":---", ":---", "---:"]
+    columns = _columns(summary)
+    head = ["Layer (type)", *(cost_working.HEADERS[c] for c in columns)]
+    align = [":---", *(":---" if c in ("shape", "rf") else "---:" for c in columns)]
     if not summary.sequential_like:
         head.append("Connected to")
         align.append(":---")
@@ -70,6 +98,10 @@ def summary_markdown(summary: Summary) -> str:
         if not count.is_trivial:
             line += f" — `{total_line(count, printer)}`"
         lines.append(line)
+    if summary.costs is not None:
+        for text in cost_working.totals_lines(summary.costs, printer, explain=True):
+            item = text.strip()
+            lines.append(f"  - `{item}`" if text.startswith("  ") else f"- **{item}**")
     for note in summary.notes:
         lines.append(f"- *Note:* {note}")
     return "\n".join(lines) + "\n"
@@ -79,6 +111,7 @@ def render_markdown(summaries: Sequence[Summary]) -> str:
     """Markdown for one or more models, with the conventions in a closing line."""
     body = "\n".join(summary_markdown(s) for s in summaries)
     return body + (
-        "\n*Working: the formula with the values put in. Batch size None. "
-        "Sizes in IEC units (MiB = 2^20 bytes). Made with modelmath.*\n"
+        "\n*Working: the formula with the values put in. Batch size None in shapes. "
+        "Sizes in IEC units (MiB = 2^20 bytes). MACs = multiply-accumulates; FLOPs = "
+        "2·MACs + element-wise operations. Made with modelmath.*\n"
     )
