@@ -1,0 +1,158 @@
+"""PyTorch frontend: a live ``torch.nn.Module`` traced on the meta device.
+
+torch is imported only inside these modules, and only when the input is a torch module:
+:func:`is_torch_module` checks ``sys.modules`` first, so it never imports torch itself.
+
+>>> import torch
+>>> t = trace(torch.nn.Sequential(torch.nn.Linear(4, 2)), input_size=(1, 4))
+>>> [c.op for c in t.root.walk()], t.root.outputs.shape
+(['Sequential', 'Linear'], (1, 2))
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from modelmath.errors import ModelMathError, UsageError
+from modelmath.frontends.torch_module.records import ModuleTrace, TensorSlot
+
+
+def is_torch_module(obj: Any) -> bool:
+    """True for a ``torch.nn.Module``; never imports torch to find out."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(obj, torch.nn.Module)
+
+
+def _dtype(name: Any) -> Any:
+    import torch
+
+    if name is None:
+        return torch.float32
+    if isinstance(name, torch.dtype):
+        return name
+    value = getattr(torch, str(name).removeprefix("torch."), None)
+    if not isinstance(value, torch.dtype):
+        raise UsageError("unknown dtype", received=repr(name), fix="Use e.g. torch.long")
+    return value
+
+
+def meta_inputs(
+    input_size: Sequence[Any] | None,
+    input_data: Any,
+    dtypes: Sequence[Any] | None,
+) -> tuple[list[Any], dict[str, Any]]:
+    """Positional and keyword inputs on the meta device, from sizes or example data."""
+    import torch
+
+    if input_data is not None:
+
+        def to_meta(obj: Any) -> Any:
+            if isinstance(obj, torch.Tensor):
+                return torch.empty(obj.shape, dtype=obj.dtype, device="meta")
+            if isinstance(obj, Mapping):
+                return {k: to_meta(v) for k, v in obj.items()}
+            if isinstance(obj, (list, tuple)):
+                return type(obj)(to_meta(v) for v in obj)
+            return obj
+
+        if isinstance(input_data, Mapping):
+            return [], dict(to_meta(input_data))
+        if isinstance(input_data, torch.Tensor):
+            return [to_meta(input_data)], {}
+        return list(to_meta(list(input_data))), {}
+    if input_size is None:
+        raise UsageError(
+            "a PyTorch model needs an input to trace",
+            fix="Pass input_size=(1, 3, 224, 224) or input_data=[tensor, ...]",
+        )
+    sizes: list[Sequence[Any]]
+    if all(isinstance(d, int) for d in input_size):
+        sizes = [input_size]
+    else:
+        sizes = [tuple(s) for s in input_size]
+    for s in sizes:
+        if not all(isinstance(d, int) and d >= 0 for d in s):
+            raise UsageError(
+                "input_size takes sizes as non-negative ints, one tuple per input",
+                received=repr(tuple(input_size)),
+                fix="Write input_size=(1, 3, 224, 224) or [(1, 16), (1, 16)]",
+            )
+    types = list(dtypes or [None] * len(sizes))
+    if len(types) == 1 and len(sizes) > 1:
+        types *= len(sizes)
+    return [torch.empty(tuple(s), dtype=_dtype(t), device="meta") for s, t in zip(sizes, types)], {}
+
+
+def trace(
+    model: Any,
+    *,
+    input_size: Sequence[Any] | None = None,
+    input_data: Any = None,
+    dtypes: Sequence[Any] | None = None,
+    forward_kwargs: Mapping[str, Any] | None = None,
+    train: bool = False,
+) -> ModuleTrace:
+    """Trace one forward pass of a meta copy of ``model``; ``model`` is left untouched."""
+    import torch
+
+    from modelmath.frontends.torch_module.meta_copy import meta_copy
+    from modelmath.frontends.torch_module.records import ModuleCall
+    from modelmath.frontends.torch_module.tracer import (
+        ContractionRecorder,
+        FunctionRecorder,
+        Tracer,
+        to_tree,
+    )
+
+    copy = meta_copy(model)
+    copy.train(train)
+    args, kwargs = meta_inputs(input_size, input_data, dtypes)
+    kwargs.update(dict(forward_kwargs or {}))
+    tracer = Tracer(copy)
+    handles = tracer.install()
+    try:
+        with torch.no_grad(), FunctionRecorder(tracer), ContractionRecorder(tracer):
+            copy(*args, **kwargs)
+    except ModelMathError:
+        raise
+    except Exception as err:  # the user's forward code: report it, never a traceback
+        where = tracer.stack[-1] if tracer.stack else None
+        in_module = f" in {where.op} '{where.path}'" if where and where.path else ""
+        raise UsageError(
+            f"the forward pass on the meta device failed{in_module}",
+            received=f"{type(err).__name__}: {err}".splitlines()[0][:300],
+            fix="Check the input sizes and dtypes (token ids need dtypes=[torch.long]); "
+            "code that reads tensor values (.item(), data-dependent shapes) cannot run on meta",
+        ) from None
+    finally:
+        for h in handles:
+            h.remove()
+    root: ModuleCall = tracer.roots[0]
+    params = tuple(
+        _slot(name, p, False) for name, p in copy.named_parameters(remove_duplicate=True)
+    )
+    buffers = tuple(_slot(name, b, True) for name, b in copy.named_buffers(remove_duplicate=True))
+    return ModuleTrace(
+        root=root,
+        model_name=type(model).__name__,
+        inputs=to_tree([*args, *kwargs.values()]),
+        parameters=params,
+        buffers=buffers,
+        uncalled=tuple(tracer.uncalled()),
+    )
+
+
+def _slot(name: str, t: Any, is_buffer: bool) -> TensorSlot:
+    return TensorSlot(
+        name.rsplit(".", 1)[-1],
+        tuple(t.shape),
+        str(t.dtype).removeprefix("torch."),
+        bool(t.requires_grad) and not is_buffer,
+        name,
+        is_buffer=is_buffer,
+    )
+
+
+__all__ = ["is_torch_module", "meta_inputs", "trace"]

@@ -1,0 +1,225 @@
+"""Text and JSON for a :class:`ModuleSummary`: torchinfo's layout, with the working.
+
+Rows are indented by depth (``├─`` as torchinfo draws them); a row at the ``depth``
+limit shows the parameters and MACs of everything below it. With ``explain`` each
+number that has a formula is followed by a line of working: the formula with its
+values put in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from modelmath.expr import Expr, Quantity
+from modelmath.module_summary import ModuleRow, ModuleStatus, ModuleSummary
+from modelmath.renderers.printer import FormulaPrinter, format_number
+from modelmath.renderers.working import MAX_CELL_FORMULA
+
+_HEADERS = {
+    "input": "Input Shape",
+    "output": "Output Shape",
+    "params": "Param #",
+    "trainable": "Trainable",
+    "macs": "MACs",
+}
+COLUMNS = tuple(_HEADERS)
+
+
+def shape_text(tree: Any) -> str:
+    """``[1, 64, 56, 56]`` for one tensor, a tuple or dict of them for several."""
+    if tree is None:
+        return "--"
+    if isinstance(tree, tuple) and all(isinstance(d, int) for d in tree):
+        return "[" + ", ".join(str(d) for d in tree) + "]"
+    if isinstance(tree, dict):
+        return "{" + ", ".join(f"{k}: {shape_text(v)}" for k, v in tree.items()) + "}"
+    if isinstance(tree, (tuple, list)):
+        inner = [shape_text(t) for t in tree]
+        if len(inner) == 1 and isinstance(tree, tuple):
+            return inner[0]
+        return (
+            ("(" if isinstance(tree, tuple) else "[")
+            + ", ".join(inner)
+            + (")" if isinstance(tree, tuple) else "]")
+        )
+    return "--"
+
+
+def _count(q: Quantity, blank_zero: bool = True) -> str:
+    if blank_zero and not q.value:
+        return "--"
+    return f"{int(q.value):,}"
+
+
+def visible_rows(summary: ModuleSummary) -> Iterator[tuple[ModuleRow, bool]]:
+    """(row, folded) for the rows within ``summary.depth``; folded rows hide children."""
+    for row in summary.rows:
+        if row.depth > summary.depth:
+            continue
+        yield row, row.depth == summary.depth and not row.is_leaf
+
+
+def _label(row: ModuleRow) -> str:
+    indent = "│    " * max(row.depth - 1, 0) + ("├─" if row.depth else "")
+    name = f"{row.op}: {row.path}" if row.path else row.op
+    return indent + name
+
+
+def _cells(row: ModuleRow, folded: bool, columns: tuple[str, ...]) -> list[str]:
+    params = row.subtree_params if folded else row.params
+    macs = row.subtree_macs if folded else row.macs
+    out = []
+    for col in columns:
+        if col == "input":
+            out.append(shape_text(row.inputs))
+        elif col == "output":
+            out.append(shape_text(row.outputs))
+        elif col == "params":
+            text = _count(params)
+            if row.call_index or any(w.reused for w in row.weights):
+                text = f"(reused) {text}" if params.value else "(reused)"
+            out.append(text)
+        elif col == "trainable":
+            out.append(_count(row.trainable))
+        elif col == "macs":
+            out.append(_count(macs))
+    return out
+
+
+def _working(row: ModuleRow, folded: bool, printer: FormulaPrinter) -> list[str]:
+    """Lines of working under a row: output sizes, parameters, MACs."""
+    lines: list[str] = []
+
+    def add(label: str, expr: Expr, why: str = "") -> None:
+        if expr.is_leaf:
+            return
+        text = printer.values(expr)
+        if len(text) > MAX_CELL_FORMULA:
+            text = text[: MAX_CELL_FORMULA - 1] + "…"
+        lines.append(f"{label} {format_number(expr.value)} = {text}" + (f"   {why}" if why else ""))
+
+    if row.status is ModuleStatus.COMPUTED:
+        for out in row.output_formulas:
+            for d in out.dims:
+                if d is not None and not d.is_leaf:
+                    add("shape", d, out.why)
+                    break
+    if not folded:
+        if row.params.value:
+            add("params", row.params.expr, row.params_why)
+        if row.macs.value:
+            add("MACs", row.macs.expr)
+        for f in row.functions:
+            if f.macs.value:
+                add(f"  {f.name}", f.macs.expr)
+    if row.note:
+        lines.append(row.note)
+    return lines
+
+
+def render_module_table(
+    summary: ModuleSummary, *, explain: bool = True, ascii_only: bool = False
+) -> str:
+    """The summary as text: a torchinfo-like table, working under rows, totals."""
+    columns = tuple(c for c in summary.columns if c in _HEADERS)
+    printer = FormulaPrinter(ascii_only=ascii_only)
+    table: list[tuple[list[str], list[str]]] = []
+    for row, folded in visible_rows(summary):
+        cells = [_label(row), *_cells(row, folded, columns)]
+        table.append((cells, _working(row, folded, printer) if explain else []))
+    header = ["Layer (type: name)", *(_HEADERS[c] for c in columns)]
+    widths = [len(h) for h in header]
+    for cells, _ in table:
+        widths = [max(w, len(c)) for w, c in zip(widths, cells)]
+    width = sum(widths) + 2 * (len(widths) - 1)
+    rule, heavy = "-" * width, "=" * width
+
+    def line(cells: list[str]) -> str:
+        parts = [cells[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(cells[1:], widths[1:])]
+        return "  ".join(parts).rstrip()
+
+    out = [heavy, line(header), heavy]
+    for cells, working in table:
+        out.append(line(cells))
+        out.extend(" " * 6 + w for w in working)
+    t = summary.totals
+    out += [
+        heavy,
+        f"Total params: {_count(t.params, False)}",
+        f"Trainable params: {_count(t.trainable, False)}",
+        f"Non-trainable params: {_count(t.non_trainable, False)}",
+        f"Buffers: {_count(t.buffers, False)} elements (running statistics, masks; not parameters)",
+        f"Total MACs: {_count(t.macs, False)} (multiply-accumulates; FLOPs ≈ 2 × MACs)",
+        f"Parameter size: {t.param_bytes.value / 2**20:,.2f} MiB",
+        rule,
+        "Traced on the meta device: no weights or activations were allocated. "
+        "Shared and tied parameters are counted once, where the model defines them.",
+    ]
+    out += [f"Note: {n}" for n in summary.notes]
+    return "\n".join(out) + "\n"
+
+
+def _q(q: Quantity, printer: FormulaPrinter) -> dict[str, Any]:
+    return {"value": q.value, "formula": printer.symbols(q.expr), "working": printer.values(q.expr)}
+
+
+def module_summary_json(summary: ModuleSummary) -> dict[str, Any]:
+    """JSON-ready data: every row with its numbers and their formulas."""
+    printer = FormulaPrinter()
+    rows = []
+    for r in summary.rows:
+        rows.append(
+            {
+                "path": r.path,
+                "op": r.op,
+                "depth": r.depth,
+                "call_index": r.call_index,
+                "inputs": r.inputs,
+                "outputs": r.outputs,
+                "params": _q(r.params, printer),
+                "trainable": r.trainable.value,
+                "non_trainable": r.non_trainable.value,
+                "macs": _q(r.macs, printer),
+                "subtree_params": r.subtree_params.value,
+                "subtree_macs": r.subtree_macs.value,
+                "weights": [
+                    {
+                        "name": w.qualified,
+                        "shape": list(w.shape),
+                        "count": w.count.value,
+                        "trainable": w.trainable,
+                        "counted_at": w.counted_at,
+                    }
+                    for w in r.weights
+                ],
+                "buffers": [{"name": b.qualified, "shape": list(b.shape)} for b in r.buffers],
+                "functions": [
+                    {
+                        "name": f.name,
+                        "inputs": f.inputs,
+                        "outputs": f.outputs,
+                        "macs": _q(f.macs, printer),
+                    }
+                    for f in r.functions
+                ],
+                "status": r.status.value,
+                "note": r.note,
+            }
+        )
+    t = summary.totals
+    return {
+        "name": summary.name,
+        "framework": summary.framework,
+        "inputs": summary.inputs,
+        "rows": rows,
+        "totals": {
+            "params": t.params.value,
+            "trainable": t.trainable.value,
+            "non_trainable": t.non_trainable.value,
+            "buffers": t.buffers.value,
+            "macs": t.macs.value,
+            "param_bytes": t.param_bytes.value,
+        },
+        "notes": list(summary.notes),
+    }

@@ -1,0 +1,358 @@
+"""A traced PyTorch pass → :class:`ModuleSummary`: rules explain what the trace observed.
+
+The meta-device pass is the ground truth for shapes; each standard layer's rule gives
+the formulas, which are kept only when their numbers equal the pass's (a rule that
+disagrees is reported, never trusted). Parameters are counted once, in the row of the
+module where the model defines them (their first name in ``named_parameters``), and
+only at that module's first call; a tied or repeated use is listed and marked.
+
+>>> import torch, modelmath
+>>> s = modelmath.summary(torch.nn.Linear(4, 2), input_size=(1, 4))
+>>> s.totals.params.value, s.rows[0].params.expr.value
+(10, 10)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from modelmath.errors import LayerError
+from modelmath.expr import Expr, Num, Quantity, Sym, product, total
+from modelmath.frontends.torch_module.records import (
+    ModuleCall,
+    ModuleTrace,
+    TensorSlot,
+    tree_shapes,
+    tree_tensors,
+)
+from modelmath.module_summary import (
+    FunctionRow,
+    ModuleRow,
+    ModuleStatus,
+    ModuleSummary,
+    ModuleTotals,
+    TensorRow,
+)
+from modelmath.rules import LayerCall, RuleResult, Weight, find_rule
+from modelmath.rules.registry import Rule
+from modelmath.torch_macs import function_macs
+
+_ZERO = Quantity(Num(0), "none")
+
+
+def rule_for(call: ModuleCall) -> tuple[str, Rule] | None:
+    """The rule of a torch.nn layer (or of the torch.nn class a custom one derives from).
+
+    Only classes of ``torch.nn`` are looked up: a class elsewhere that happens to share a
+    Keras name (transformers' ``Conv1D``) is not that layer.
+    """
+    names = [call.op] if call.class_module.startswith("torch.nn.") else []
+    names += list(call.bases)
+    for name in names:
+        found = find_rule(f"torch.{name}") or find_rule(name)
+        if found is not None:
+            return name, found
+    return None
+
+
+def layer_call(call: ModuleCall, op: str) -> LayerCall:
+    """What a rule sees of a module call: config, positional input shapes, options."""
+    shapes: list[tuple[int | None, ...]] = []
+    inputs = call.inputs if isinstance(call.inputs, tuple) else (call.inputs,)
+    for arg in inputs:
+        if isinstance(arg, dict):  # keyword tensors come last, in the trace's order
+            continue
+        shapes.extend(t.shape for t in tree_tensors(arg))
+    op_name = f"torch.{op}" if find_rule(f"torch.{op}") is not None else op
+    return LayerCall(
+        name=call.path or call.op,
+        op=op_name,
+        config=call.config,
+        inputs=tuple(shapes),
+        framework="torch",
+        call_index=call.call_index,
+        extra=dict(call.options),
+    )
+
+
+def _observed(call: ModuleCall) -> list[tuple[int, ...]]:
+    return [t.shape for t in tree_tensors(call.outputs)]
+
+
+def _apply_rule(call: ModuleCall) -> tuple[RuleResult | None, str]:
+    """The rule's result when its output shapes equal the traced ones, else a note."""
+    found = rule_for(call)
+    if found is None:
+        return None, ""
+    op, fn = found
+    try:
+        result = fn(layer_call(call, op))
+    except LayerError as err:
+        return None, f"the {op} rule could not be applied: {err}"
+    expected = _observed(call)
+    got = [o.values for o in result.outputs]
+    if got != expected:
+        return None, f"the {op} rule gives outputs {got}, the traced pass {expected}"
+    return result, ""
+
+
+def _shape_formula(slot: TensorSlot) -> Expr:
+    """A tensor a module holds without a rule: its count is the product of its shape."""
+    if not slot.shape:
+        return Num(1)
+    return product(Num(d) for d in slot.shape)
+
+
+class _Rows:
+    """Builds the rows in execution order; counts each unique tensor once."""
+
+    def __init__(self, trace: ModuleTrace) -> None:
+        self.trace = trace
+        self.counted: set[str] = set()  # qualified names already counted in a row
+        self.rows: list[ModuleRow] = []
+        self.notes: list[str] = []
+
+    def tensors(
+        self, call: ModuleCall, slots: Sequence[TensorSlot], weights: dict[str, Weight]
+    ) -> tuple[list[TensorRow], list[Expr]]:
+        rows: list[TensorRow] = []
+        counted: list[Expr] = []
+        for slot in slots:
+            qualified = f"{call.path}.{slot.name}".lstrip(".")
+            w = weights.get(slot.name)
+            if w is not None and w.count.value == slot.numel:
+                count = Quantity(w.count, w.meaning)
+            else:
+                count = Quantity(_shape_formula(slot), f"a tensor of shape {slot.shape}")
+            here = slot.owner == qualified and call.call_index == 0
+            here = here and qualified not in self.counted
+            if here:
+                self.counted.add(qualified)
+                counted.append(count.expr)
+            rows.append(
+                TensorRow(
+                    slot.name,
+                    qualified,
+                    slot.shape,
+                    count,
+                    slot.requires_grad,
+                    slot.is_buffer,
+                    slot.dtype,
+                    slot.owner,
+                    here,
+                )
+            )
+        return rows, counted
+
+    def build(self, call: ModuleCall, *, called: bool = True) -> tuple[Expr, Expr]:
+        """Append rows for ``call`` and its children; return its subtree params and MACs."""
+        result, note = _apply_rule(call) if called else (None, "")
+        if note:
+            self.notes.append(f"{call.path or call.op}: {note}")
+        weights = {w.name: w for w in result.weights} if result else {}
+        params, counted = self.tensors(call, call.params, weights)
+        buffers, _ = self.tensors(call, call.buffers, weights)
+        for b in buffers:  # buffers are counted apart, in the totals only
+            self.counted.add(b.qualified)
+        train = [t.count.expr for t in params if not t.reused and t.trainable]
+        frozen = [t.count.expr for t in params if not t.reused and not t.trainable]
+        own = total(counted)
+        functions = tuple(
+            FunctionRow(f.name, f.inputs, f.outputs, function_macs(f), dict(f.args))
+            for f in call.functions
+        )
+        mac_terms = [f.macs.expr for f in functions if f.macs.value]
+        macs = Quantity(total(mac_terms), "the contractions this module runs itself")
+        status = ModuleStatus.COMPUTED if result else ModuleStatus.OBSERVED
+        if note:
+            status = ModuleStatus.DISAGREES
+        index = len(self.rows)
+        self.rows.append(None)  # type: ignore[arg-type]  # filled in below, after children
+        sub_params: list[Expr] = [own] if own.value else []
+        sub_macs: list[Expr] = [macs.expr] if macs.value else []
+        for child in call.children:
+            p, m = self.build(child)
+            if p.value:
+                sub_params.append(Sym(child.path, p.value, f"parameters under {child.path}"))
+            if m.value:
+                sub_macs.append(Sym(child.path, m.value, f"MACs under {child.path}"))
+        reuse = ""
+        if call.call_index:
+            reuse = f"call {call.call_index + 1} of a module listed above: parameters counted there"
+        tied = [t for t in params if t.counted_at != t.qualified]
+        if tied:
+            reuse = "; ".join(f"{t.name} is {t.counted_at} (counted there)" for t in tied)
+        self.rows[index] = ModuleRow(
+            path=call.path,
+            op=call.op,
+            depth=call.depth,
+            call_index=call.call_index,
+            inputs=tree_shapes(call.inputs) if called else None,
+            outputs=tree_shapes(call.outputs) if called else None,
+            output_formulas=result.outputs if result else (),
+            params=Quantity(own, result.params_why if result else _own_words(params)),
+            trainable=Quantity(total(train), "parameters with requires_grad=True"),
+            non_trainable=Quantity(total(frozen), "parameters with requires_grad=False"),
+            params_why=result.params_why if result else "",
+            weights=tuple(params),
+            buffers=tuple(buffers),
+            macs=macs,
+            subtree_params=Quantity(total(sub_params), "this module and the modules below it"),
+            subtree_macs=Quantity(total(sub_macs), "this module and the modules below it"),
+            functions=functions,
+            status=status,
+            is_leaf=call.is_leaf,
+            called=called,
+            note=reuse or ("" if called else "not called as a module by the forward pass"),
+        )
+        return total(sub_params), total(sub_macs)
+
+
+def _place_uncalled(rows: list[ModuleRow]) -> tuple[ModuleRow, ...]:
+    """Rows of modules the pass never ran, moved under their parent (after its subtree):
+    MultiheadAttention's out_proj is used by functional code, never called as a module."""
+    called = [r for r in rows if r.called]
+    for row in (r for r in rows if not r.called):
+        parent = row.path.rsplit(".", 1)[0] if "." in row.path else ""
+        at = next((i for i, r in enumerate(called) if r.path == parent), None)
+        if at is None:
+            called.append(row)
+            continue
+        end = at + 1
+        while end < len(called) and called[end].depth > called[at].depth:
+            end += 1
+        called.insert(end, row)
+    return tuple(called)
+
+
+def _own_words(params: Sequence[TensorRow]) -> str:
+    if not params:
+        return "no parameters of its own"
+    return ", ".join(f"{t.name} {t.shape}" for t in params)
+
+
+def _bytes(slots: Sequence[TensorSlot], what: str) -> Quantity:
+    from modelmath.analysis import dtype_bits
+
+    by_dtype: dict[str, int] = {}
+    for s in slots:
+        by_dtype[s.dtype] = by_dtype.get(s.dtype, 0) + s.numel
+    terms = [
+        Sym(f"n_{d}", n, f"{d} {what}")
+        * Sym(f"b_{d}", max(dtype_bits(d) // 8, 1), f"bytes per {d}")
+        for d, n in by_dtype.items()
+    ]
+    return Quantity(
+        total(terms), "; ".join(f"{d}: {dtype_bits(d) // 8} bytes each" for d in by_dtype)
+    )
+
+
+def summarize(
+    trace: ModuleTrace, *, depth: int = 3, columns: Sequence[str] | None = None
+) -> ModuleSummary:
+    """The ModuleSummary of a traced pass."""
+    rows = _Rows(trace)
+    rows.build(trace.root)
+    for call in trace.uncalled:
+        rows.build(call, called=False)
+    all_rows = _place_uncalled(rows.rows)
+    train = [
+        Sym(r.path or r.op, r.trainable.value, f"trainable parameters of {r.path}")
+        for r in all_rows
+        if r.trainable.value
+    ]
+    frozen = [
+        Sym(r.path or r.op, r.non_trainable.value, f"frozen parameters of {r.path}")
+        for r in all_rows
+        if r.non_trainable.value
+    ]
+    t_expr, f_expr = total(train), total(frozen)
+    params = (
+        total(e for e in (t_expr, f_expr) if e.value) if (t_expr.value or f_expr.value) else Num(0)
+    )
+    buffer_terms = [
+        Sym(b.qualified, b.count.value, "buffer")
+        for r in all_rows
+        for b in r.buffers
+        if b.counted_here and b.count.value
+    ]
+    macs = [
+        Sym(r.path or r.op, r.macs.value, f"MACs of {r.path or r.op}")
+        for r in all_rows
+        if r.macs.value
+    ]
+    totals = ModuleTotals(
+        params=Quantity(params, "trainable + non-trainable, each parameter once"),
+        trainable=Quantity(t_expr, "sum of the rows' trainable parameters"),
+        non_trainable=Quantity(f_expr, "sum of the rows' frozen parameters"),
+        buffers=Quantity(total(buffer_terms), "buffers (running statistics, masks…), apart"),
+        macs=Quantity(total(macs), "sum of the rows' MACs (children's included once)"),
+        param_bytes=_bytes(trace.parameters, "parameters"),
+        buffer_bytes=_bytes(trace.buffers, "buffer elements"),
+    )
+    return ModuleSummary(
+        name=trace.model_name,
+        rows=all_rows,
+        totals=totals,
+        inputs=tree_shapes(trace.inputs),
+        notes=tuple(rows.notes),
+        depth=depth,
+        columns=module_columns(columns),
+    )
+
+
+# Keras-side column names the torch table understands, and torchinfo's.
+_COLUMN_ALIASES = {
+    "shape": "output",
+    "output_size": "output",
+    "input_size": "input",
+    "num_params": "params",
+    "mult_adds": "macs",
+}
+_COLUMNS = ("input", "output", "params", "trainable", "macs")
+
+
+def module_columns(columns: Sequence[str] | None) -> tuple[str, ...]:
+    """The columns asked for, by modelmath's or torchinfo's names; unknown ones refused."""
+    if not columns:
+        return ModuleSummary.columns
+    out = []
+    for c in columns:
+        name = _COLUMN_ALIASES.get(c, c)
+        if name not in _COLUMNS:
+            from modelmath.errors import UsageError
+
+            raise UsageError(
+                f"unknown column {c!r} for a PyTorch model",
+                received=", ".join(columns),
+                fix=f"Use {', '.join(_COLUMNS)}",
+            )
+        out.append(name)
+    return tuple(out)
+
+
+def summary_of_module(
+    model: Any,
+    *,
+    input_size: Sequence[Any] | None = None,
+    input_data: Any = None,
+    dtypes: Sequence[Any] | None = None,
+    depth: int = 3,
+    columns: Sequence[str] | None = None,
+    forward_kwargs: dict[str, Any] | None = None,
+) -> ModuleSummary:
+    """Trace ``model`` on the meta device and summarize it."""
+    from modelmath.frontends.torch_module import trace
+
+    traced = trace(
+        model,
+        input_size=input_size,
+        input_data=input_data,
+        dtypes=dtypes,
+        forward_kwargs=forward_kwargs,
+    )
+    return summarize(traced, depth=depth, columns=columns)
+
+
+__all__ = ["layer_call", "rule_for", "summarize", "summary_of_module"]

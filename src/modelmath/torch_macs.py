@@ -1,0 +1,106 @@
+"""MACs of the contractions a traced PyTorch pass dispatched, each with its formula.
+
+The operations and the counts are those of ``torch.utils.flop_counter`` (which counts
+2 FLOPs per MAC): ``mm`` and ``addmm`` M·K·N, ``bmm`` and ``baddbmm`` B·M·K·N, a
+convolution N · positions · C_out · C_in/g · |window| (input positions when transposed).
+Bias additions and element-wise work are not MACs. A functional call that dispatched
+to several contractions sums them; ``F.scaled_dot_product_attention`` is written in its
+own terms, N·H·L·S·E + N·H·L·S·E_v (scores, then the weighted sum of values).
+
+>>> from modelmath.frontends.torch_module.records import AtenOp
+>>> aten_macs(AtenOp("bmm", ((4, 5, 8), (4, 8, 5)), (4, 5, 5))).value
+800
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from modelmath.expr import Expr, Num, Quantity, Sym, product, total
+from modelmath.frontends.torch_module.records import AtenOp, FunctionCall
+
+
+def _prod(shape: Sequence[int]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def aten_macs(op: AtenOp) -> Expr:
+    """The MACs of one contraction, as a formula of its sizes."""
+    a, b = op.inputs
+    if op.op in ("mm", "addmm"):
+        return product(
+            (
+                Sym("M", a[0], "rows of the left matrix"),
+                Sym("K", a[1], "contracted size"),
+                Sym("N", b[1], "columns of the right matrix"),
+            )
+        )
+    if op.op in ("bmm", "baddbmm"):
+        return product(
+            (
+                Sym("B", a[0], "batched products"),
+                Sym("M", a[1], "rows of each left matrix"),
+                Sym("K", a[2], "contracted size"),
+                Sym("N", b[2], "columns of each right matrix"),
+            )
+        )
+    # convolution: weight (C_out, C_in/g, K…) or, transposed, (C_in, C_out/g, K…)
+    x, w = a, b
+    transposed = bool(op.config.get("transposed", False))
+    positions = x[2:] if transposed else op.output[2:]
+    where = "input" if transposed else "output"
+    return product(
+        (
+            Sym("N", x[0], "batch size"),
+            Sym("P", _prod(positions), f"{where} positions"),
+            Sym("C_o", w[0], "input channels" if transposed else "output channels"),
+            Sym("C_i", w[1], ("output" if transposed else "input") + " channels per group"),
+            Sym("K", _prod(w[2:]), "window size"),
+        )
+    )
+
+
+def _sdpa(fn: FunctionCall) -> Expr | None:
+    """N·H·L·S·E + N·H·L·S·E_v from the query, key and value shapes."""
+    if len(fn.inputs) < 3 or any(len(s) < 2 for s in fn.inputs[:3]):
+        return None
+    q, k, v = fn.inputs[:3]
+    lead = _prod(q[:-2])
+    N = Sym("N·H", lead, "batch × heads (the query's leading axes)")
+    L = Sym("L", q[-2], "query length")
+    S = Sym("S", k[-2], "key length")
+    return total(
+        (
+            product((N, L, S, Sym("E", q[-1], "query/key size"))),
+            product((N, L, S, Sym("E_v", v[-1], "value size"))),
+        )
+    )
+
+
+def function_macs(fn: FunctionCall) -> Quantity:
+    """MACs of a functional call: its contractions, in the call's own terms when known."""
+    if not fn.aten:
+        return Quantity(Num(0), "no contraction")
+    counted = sum(int(aten_macs(op).value) for op in fn.aten)
+    if fn.name.endswith("scaled_dot_product_attention"):
+        own = _sdpa(fn)
+        if own is not None and own.value == counted:
+            return Quantity(own, "scores Q·Kᵀ, then the weights times V")
+    # A recurrent layer runs the same product at every step: n × (one product).
+    groups: dict[tuple[str, tuple[tuple[int, ...], ...]], list[AtenOp]] = {}
+    for op in fn.aten:
+        groups.setdefault((op.op, op.inputs), []).append(op)
+    parts: list[Expr] = []
+    words: list[str] = []
+    for (name, _), ops in groups.items():
+        one = aten_macs(ops[0])
+        if len(ops) == 1:
+            parts.append(one)
+            words.append(name)
+        else:
+            parts.append(Sym("n", len(ops), f"{name} calls of this size") * one)
+            words.append(f"{len(ops)} × {name}")
+    return Quantity(total(parts), f"{' + '.join(words)} (multiply-accumulates of each product)")
