@@ -15,6 +15,7 @@ from modelmath.errors import ModelMathError
 
 if TYPE_CHECKING:
     from modelmath.model_summary import Summary
+    from modelmath.module_summary import ModuleSummary
 
 __version__ = "0.1.0"
 __all__ = ["ModelMathError", "Summary", "summaries", "summary"]
@@ -99,8 +100,19 @@ def summary(
     columns: Sequence[str] | None = None,
     batch: int | None = None,
     optimizer: str | None = None,
-) -> Summary:
+    input_size: Sequence[Any] | None = None,
+    input_data: Any = None,
+    dtypes: Sequence[Any] | None = None,
+    depth: int = 3,
+) -> Summary | ModuleSummary:
     """The explained summary of ``model``.
+
+    A ``torch.nn.Module`` is traced on the meta device, on a copy (the model is never
+    altered), with inputs of ``input_size`` (one tuple per input, batch included;
+    ``dtypes`` such as ``[torch.long]`` for token ids) or shaped like ``input_data``;
+    ``depth`` folds deeper modules into their parent and ``columns`` picks from
+    ``input``, ``output`` (or ``shape``), ``params``, ``trainable`` and ``macs``, as
+    torchinfo does. See :mod:`modelmath.torch_analysis`.
 
     ``model`` is a live Keras 3 model, a model config dict, or the path of a `.keras`
     archive, a config JSON file or a Keras script (read as text, never run; the first
@@ -126,6 +138,19 @@ def summary(
     >>> modelmath.summary(cfg, input_shape=(4,)).totals.total.value
     10
     """
+    from modelmath.frontends.torch_module import is_torch_module
+
+    if is_torch_module(model):
+        from modelmath.torch_analysis import summary_of_module
+
+        return summary_of_module(
+            model,
+            input_size=input_size,
+            input_data=input_data,
+            dtypes=dtypes,
+            depth=depth,
+            columns=columns,
+        )
     found = summaries(
         model,
         input_shape=input_shape,

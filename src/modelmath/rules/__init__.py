@@ -18,6 +18,7 @@ from modelmath.rules import (  # noqa: F401  (imported for their registrations)
     preprocessing,
     recurrent,
     shaping,
+    torch_nn,
     wrappers,
 )
 from modelmath.rules.base import LayerCall, NoStaticFormula, OutputShape, RuleResult, Weight

@@ -79,12 +79,16 @@ def _spatial_out(
     check_positive(ctx, dims, f"kernel {_kernel_words(kernel)} and padding='{padding}'")
     why = padding_words(padding, strides, dilation)
     if padding == "explicit":  # PyTorch's words: padding=1, stride=2, dilation=2
-        one = lambda v: str(v[0]) if len(set(v)) == 1 else str(v)  # noqa: E731
-        why = f"padding={one(pads)}, stride={one(strides)}"
-        why += f", dilation={one(dilation)}" if any(d != 1 for d in dilation) else ""
+        why = f"padding={_one(pads)}, stride={_one(strides)}"
+        why += f", dilation={_one(dilation)}" if any(d != 1 for d in dilation) else ""
         mode = ctx.get("padding_mode", "zeros")
         why += f", padding_mode='{mode}'" if mode != "zeros" else ""
     return dims, kernel, why, channels_last, channels
+
+
+def _one(values: tuple[int, ...]) -> str:
+    """``1`` when every axis has the same value, else the tuple ``(1, 2)``."""
+    return str(values[0]) if len(set(values)) == 1 else str(values)
 
 
 def _kernel_syms(kernel: tuple[int, ...], rank: int) -> list[Expr]:

@@ -20,9 +20,15 @@ from modelmath.frontends.torch_module.records import ModuleTrace, TensorSlot
 
 
 def is_torch_module(obj: Any) -> bool:
-    """True for a ``torch.nn.Module``; never imports torch to find out."""
+    """True for a ``torch.nn.Module``; never imports torch to find out.
+
+    A Keras 3 model on the torch backend is a ``torch.nn.Module`` too: it is read from its
+    config by the Keras frontend instead, so it is not one here.
+    """
     torch = sys.modules.get("torch")
-    return torch is not None and isinstance(obj, torch.nn.Module)
+    if torch is None or not isinstance(obj, torch.nn.Module):
+        return False
+    return not any(c.__module__.startswith("keras") for c in type(obj).__mro__)
 
 
 def _dtype(name: Any) -> Any:

@@ -1,0 +1,82 @@
+"""Models of the transformers zoo, built from small configs (never downloaded), checked
+against PyTorch: parameters, every module call's shapes, MACs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import torch
+from torch_checks import check_module
+
+transformers = pytest.importorskip(
+    "transformers", reason="transformers is the model zoo for these tests (pip install .[test])"
+)
+
+SMALL = {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4,
+         "intermediate_size": 64, "vocab_size": 99}  # fmt: skip
+
+
+def _ids(n: int = 2, t: int = 10) -> torch.Tensor:
+    return torch.randint(0, 99, (n, t))
+
+
+def _causal(name: str, **extra: Any) -> Callable[[], tuple[Any, list[Any]]]:
+    def build() -> tuple[Any, list[Any]]:
+        config = getattr(transformers, name)(**{**SMALL, **extra})
+        model = transformers.AutoModelForCausalLM.from_config(config)
+        return model, [_ids()]
+
+    return build
+
+
+def _encoder(name: str, auto: str = "AutoModel", **extra: Any) -> Callable[[], Any]:
+    def build() -> tuple[Any, list[Any]]:
+        config = getattr(transformers, name)(**{**SMALL, **extra})
+        return getattr(transformers, auto).from_config(config), [_ids()]
+
+    return build
+
+
+def _gpt2() -> tuple[Any, list[Any]]:
+    config = transformers.GPT2Config(n_embd=32, n_layer=2, n_head=4, vocab_size=99, n_positions=64)
+    return transformers.GPT2LMHeadModel(config), [_ids()]
+
+
+def _vit() -> tuple[Any, list[Any]]:
+    config = transformers.ViTConfig(**{**SMALL, "image_size": 32, "patch_size": 8})
+    del config.vocab_size
+    return transformers.ViTModel(config), [torch.randn(2, 3, 32, 32)]
+
+
+def _t5() -> tuple[Any, list[Any]]:
+    config = transformers.T5Config(vocab_size=99, d_model=32, d_kv=8, d_ff=64, num_layers=2,
+                                   num_heads=4)  # fmt: skip
+    model = transformers.T5ForConditionalGeneration(config)
+    return model, [_ids(), None, _ids(t=6)]  # input_ids, attention_mask, decoder_input_ids
+
+
+ZOO: dict[str, Callable[[], tuple[Any, list[Any]]]] = {
+    "gpt2": _gpt2,
+    "llama": _causal("LlamaConfig", num_key_value_heads=2),
+    "mistral": _causal("MistralConfig", num_key_value_heads=2),
+    "qwen2": _causal("Qwen2Config", num_key_value_heads=2),
+    "bert": _encoder("BertConfig", "AutoModelForMaskedLM"),
+    "roberta": _encoder("RobertaConfig", max_position_embeddings=64),
+    "distilbert": lambda: (
+        transformers.DistilBertModel(transformers.DistilBertConfig(
+            vocab_size=99, dim=32, n_layers=2, n_heads=4, hidden_dim=64)), [_ids()]),
+    "vit": _vit,
+    "t5": _t5,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(ZOO))
+def test_transformers_model(name: str) -> None:
+    torch.manual_seed(0)
+    try:
+        model, inputs = ZOO[name]()
+    except (AttributeError, ImportError, TypeError) as err:
+        pytest.skip(f"{name} cannot be built with this transformers version: {err}")
+    check_module(model, inputs)
