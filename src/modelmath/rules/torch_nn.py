@@ -639,6 +639,13 @@ def upsample(ctx: LayerCall) -> RuleResult:
     return RuleResult((OutputShape((*_keep(shape[:2]), *dims), why=why),), ())
 
 
+_CHANNELS_FIRST_AXES = {
+    3: (("C", "channels"), ("L", "length")),
+    4: (("C", "channels"), ("H", "height"), ("W", "width")),
+    5: (("C", "channels"), ("D", "depth"), ("H", "height"), ("W", "width")),
+}
+
+
 @rule("torch.Flatten")
 def flatten(ctx: LayerCall) -> RuleResult:
     """Axes start_dim … end_dim multiplied into one."""
@@ -647,8 +654,15 @@ def flatten(ctx: LayerCall) -> RuleResult:
     start = int(ctx.get("start_dim", 1)) % max(rank, 1)
     end = int(ctx.get("end_dim", -1)) % max(rank, 1)
     kept = _keep(shape)
+    # Name the axes as Keras's Flatten does (channels, height, width), channels first.
+    words = _CHANNELS_FIRST_AXES.get(rank, ())
+    names = {i: w for i, w in enumerate(words, start=1)}
     merged = product(
-        Sym(f"d_{i}", ctx.known(shape[i], f"size of axis {i}"), f"size of axis {i}")
+        Sym(
+            names.get(i, (f"d_{i}", ""))[0],
+            ctx.known(shape[i], f"size of axis {i}"),
+            names.get(i, ("", f"size of axis {i}"))[1],
+        )
         for i in range(start, end + 1)
     )
     out = (*kept[:start], merged, *kept[end + 1 :])
