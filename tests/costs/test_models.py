@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 from checks import recompute
-from conftest import EXAMPLES
 from keras_oracle import application_names, build_application
 
 import modelmath
 from modelmath.cli import main
 from modelmath.model_summary import Summary
 
-SEED = EXAMPLES / "seed.keras"
+SEED = Path(__file__).parents[2] / "examples" / "seed.keras"
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "json-schema.json").read_text())
 
 
