@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "model",
         help="a .keras file, the JSON that model.to_json() writes, or a Keras script "
-        "(.py, or - for standard input; read as text, never executed)",
+        "(.py, or - for standard input; read as text, never executed); or FILE.py:NAME for "
+        "a PyTorch module, which imports and runs FILE.py to build NAME (see below)",
     )
     p.add_argument(
         "--model",
@@ -96,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, metavar="N", help="line length of the table")
     p.add_argument("--ascii", action="store_true", help="plain ASCII formulas (* - floor())")
     p.add_argument("--version", action="version", version="modelmath 0.1.0")
+    from modelmath.torch_cli import add_torch_arguments
+
+    add_torch_arguments(p)
     return p
 
 
@@ -163,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     import modelmath
     from modelmath.renderers.table import TableOptions
+    from modelmath.torch_cli import is_module_target, run_module_target
+
+    if is_module_target(args.model):  # PyTorch: FILE.py:NAME is imported and built
+        return run_module_target(args)
 
     shape = parse_shape(args.input_shape) if args.input_shape else None
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None

@@ -51,16 +51,28 @@ def aten_macs(op: AtenOp) -> Expr:
     x, w = a, b
     transposed = bool(op.config.get("transposed", False))
     positions = x[2:] if transposed else op.output[2:]
-    where = "input" if transposed else "output"
-    return product(
-        (
-            Sym("N", x[0], "batch size"),
-            Sym("P", _prod(positions), f"{where} positions"),
-            Sym("C_o", w[0], "input channels" if transposed else "output channels"),
-            Sym("C_i", w[1], ("output" if transposed else "input") + " channels per group"),
-            Sym("K", _prod(w[2:]), "window size"),
-        )
-    )
+    where = "in" if transposed else "out"
+    axes = _AXES.get(len(positions), tuple((f"d{i}", f"axis {i}") for i in range(len(positions))))
+    factors: list[Expr] = [Sym("N", x[0], "batch size")]
+    factors += [
+        Sym(f"{s}_{where}", n, f"{where}put {word}") for (s, word), n in zip(axes, positions)
+    ]
+    factors += [
+        Sym("C_o", w[0], "input channels" if transposed else "output channels"),
+        Sym("C_i", w[1], ("output" if transposed else "input") + " channels per group"),
+    ]
+    factors += [
+        Sym(f"K_{s.lower()}" if len(axes) > 1 else "K", k, f"kernel {word}")
+        for (s, word), k in zip(axes, w[2:])
+    ]
+    return product(factors)
+
+
+_AXES = {
+    1: (("L", "length"),),
+    2: (("H", "height"), ("W", "width")),
+    3: (("D", "depth"), ("H", "height"), ("W", "width")),
+}
 
 
 def _sdpa(fn: FunctionCall) -> Expr | None:

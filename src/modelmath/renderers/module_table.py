@@ -110,9 +110,12 @@ def _working(row: ModuleRow, folded: bool, printer: FormulaPrinter) -> list[str]
             add("params", row.params.expr, row.params_why)
         if row.macs.value:
             add("MACs", row.macs.expr)
-        for f in row.functions:
-            if f.macs.value:
+        counted = [f for f in row.functions if f.macs.value]
+        if len(counted) > 1:  # one call's formula is the row's own: shown once
+            for f in counted:
                 add(f"  {f.name}", f.macs.expr)
+        elif counted:
+            lines[-1] += f"   ({counted[0].name})"
     if row.note:
         lines.append(row.note)
     return lines

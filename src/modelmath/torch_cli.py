@@ -1,0 +1,180 @@
+"""The command line for PyTorch models: ``modelmath FILE.py:NAME --input-size 1,3,224,224``.
+
+A PyTorch model is Python code, so this form *imports and runs* FILE.py (as ``python``
+would import it) and then builds NAME — a ``torch.nn.Module`` class or a function that
+returns a module, called with ``--kwargs`` — or takes NAME as a module object. Nothing
+else in the file is called. The module is then traced on the meta device.
+
+>>> is_module_target("mypkg/models.py:ResNet"), is_module_target("model.keras")
+(True, False)
+>>> parse_kwargs(["depth=50", "name='a'", "pretrained=False"])
+{'depth': 50, 'name': 'a', 'pretrained': False}
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import importlib.util
+import os
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from modelmath.errors import InputFileError, UsageError
+
+_TARGET = re.compile(r"^(?P<path>.+\.py):(?P<name>[A-Za-z_][\w.]*)$")
+
+HELP = (
+    "PyTorch: FILE.py:NAME imports and runs FILE.py to build the module NAME (a class or a "
+    "function called with --kwargs, or a module object); only that module is built, then "
+    "traced on the meta device (no weights or activations allocated)."
+)
+
+
+def is_module_target(text: str) -> bool:
+    """``path/to/file.py:Name``: a PyTorch module to build from a Python file."""
+    return _TARGET.match(text) is not None
+
+
+def add_torch_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the FILE.py:NAME form."""
+    group = parser.add_argument_group("PyTorch models (FILE.py:NAME)", HELP)
+    group.add_argument(
+        "--input-size",
+        action="append",
+        metavar="DIMS",
+        help="size of an input with its batch axis, e.g. 1,3,224,224; repeat for each input",
+    )
+    group.add_argument(
+        "--dtypes",
+        metavar="NAMES",
+        help="dtype of each input, e.g. long for token ids (default float32)",
+    )
+    group.add_argument(
+        "--kwargs",
+        nargs="+",
+        metavar="KEY=VALUE",
+        help="arguments for NAME, as Python literals: depth=50 name='a'",
+    )
+    group.add_argument(
+        "--depth", type=int, default=3, help="show modules down to this depth (default 3)"
+    )
+
+
+def parse_kwargs(items: Sequence[str] | None) -> dict[str, Any]:
+    """``["depth=50"]`` → ``{"depth": 50}``; values are Python literals (or plain words)."""
+    out: dict[str, Any] = {}
+    for item in items or ():
+        key, sep, raw = item.partition("=")
+        if not sep or not key.isidentifier():
+            raise UsageError(
+                "--kwargs takes KEY=VALUE pairs", received=repr(item), fix="Write depth=50"
+            )
+        try:
+            out[key] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            out[key] = raw  # a bare word: a string
+    return out
+
+
+def _sizes(items: Sequence[str] | None) -> list[tuple[int, ...]]:
+    if not items:
+        raise UsageError(
+            "a PyTorch model needs --input-size", fix="Give it like --input-size 1,3,224,224"
+        )
+    sizes = []
+    for text in items:
+        try:
+            sizes.append(tuple(int(p) for p in text.replace(" ", "").split(",") if p))
+        except ValueError:
+            raise UsageError(
+                "--input-size takes integers separated by commas",
+                received=repr(text),
+                fix="Write it like 1,3,224,224",
+            ) from None
+    return sizes
+
+
+def load_target(target: str, kwargs: dict[str, Any]) -> Any:
+    """Import the file and build the module it names."""
+    match = _TARGET.match(target)
+    assert match is not None
+    path, name = match["path"], match["name"]
+    if not os.path.isfile(path):
+        raise InputFileError("no such file", received=path)
+    folder = os.path.dirname(os.path.abspath(path))
+    # Imports beside the file (and from the current folder, for packages) must work.
+    for entry in (os.getcwd(), folder):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    spec = importlib.util.spec_from_file_location("_modelmath_user_module", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    try:
+        # The file's own prints go to stderr: stdout carries the summary (or its JSON).
+        with contextlib.redirect_stdout(sys.stderr):
+            spec.loader.exec_module(module)
+        obj: Any = module
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        built = obj(**kwargs) if callable(obj) and not _is_module(obj) else obj
+    except AttributeError as err:
+        raise UsageError(f"{path} has no {name!r}", received=str(err), where=path) from None
+    except Exception as err:  # the user's own code failed: one line, no traceback
+        raise UsageError(
+            f"building {name} failed", received=f"{type(err).__name__}: {err}", where=path
+        ) from None
+    if not _is_module(built):
+        raise UsageError(
+            f"{name} is not a torch.nn.Module and did not build one",
+            received=type(built).__name__,
+            where=path,
+        )
+    return built
+
+
+def _is_module(obj: Any) -> bool:
+    from modelmath.frontends.torch_module import is_torch_module
+
+    return is_torch_module(obj)
+
+
+def run_module_target(args: argparse.Namespace) -> int:
+    """Build, trace and print; the CLI's return code."""
+    from modelmath.renderers.module_table import module_summary_json, render_module_table
+    from modelmath.torch_analysis import summary_of_module
+
+    model = load_target(args.model, parse_kwargs(args.kwargs))
+    dtypes = [d.strip() for d in args.dtypes.split(",")] if args.dtypes else None
+    columns = (
+        [c.strip() for c in args.columns.split(",")] if getattr(args, "columns", None) else None
+    )
+    summary = summary_of_module(
+        model,
+        input_size=_sizes(args.input_size),
+        dtypes=dtypes,
+        depth=args.depth,
+        columns=columns,
+    )
+    if args.format == "json":
+        import json
+
+        text = json.dumps(module_summary_json(summary), indent=1, ensure_ascii=False) + "\n"
+    elif args.format == "text":
+        text = render_module_table(
+            summary, explain=not args.no_explain, ascii_only=bool(args.ascii)
+        )
+    else:
+        raise UsageError(
+            f"--format {args.format} is not available for PyTorch models yet",
+            fix="Use --format text or json",
+        )
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
