@@ -97,7 +97,8 @@ def bidirectional(c: CostCall) -> OpCost:
     macs = Quantity(total((forward.macs.expr, backward.macs.expr)), "forward + backward")
     ew = Quantity(
         total((forward.elementwise.expr, backward.elementwise.expr, merge)),
-        f"forward + backward (+ one op per output element to merge with {mode!r})",
+        "forward + backward"
+        + ("" if merge.value == 0 else f", + one op per output element to merge ({mode!r})"),
     )
     return OpCost(macs, ew)
 
