@@ -92,6 +92,8 @@ CASES = [
          "output_shape": 4}, ((None, 3, 6),), tw.einsum("...b,bc->...c", (3, 6), (6, 4)), 0),
     Case("time_distributed_dense", "TimeDistributed", {"layer": _dense(4)}, ((None, 5, 3),),
          tw.linear((5,), 3, 4), 5 * 4),
+    Case("spectral_norm_dense", "SpectralNormalization", {"layer": _dense(4)}, ((None, 6),),
+         tw.linear((), 6, 4), 4),
     Case("dot_batch", "Dot", {"axes": 2}, ((None, 4, 6), (None, 5, 6)),
          tw.batch_dot((4, 6), (5, 6)), 0),
     # -- recurrent, over all steps ----------------------------------------------------

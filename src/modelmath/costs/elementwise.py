@@ -64,6 +64,7 @@ def identity_at_inference(c: CostCall) -> OpCost:
     "Cropping3D",
     "Concatenate",
     "Embedding",
+    "ReversibleEmbedding",
     "Masking",
 )
 def data_movement(c: CostCall) -> OpCost:

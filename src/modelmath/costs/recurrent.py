@@ -116,3 +116,13 @@ def time_distributed(c: CostCall) -> OpCost:
         Quantity(inner.macs.expr, f"the inner layer on N·T samples: {inner.macs.why}"),
         Quantity(inner.elementwise.expr, inner.elementwise.why),
     )
+
+
+@cost("SpectralNormalization")
+def spectral_normalization(c: CostCall) -> OpCost:
+    """At inference the wrapped layer runs with its normalized kernel: its own cost (the
+    power iteration that updates vector_u runs only in training)."""
+    inner = inner_cost(c, "layer", c.call.inputs)
+    return OpCost(
+        Quantity(inner.macs.expr, f"the wrapped layer: {inner.macs.why}"), inner.elementwise
+    )
