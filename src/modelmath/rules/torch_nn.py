@@ -499,10 +499,11 @@ def recurrent(ctx: LayerCall) -> RuleResult:
     return RuleResult(tuple(outs), tuple(weights), words)
 
 
-@rule("RNNCell", "LSTMCell", "GRUCell")
+@rule("torch.RNNCell", "torch.LSTMCell", "torch.GRUCell")
 def recurrent_cell(ctx: LayerCall) -> RuleResult:
     """One step: weight_ih (G·H × C), weight_hh (G·H × H), two biases of G·H."""
-    n = _GATES[ctx.op]
+    op = ctx.op.removeprefix("torch.")
+    n = _GATES[op]
     shape = ctx.inputs[0]
     H = Sym("H", int(ctx.get("hidden_size")), "hidden_size")
     C = _dim(ctx, shape[-1], "C_in", "input features")
@@ -518,7 +519,7 @@ def recurrent_cell(ctx: LayerCall) -> RuleResult:
         ]
     out = (*_keep(shape[:-1]), H)
     outs = [OutputShape(out, why="the next hidden state")]
-    if ctx.op == "LSTMCell":
+    if op == "LSTMCell":
         outs.append(OutputShape(out, why="the next cell state"))
     return RuleResult(tuple(outs), tuple(weights), f"{_GATE_WORDS[n]}: input and hidden weights")
 
