@@ -139,6 +139,7 @@ class _Analysis:
             if rule is None or inputs is None:
                 self._no_rule(layer, call_index, has_rule=rule is not None)
                 return
+            call = layer.calls[call_index]
             ctx = LayerCall(
                 name=layer.name,
                 op=layer.op,
@@ -146,6 +147,7 @@ class _Analysis:
                 inputs=inputs,
                 framework=self.graph.framework,
                 call_index=call_index,
+                extra={"roles": call.roles, "options": dict(call.options)},
             )
             try:
                 result = rule(ctx)

@@ -43,6 +43,11 @@ class Call:
 
     inputs: tuple[TensorRef, ...]
     stated_shapes: tuple[Shape | None, ...] = ()
+    # The argument each input was passed as ("" when positional: Keras's "args"), and the
+    # call's keyword arguments that are not tensors (return_attention_scores=True, …):
+    # rules of layers whose outputs depend on them read both through LayerCall.extra.
+    roles: tuple[str, ...] = ()
+    options: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

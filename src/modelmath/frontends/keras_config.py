@@ -236,11 +236,22 @@ def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
     for node in nodes:
         if isinstance(node, dict):  # Keras 3
             tensors = list(_keras3_tensors(node.get("args", [])))
+            roles = [""] * len(tensors)
+            options = []
             kwargs = node.get("kwargs") or {}
             if isinstance(kwargs, dict):
                 for key in sorted(kwargs):
-                    tensors.extend(_keras3_tensors(kwargs[key]))
-            yield Call(tuple(t for t, _ in tensors), tuple(s for _, s in tensors))
+                    found = list(_keras3_tensors(kwargs[key]))
+                    tensors.extend(found)
+                    roles += [key] * len(found)
+                    if not found:
+                        options.append((key, kwargs[key]))
+            yield Call(
+                tuple(t for t, _ in tensors),
+                tuple(s for _, s in tensors),
+                roles=tuple(roles),
+                options=tuple(options),
+            )
         elif isinstance(node, list):  # Keras 2: a list of [name, node, tensor, kwargs]
             refs = [_ref(item, f"inbound_nodes of '{_name(entry)}'") for item in node]
             yield Call(tuple(refs), tuple(None for _ in refs))
