@@ -445,4 +445,58 @@ CASES: list[Case] = [
     Case("lstm_frozen", lambda L: L.LSTM(3), SEQ, frozen=True),
     Case("mha_frozen", lambda L: L.MultiHeadAttention(2, 2), (SEQ, SEQ), call="args", frozen=True),
     Case("bidirectional_frozen", lambda L: L.Bidirectional(L.GRU(2)), SEQ, frozen=True),
+    # -- call arguments: keyword tensors and return_attention_scores --------------------
+    Case(
+        "mha_scores",
+        lambda L: L.MultiHeadAttention(2, 3),
+        (SEQ, (None, 4, 5)),
+        call="args",
+        kwargs={"return_attention_scores": True},
+    ),
+    Case(
+        "mha_key_mask",
+        lambda L: L.MultiHeadAttention(2, 3),
+        (SEQ, (None, 4, 6), (None, 4, 2), (None, 7, 4)),
+        call="key_mask",
+    ),
+    Case(
+        "mha_named_scores",
+        lambda L: L.MultiHeadAttention(1, 2, value_dim=3),
+        (SEQ, (None, 4, 6)),
+        call="named",
+        kwargs={"return_attention_scores": True},
+    ),
+    Case(
+        "gqa_scores",
+        lambda L: L.GroupQueryAttention(2, 2, 1),
+        (SEQ, (None, 4, 5)),
+        call="args",
+        kwargs={"return_attention_scores": True},
+    ),
+    Case(
+        "attention_scores",
+        lambda L: L.Attention(),
+        (SEQ, (None, 4, 5), (None, 4, 5)),
+        call="list",
+        kwargs={"return_attention_scores": True},
+    ),
+    Case(
+        "additive_attention_scores",
+        lambda L: L.AdditiveAttention(),
+        (SEQ, (None, 4, 5)),
+        call="list",
+        kwargs={"return_attention_scores": True},
+    ),
+    Case(
+        "lstm_initial_state",
+        lambda L: L.LSTM(3, return_state=True),
+        (SEQ, (None, 3), (None, 3)),
+        call="initial_state",
+    ),
+    Case(
+        "bidirectional_initial_state",
+        lambda L: L.Bidirectional(L.GRU(2)),
+        (SEQ, (None, 2), (None, 2)),
+        call="initial_state",
+    ),
 ]

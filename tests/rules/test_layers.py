@@ -24,6 +24,13 @@ def build(case: Case) -> Any:
         y = layer(inputs, **case.kwargs)
     elif case.call == "args":
         y = layer(*inputs, **case.kwargs)
+    elif case.call == "key_mask":  # attention: query, value, key=…, attention_mask=…
+        q, v, k, m = inputs
+        y = layer(q, v, key=k, attention_mask=m, **case.kwargs)
+    elif case.call == "named":  # attention with every tensor passed by keyword
+        y = layer(query=inputs[0], value=inputs[1], **case.kwargs)
+    elif case.call == "initial_state":
+        y = layer(inputs[0], initial_state=inputs[1:], **case.kwargs)
     else:
         y = layer(inputs[0], **case.kwargs)
     model = keras.Model(inputs, y)

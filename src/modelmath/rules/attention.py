@@ -30,15 +30,21 @@ def _projection(
 
 
 def _qkv(ctx: LayerCall) -> tuple[Shape, Shape, Shape]:
-    """(query, value, key) shapes; key defaults to value as in Keras."""
-    if len(ctx.inputs) < 2:
+    """(query, value, key) shapes, by position or keyword; key defaults to value as in Keras.
+    Mask tensors (attention_mask=, mask=…) change no shape and are left out."""
+    positional, named = ctx.arguments()
+    order = [*positional]
+    for role in ("query", "value", "key"):
+        if role in named:
+            order.insert(("query", "value", "key").index(role), named[role])
+    if len(order) < 2:
         raise ctx.error(
             "needs a query and a value",
             received=f"{len(ctx.inputs)} input(s)",
             fix=f"Call it as {ctx.op}()(query, value)",
         )
-    query, value = ctx.inputs[0], ctx.inputs[1]
-    key = ctx.inputs[2] if len(ctx.inputs) > 2 else value
+    query, value = order[0], order[1]
+    key = order[2] if len(order) > 2 else value
     if value[1:-1] != key[1:-1]:
         raise ctx.error(
             "needs value and key shapes that agree except on the last axis",
@@ -48,7 +54,8 @@ def _qkv(ctx: LayerCall) -> tuple[Shape, Shape, Shape]:
 
 
 def _scores_wanted(ctx: LayerCall) -> bool:
-    return bool(ctx.extra.get("return_attention_scores") or ctx.get("return_attention_scores"))
+    """return_attention_scores=True is an argument of the call, not of the config."""
+    return bool(ctx.option("return_attention_scores", False))
 
 
 @rule("MultiHeadAttention")

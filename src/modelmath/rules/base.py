@@ -85,6 +85,24 @@ class LayerCall:
                 return tuple(int(v) for v in raw)
         raise self.error(f"`{key}` must be an int or a tuple of {rank} ints", received=repr(raw))
 
+    def option(self, key: str, default: Any = None) -> Any:
+        """A non-tensor keyword argument of the call (``return_attention_scores=True``)."""
+        options = self.extra.get("options") or {}
+        return options.get(key, default)
+
+    def arguments(self) -> tuple[list[Shape], dict[str, Shape]]:
+        """Input shapes split into positional ones and those passed by keyword (the first
+        tensor of each keyword: ``key=`` for attention, masks are told apart by name)."""
+        roles = tuple(self.extra.get("roles") or ())
+        if len(roles) != len(self.inputs):
+            return list(self.inputs), {}
+        positional = [s for s, r in zip(self.inputs, roles) if not r]
+        named: dict[str, Shape] = {}
+        for shape, role in zip(self.inputs, roles):
+            if role:
+                named.setdefault(role, shape)
+        return positional, named
+
     # -- inputs ---------------------------------------------------------------------
     @property
     def shape(self) -> Shape:
