@@ -27,9 +27,27 @@ def _pick(draw: Draw, options: list[Any]) -> Any:
 
 # -- one layer for a tensor of a given rank ----------------------------------------------
 def layer_for_rank2(draw: Draw, L: Layers) -> Any:
-    kind = _pick(draw, ["dense", "dropout", "bn", "ln", "act", "repeat", "reshape", "prelu", "unit", "rms", "einsum", "noise"])
+    kind = _pick(
+        draw,
+        [
+            "dense",
+            "dropout",
+            "bn",
+            "ln",
+            "act",
+            "repeat",
+            "reshape",
+            "prelu",
+            "unit",
+            "rms",
+            "einsum",
+            "noise",
+        ],
+    )
     if kind == "dense":
-        return L.Dense(_ints(draw, 1, 12), use_bias=draw(st.booleans()), lora_rank=_pick(draw, [None, None, 2]))
+        return L.Dense(
+            _ints(draw, 1, 12), use_bias=draw(st.booleans()), lora_rank=_pick(draw, [None, None, 2])
+        )
     if kind == "dropout":
         return L.Dropout(0.3)
     if kind == "bn":
@@ -49,7 +67,9 @@ def layer_for_rank2(draw: Draw, L: Layers) -> Any:
     if kind == "rms":
         return L.RMSNormalization()
     if kind == "einsum":
-        return L.EinsumDense("ab,bc->ac", output_shape=_ints(draw, 1, 6), bias_axes=_pick(draw, [None, "c"]))
+        return L.EinsumDense(
+            "ab,bc->ac", output_shape=_ints(draw, 1, 6), bias_axes=_pick(draw, [None, "c"])
+        )
     return L.GaussianNoise(0.1)
 
 
@@ -61,10 +81,31 @@ def _window(draw: Draw) -> dict[str, Any]:
 
 
 def layer_for_rank3(draw: Draw, L: Layers) -> Any:
-    kind = _pick(draw, [
-        "conv", "conv_t", "dw", "sep", "pool", "gpool", "rnn", "bidi", "td", "mha", "attn",
-        "ln", "dense", "pad", "crop", "up", "flatten", "gqa", "dot_attn", "rnn_cell",
-    ])
+    kind = _pick(
+        draw,
+        [
+            "conv",
+            "conv_t",
+            "dw",
+            "sep",
+            "pool",
+            "gpool",
+            "rnn",
+            "bidi",
+            "td",
+            "mha",
+            "attn",
+            "ln",
+            "dense",
+            "pad",
+            "crop",
+            "up",
+            "flatten",
+            "gqa",
+            "dot_attn",
+            "rnn_cell",
+        ],
+    )
     k = _ints(draw, 1, 4)
     if kind == "conv":
         w = _window(draw)
@@ -72,19 +113,30 @@ def layer_for_rank3(draw: Draw, L: Layers) -> Any:
             w["padding"] = "causal"
         return L.Conv1D(_ints(draw, 1, 8), k, use_bias=draw(st.booleans()), **w)
     if kind == "conv_t":
-        return L.Conv1DTranspose(_ints(draw, 1, 6), k, strides=_ints(draw, 1, 3), padding=_pick(draw, ["valid", "same"]))
+        return L.Conv1DTranspose(
+            _ints(draw, 1, 6), k, strides=_ints(draw, 1, 3), padding=_pick(draw, ["valid", "same"])
+        )
     if kind == "dw":
         return L.DepthwiseConv1D(k, depth_multiplier=_ints(draw, 1, 3), **_window(draw))
     if kind == "sep":
         return L.SeparableConv1D(_ints(draw, 1, 6), k, **_window(draw))
     if kind == "pool":
         cls = _pick(draw, [L.MaxPooling1D, L.AveragePooling1D])
-        return cls(_ints(draw, 1, 3), strides=_pick(draw, [None, 1, 2]), padding=_pick(draw, ["valid", "same"]))
+        return cls(
+            _ints(draw, 1, 3),
+            strides=_pick(draw, [None, 1, 2]),
+            padding=_pick(draw, ["valid", "same"]),
+        )
     if kind == "gpool":
-        return _pick(draw, [L.GlobalMaxPooling1D(), L.GlobalAveragePooling1D(keepdims=draw(st.booleans()))])
+        return _pick(
+            draw, [L.GlobalMaxPooling1D(), L.GlobalAveragePooling1D(keepdims=draw(st.booleans()))]
+        )
     if kind in ("rnn", "bidi"):
         cls = _pick(draw, [L.SimpleRNN, L.LSTM, L.GRU])
-        kw: dict[str, Any] = {"return_sequences": draw(st.booleans()), "return_state": draw(st.booleans())}
+        kw: dict[str, Any] = {
+            "return_sequences": draw(st.booleans()),
+            "return_state": draw(st.booleans()),
+        }
         if cls is L.GRU:
             kw["reset_after"] = draw(st.booleans())
         inner = cls(_ints(draw, 1, 6), use_bias=draw(st.booleans()), **kw)
@@ -92,15 +144,30 @@ def layer_for_rank3(draw: Draw, L: Layers) -> Any:
             return inner
         return L.Bidirectional(inner, merge_mode=_pick(draw, ["concat", "sum", "ave", "mul", None]))
     if kind == "rnn_cell":
-        cells = [_pick(draw, [L.SimpleRNNCell, L.LSTMCell, L.GRUCell])(_ints(draw, 1, 4)) for _ in range(_ints(draw, 1, 2))]
-        return L.RNN(cells if len(cells) > 1 else cells[0], return_sequences=draw(st.booleans()), return_state=draw(st.booleans()))
+        cells = [
+            _pick(draw, [L.SimpleRNNCell, L.LSTMCell, L.GRUCell])(_ints(draw, 1, 4))
+            for _ in range(_ints(draw, 1, 2))
+        ]
+        return L.RNN(
+            cells if len(cells) > 1 else cells[0],
+            return_sequences=draw(st.booleans()),
+            return_state=draw(st.booleans()),
+        )
     if kind == "td":
         return L.TimeDistributed(L.Dense(_ints(draw, 1, 6)))
     if kind == "mha":
-        return L.MultiHeadAttention(_ints(draw, 1, 3), _ints(draw, 1, 4), value_dim=_pick(draw, [None, 3]), use_bias=draw(st.booleans()), output_shape=_pick(draw, [None, 5]))
+        return L.MultiHeadAttention(
+            _ints(draw, 1, 3),
+            _ints(draw, 1, 4),
+            value_dim=_pick(draw, [None, 3]),
+            use_bias=draw(st.booleans()),
+            output_shape=_pick(draw, [None, 5]),
+        )
     if kind == "gqa":
         kv = _ints(draw, 1, 2)
-        return L.GroupQueryAttention(_ints(draw, 1, 4), kv * _ints(draw, 1, 2), kv, use_bias=draw(st.booleans()))
+        return L.GroupQueryAttention(
+            _ints(draw, 1, 4), kv * _ints(draw, 1, 2), kv, use_bias=draw(st.booleans())
+        )
     if kind == "attn":
         return L.Attention(use_scale=draw(st.booleans()), score_mode=_pick(draw, ["dot", "concat"]))
     if kind == "dot_attn":
@@ -119,27 +186,64 @@ def layer_for_rank3(draw: Draw, L: Layers) -> Any:
 
 
 def layer_for_rank4(draw: Draw, L: Layers) -> Any:
-    kind = _pick(draw, ["conv", "conv_t", "dw", "sep", "pool", "gpool", "pad", "crop", "up", "bn", "gn", "flatten", "adaptive", "resize"])
+    kind = _pick(
+        draw,
+        [
+            "conv",
+            "conv_t",
+            "dw",
+            "sep",
+            "pool",
+            "gpool",
+            "pad",
+            "crop",
+            "up",
+            "bn",
+            "gn",
+            "flatten",
+            "adaptive",
+            "resize",
+        ],
+    )
     fmt = _pick(draw, ["channels_last", "channels_first"])
     k = (_ints(draw, 1, 3), _ints(draw, 1, 3))
     if kind == "conv":
-        return L.Conv2D(_ints(draw, 1, 6), k, data_format=fmt, groups=_pick(draw, [1, 1, 2]), **_window(draw))
+        return L.Conv2D(
+            _ints(draw, 1, 6), k, data_format=fmt, groups=_pick(draw, [1, 1, 2]), **_window(draw)
+        )
     if kind == "conv_t":
         op = _pick(draw, [None, 0, 1])
         s = _ints(draw, 1, 3)
-        return L.Conv2DTranspose(_ints(draw, 1, 5), k, strides=s, padding=_pick(draw, ["valid", "same"]), output_padding=None if op is None or op >= s else op, data_format=fmt)
+        return L.Conv2DTranspose(
+            _ints(draw, 1, 5),
+            k,
+            strides=s,
+            padding=_pick(draw, ["valid", "same"]),
+            output_padding=None if op is None or op >= s else op,
+            data_format=fmt,
+        )
     if kind == "dw":
-        return L.DepthwiseConv2D(k, depth_multiplier=_ints(draw, 1, 2), data_format=fmt, **_window(draw))
+        return L.DepthwiseConv2D(
+            k, depth_multiplier=_ints(draw, 1, 2), data_format=fmt, **_window(draw)
+        )
     if kind == "sep":
         return L.SeparableConv2D(_ints(draw, 1, 5), k, data_format=fmt, **_window(draw))
     if kind == "pool":
         cls = _pick(draw, [L.MaxPooling2D, L.AveragePooling2D])
-        return cls(_ints(draw, 1, 3), strides=_pick(draw, [None, 1, 2]), padding=_pick(draw, ["valid", "same"]), data_format=fmt)
+        return cls(
+            _ints(draw, 1, 3),
+            strides=_pick(draw, [None, 1, 2]),
+            padding=_pick(draw, ["valid", "same"]),
+            data_format=fmt,
+        )
     if kind == "gpool":
         cls = _pick(draw, [L.GlobalMaxPooling2D, L.GlobalAveragePooling2D])
         return cls(data_format=fmt, keepdims=draw(st.booleans()))
     if kind == "pad":
-        return L.ZeroPadding2D(((_ints(draw, 0, 2), _ints(draw, 0, 1)), (_ints(draw, 0, 1), _ints(draw, 0, 2))), data_format=fmt)
+        return L.ZeroPadding2D(
+            ((_ints(draw, 0, 2), _ints(draw, 0, 1)), (_ints(draw, 0, 1), _ints(draw, 0, 2))),
+            data_format=fmt,
+        )
     if kind == "crop":
         return L.Cropping2D(((_ints(draw, 0, 1), 0), (0, _ints(draw, 0, 1))), data_format=fmt)
     if kind == "up":
@@ -149,7 +253,9 @@ def layer_for_rank4(draw: Draw, L: Layers) -> Any:
     if kind == "gn":
         return L.GroupNormalization(groups=_pick(draw, [1, -1]))
     if kind == "adaptive":
-        return _pick(draw, [L.AdaptiveAveragePooling2D, L.AdaptiveMaxPooling2D])((_ints(draw, 1, 3), _ints(draw, 1, 3)), data_format=fmt)
+        return _pick(draw, [L.AdaptiveAveragePooling2D, L.AdaptiveMaxPooling2D])(
+            (_ints(draw, 1, 3), _ints(draw, 1, 3)), data_format=fmt
+        )
     if kind == "resize":
         return L.Resizing(_ints(draw, 2, 6), _ints(draw, 2, 6), data_format=fmt)
     return L.Flatten(data_format=fmt)
@@ -161,14 +267,20 @@ def layer_for_rank5(draw: Draw, L: Layers) -> Any:
     if kind == "conv3d":
         return L.Conv3D(_ints(draw, 1, 4), _ints(draw, 1, 2), data_format=fmt, **_window(draw))
     if kind == "pool3d":
-        return L.MaxPooling3D(_ints(draw, 1, 2), padding=_pick(draw, ["valid", "same"]), data_format=fmt)
+        return L.MaxPooling3D(
+            _ints(draw, 1, 2), padding=_pick(draw, ["valid", "same"]), data_format=fmt
+        )
     if kind == "gpool3d":
         return L.GlobalAveragePooling3D(data_format=fmt)
     if kind == "td_conv":
         return L.TimeDistributed(L.Conv2D(_ints(draw, 1, 3), 2))
     return L.ConvLSTM2D(
-        _ints(draw, 1, 3), _ints(draw, 1, 3), padding=_pick(draw, ["valid", "same"]),
-        strides=_ints(draw, 1, 2), data_format=fmt, return_sequences=draw(st.booleans()),
+        _ints(draw, 1, 3),
+        _ints(draw, 1, 3),
+        padding=_pick(draw, ["valid", "same"]),
+        strides=_ints(draw, 1, 2),
+        data_format=fmt,
+        return_sequences=draw(st.booleans()),
         return_state=draw(st.booleans()),
     )
 
@@ -221,7 +333,18 @@ def random_model(draw: Draw, keras: Any) -> Any:
             same = [t for t in pool if tuple(t.shape) == tuple(x.shape) and t is not x]
             if same:
                 other = _pick(draw, same)
-                merge = _pick(draw, [L.Add(), L.Multiply(), L.Average(), L.Maximum(), L.Subtract(), L.Concatenate(), L.Dot(axes=-1)])
+                merge = _pick(
+                    draw,
+                    [
+                        L.Add(),
+                        L.Multiply(),
+                        L.Average(),
+                        L.Maximum(),
+                        L.Subtract(),
+                        L.Concatenate(),
+                        L.Dot(axes=-1),
+                    ],
+                )
                 pool.append(merge([x, other]))
                 continue
         if action == "share" and made:

@@ -95,7 +95,7 @@ def group_norm(ctx: LayerCall) -> RuleResult:
     C = _param_shape(ctx, axes)[0]
     groups = int(ctx.get("groups", 32))
     g = int(C.value) if groups == -1 else groups
-    if g > C.value or C.value % g:
+    if g <= 0 or g > C.value or C.value % g:
         raise ctx.error(
             f"needs channels divisible into groups={groups}", received=f"{C.value} channels"
         )
