@@ -25,7 +25,7 @@ def _build(data: st.DataObject, keras: Any) -> Any:
     keras.backend.clear_session(free_memory=False)
     try:
         return random_model(data.draw, keras)
-    except Exception:  # noqa: BLE001  (Keras refuses configs with many error types)
+    except Exception:  # Keras refuses configs with many error types
         reject()  # Keras refused this configuration: not a valid model
 
 
