@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+# The rule tests' checking helper (tests/rules/layer_check.py); no conftest.py here, since
+# a second module named conftest would shadow tests/conftest.py for other test files.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "rules"))
+
 from typing import Any
 
 import pytest

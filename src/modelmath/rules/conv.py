@@ -76,7 +76,8 @@ def _spatial_out(
             spatial, spatial_axes(rank), kernel, strides, dilation, pads
         )
     ]
-    check_positive(ctx, dims, f"kernel {_kernel_words(kernel)} and padding='{padding}'")
+    if padding not in ("same", "causal"):  # as Keras: those keep a size of 0 as 0
+        check_positive(ctx, dims, f"kernel {_kernel_words(kernel)} and padding='{padding}'")
     why = padding_words(padding, strides, dilation)
     if padding == "explicit":  # PyTorch's words: padding=1, stride=2, dilation=2
         why = f"padding={_one(pads)}, stride={_one(strides)}"

@@ -40,7 +40,8 @@ def conv_lstm(ctx: LayerCall) -> RuleResult:
         window_output(size, axis, kernel=k, stride=s, dilation=d, padding=padding)
         for size, axis, k, s, d in zip(spatial, spatial_axes(rank), kernel, strides, dilation)
     ]
-    check_positive(ctx, dims, f"kernel {kernel} and padding='{padding}'")
+    if padding not in ("same", "causal"):  # as Keras: those keep a size of 0 as 0
+        check_positive(ctx, dims, f"kernel {kernel} and padding='{padding}'")
     F = Sym("F", int(ctx.get("filters")), "filters (channels of the state)")
     C = Sym("C_in", c_in, "input channels")
     K = [Sym(a.name("K"), k, f"kernel {a.word}") for a, k in zip(spatial_axes(rank), kernel)]
