@@ -80,21 +80,39 @@ def _observed(call: ModuleCall) -> list[tuple[int, ...]]:
     return [t.shape for t in tree_tensors(call.outputs)]
 
 
-def _apply_rule(call: ModuleCall) -> tuple[RuleResult | None, str]:
-    """The rule's result when its output shapes equal the traced ones, else a note."""
+def _apply_rule(call: ModuleCall) -> tuple[RuleResult | None, LayerCall | None, str]:
+    """The rule's result (and what it saw) when its output shapes equal the traced ones;
+    else a note saying how they differ."""
     found = rule_for(call)
     if found is None:
-        return None, ""
+        return None, None, ""
     op, fn = found
+    ctx = layer_call(call, op)
     try:
-        result = fn(layer_call(call, op))
+        result = fn(ctx)
     except LayerError as err:
-        return None, f"the {op} rule could not be applied: {err}"
+        return None, None, f"the {op} rule could not be applied: {err}"
     expected = _observed(call)
     got = [o.values for o in result.outputs]
     if got != expected:
-        return None, f"the {op} rule gives outputs {got}, the traced pass {expected}"
-    return result, ""
+        return None, None, f"the {op} rule gives outputs {got}, the traced pass {expected}"
+    return result, ctx, ""
+
+
+def _layer_macs(ctx: LayerCall, result: RuleResult, traced: Quantity) -> Quantity:
+    """The layer's own MAC formula (:mod:`modelmath.torch_layer_macs`) when it equals the
+    traced contractions' count; the traced formula otherwise."""
+    from modelmath.costs import CostCall
+    from modelmath.torch_layer_macs import find_layer_cost
+
+    rule = find_layer_cost(ctx.op)
+    if rule is None:
+        return traced
+    try:
+        macs = rule(CostCall(ctx, result)).macs
+    except LayerError:
+        return traced
+    return macs if macs.value == traced.value else traced
 
 
 def _shape_formula(slot: TensorSlot) -> Expr:
@@ -147,7 +165,7 @@ class _Rows:
 
     def build(self, call: ModuleCall, *, called: bool = True) -> tuple[Expr, Expr]:
         """Append rows for ``call`` and its children; return its subtree params and MACs."""
-        result, note = _apply_rule(call) if called else (None, "")
+        result, ctx, note = _apply_rule(call) if called else (None, None, "")
         if note:
             self.notes.append(f"{call.path or call.op}: {note}")
         weights = {w.name: w for w in result.weights} if result else {}
@@ -164,6 +182,8 @@ class _Rows:
         )
         mac_terms = [f.macs.expr for f in functions if f.macs.value]
         macs = Quantity(total(mac_terms), "the contractions this module runs itself")
+        if result is not None and ctx is not None and macs.value:
+            macs = _layer_macs(ctx, result, macs)
         status = ModuleStatus.COMPUTED if result else ModuleStatus.OBSERVED
         if note:
             status = ModuleStatus.DISAGREES

@@ -23,3 +23,6 @@ def test_architecture(name: str) -> None:
     for row in s.rows:
         if row.called and row.is_leaf and row.op in ("Conv2d", "Linear", "LSTM", "BatchNorm2d"):
             assert row.status is ModuleStatus.COMPUTED, row.path
+        # Convolutions and linear layers explain their MACs in the layer's own terms.
+        if row.called and row.op in ("Conv2d", "Linear") and row.macs.value:
+            assert row.macs.why.startswith(("each output position", "every input")), row.path
