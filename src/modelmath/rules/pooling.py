@@ -49,7 +49,8 @@ def pooling(ctx: LayerCall) -> RuleResult:
         window_output(size, axis, kernel=k, stride=s, dilation=1, padding=padding, window="pool")
         for size, axis, k, s in zip(spatial, spatial_axes(rank), pool, strides)
     ]
-    check_positive(ctx, dims, f"pool_size {'×'.join(map(str, pool))} and padding='{padding}'")
+    if padding != "same":  # as Keras: 'same' keeps a size of 0 as 0
+        check_positive(ctx, dims, f"pool_size {'×'.join(map(str, pool))} and padding='{padding}'")
     C = None if channels is None else Sym("C", channels, "channels (unchanged)")
     why = f"pool_size={pool[0] if len(set(pool)) == 1 else pool}, " + padding_words(
         padding, strides
