@@ -12,9 +12,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-
 
 @pytest.fixture(scope="session")
 def keras():  # type: ignore[no-untyped-def]

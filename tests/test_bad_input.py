@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 
 from modelmath.cli import main
 from modelmath.frontends import files

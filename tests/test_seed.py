@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from checks import assert_matches_keras
-from conftest import EXAMPLES
 from keras_oracle import truth
 from model_zoo import seed
+from project_paths import EXAMPLES
 
 import modelmath
 from modelmath.cli import main

@@ -7,7 +7,7 @@ import sys
 import textwrap
 import zipfile
 
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 
 BLOCKER = textwrap.dedent("""
     import sys, importlib.abc

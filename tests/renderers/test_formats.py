@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 
 import modelmath
 from modelmath.cli import main

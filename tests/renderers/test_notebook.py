@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 
 
 def test_summary_displays_as_html_in_a_real_notebook(tmp_path: Path) -> None:

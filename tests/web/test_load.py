@@ -8,7 +8,7 @@ import json
 import time
 
 import pytest
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 from server import running_server
 
 CONCURRENCY = 200

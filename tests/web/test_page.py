@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, ROOT
+from project_paths import EXAMPLES, ROOT
 from server import running_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -8,7 +8,9 @@ result with Keras's own output character for character.
 
 >>> lines = wrap("kernel 3×3 × 3 in-channels", 12)
 >>> lines
-['kernel 3×3 ', '× 3 ', 'in-channels']
+['kernel 3×3 × ', '3 ', 'in-channels']
+>>> [justify(line, 12, "left") for line in lines]  # the space past the width goes
+['kernel 3×3 ×', '3           ', 'in-channels ']
 """
 
 from __future__ import annotations
