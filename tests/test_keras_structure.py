@@ -82,8 +82,35 @@ def test_layer_without_rule_keeps_stated_shapes(keras) -> None:
     assert not summary.totals.complete
     assert summary.missing_rules == ("Gate",)
     text = render_text(summary, TableOptions(width=200))
-    assert "no formula for Gate" in text
-    assert "Note: no formula for Gate (gate)" in text
+    assert f"no formula for your own Gate class (from '{__name__}')" in text
+    assert f"Note: no formula for your own Gate class (from '{__name__}') (gate)" in text
+
+
+def test_user_subclass_of_a_keras_layer_is_not_guessed(keras) -> None:
+    """A class of the user's own named like a Keras layer may add weights: the built-in
+    rule would give a wrong count, so the row is marked instead (live and saved config)."""
+    from keras import layers
+
+    class Dense(layers.Dense):  # type: ignore[misc]
+        def build(self, input_shape):  # type: ignore[no-untyped-def]
+            super().build(input_shape)
+            self.scale = self.add_weight(shape=(7,), name="scale")
+
+    inp = keras.Input((4,))
+    model = keras.Model(inp, layers.Dense(2, name="head")(Dense(3, name="mine")(inp)))
+    keras_count = model.get_layer("mine").count_params()
+    for given in (model, config_of(model)):
+        summary = modelmath.summary(given)
+        mine = summary.row("mine")
+        assert mine.params is None and mine.user_class == __name__
+        assert mine.output_values == ((None, 3),)  # stated by the next layer's input
+        assert summary.row("head").params.value == model.get_layer("head").count_params()  # type: ignore[union-attr]
+        # What the built-in Dense rule says for the same config misses the extra weight.
+        plain = keras.Model(inp, layers.Dense(3, name="plain")(inp))
+        assert modelmath.summary(plain).row("plain").params.value != keras_count  # type: ignore[union-attr]
+        assert f"no formula for your own Dense class (from '{__name__}')" in render_text(
+            summary, TableOptions(width=200)
+        )
 
 
 OPTION_CASES = {

@@ -39,6 +39,8 @@ class _LayerOutcome:
     params_why: str
     has_rule: bool
     children: tuple[Row, ...] = ()
+    hint: str = ""  # for a layer without formula: what the user can do instead
+    unknown_input_from: str = ""  # a layer with a rule whose input shape is unknown
 
 
 def analyze(
@@ -117,6 +119,13 @@ class _Analysis:
             shapes.append(stated)
         return tuple(shapes)
 
+    def _unknown_input(self, layer: Layer, call_index: int) -> str:
+        """The layer whose output, consumed by this call, has no known shape."""
+        for ref in layer.calls[call_index].inputs:
+            if (ref.layer, ref.call) not in self.outputs:
+                return ref.layer
+        return layer.calls[call_index].inputs[0].layer if layer.calls[call_index].inputs else ""
+
     def _evaluate(self, layer: Layer, call_index: int) -> None:
         key = (layer.name, call_index)
         if layer.op == "InputLayer" or not layer.calls:
@@ -135,9 +144,14 @@ class _Analysis:
                 layer.name, _LayerOutcome(result.weights, result.params_why, True, children)
             )
         else:
-            rule = find_rule(layer.op)
+            # A class of the user's own (a subclass named Dense, say) may create any
+            # weights: the built-in rule of the same name would be a guess.
+            rule = None if _user_class(layer, self.graph.framework) else find_rule(layer.op)
             if rule is None or inputs is None:
-                self._no_rule(layer, call_index, has_rule=rule is not None)
+                # With a rule but an unknown input (after a layer without formula), the
+                # numbers are unknown too: never 0 parameters for a Dense.
+                after = "" if rule is None else self._unknown_input(layer, call_index)
+                self._no_rule(layer, call_index, has_rule=False, after=after)
                 return
             call = layer.calls[call_index]
             ctx = LayerCall(
@@ -151,9 +165,10 @@ class _Analysis:
             )
             try:
                 result = rule(ctx)
-            except NoStaticFormula:
+            except NoStaticFormula as why:
                 # A Lambda without output_shape: keep the file's shapes, as for no rule.
-                self._no_rule(layer, call_index, has_rule=False)
+                hint = f"{why.message}. {why.fix}" if why.fix else why.message
+                self._no_rule(layer, call_index, has_rule=False, hint=hint)
                 return
             if self.cost_options is not None:
                 self.evaluated[key] = (ctx, result)
@@ -195,7 +210,9 @@ class _Analysis:
         result = RuleResult(outputs, weights, f"all weights of the nested model '{sub.name}'")
         return result, children
 
-    def _no_rule(self, layer: Layer, call_index: int, *, has_rule: bool) -> None:
+    def _no_rule(
+        self, layer: Layer, call_index: int, *, has_rule: bool, hint: str = "", after: str = ""
+    ) -> None:
         """Keep what the file states for this call's outputs; never guess."""
         stated = [self.stated.get(TensorRef(layer.name, call_index, t)) for t in range(8)]
         while stated and stated[-1] is None:
@@ -207,7 +224,9 @@ class _Analysis:
         )
         if len(outs) == len(stated) and outs:
             self.outputs[(layer.name, call_index)] = outs
-        self.outcomes.setdefault(layer.name, _LayerOutcome((), "", has_rule))
+        self.outcomes.setdefault(
+            layer.name, _LayerOutcome((), "", has_rule, hint=hint, unknown_input_from=after)
+        )
 
     # -- rows and totals ------------------------------------------------------------
     def _row(self, layer: Layer) -> Row:
@@ -245,6 +264,9 @@ class _Analysis:
                 is_operation=_is_operation(layer),
                 calls=len(layer.calls),
                 stated_outputs=stated,
+                user_class=layer.module if _user_class(layer, self.graph.framework) else "",
+                hint=outcome.hint if outcome is not None else "",
+                unknown_input_from=outcome.unknown_input_from if outcome is not None else "",
             )
         trainable_flag = layer.trainable and self.graph.trainable
         weights = outcome.weights
@@ -338,6 +360,14 @@ def infer_output_shapes(
 
 
 _NO_FROZEN = Quantity(Num(0), "no non-trainable weights")
+
+
+def _user_class(layer: Layer, framework: str) -> bool:
+    """True for a Keras layer whose class the user wrote (its config names another
+    module than Keras's own); an empty module (older configs, the script reader) is Keras's."""
+    return framework == "keras" and bool(layer.module) and not layer.module.startswith(
+        ("keras", "tf_keras", "tensorflow")
+    )
 
 
 def _is_operation(layer: Layer) -> bool:
@@ -523,14 +553,14 @@ def _sequential_like(graph: Graph) -> bool:
 
 
 def _notes(rows: tuple[Row, ...]) -> tuple[str, ...]:
-    missing: dict[str, list[str]] = {}
+    missing: dict[tuple[str, str], list[str]] = {}
     for r in rows:
         if r.status is RowStatus.NO_RULE:
-            missing.setdefault(r.op, []).append(r.name)
+            missing.setdefault((r.no_formula, r.hint), []).append(r.name)
     return tuple(
-        f"no formula for {op} ({', '.join(names)}): shapes as the file states them, "
-        "parameters not counted in the totals"
-        for op, names in missing.items()
+        f"{why} ({', '.join(names)}): shapes as the file states them, "
+        "parameters not counted in the totals" + (f". {hint}" if hint else "")
+        for (why, hint), names in missing.items()
     )
 
 

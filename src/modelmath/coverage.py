@@ -90,6 +90,10 @@ def table(names: list[str], keras_version: str) -> str:
 
 
 def main() -> int:
+    import os
+
+    # Keras 3 refuses to import without a backend; only its class list is read here.
+    os.environ.setdefault("KERAS_BACKEND", "torch")
     import keras
 
     sys.stdout.write(table(keras_layer_classes(), keras.__version__))

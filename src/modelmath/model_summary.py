@@ -57,6 +57,22 @@ class Row:
     children: tuple[Row, ...] = ()  # a nested model's own layers (Keras's expand_nested)
     is_operation: bool = False  # an op such as `x + y` in functional code, not a Layer
     costs: LayerCosts | None = None  # MACs, FLOPs, bytes, receptive field: when asked for
+    user_class: str = ""  # module of a class defined outside the framework (NO_RULE rows)
+    hint: str = ""  # NO_RULE rows: what the user can pass instead (Lambda's output_shape)
+    unknown_input_from: str = ""  # NO_RULE rows of a known type fed by an unknown shape
+
+    @property
+    def no_formula(self) -> str:
+        """Why a NO_RULE row has no formula, in a few words.
+
+        >>> Row("d", "Dense", (), None, None, None, (), (), user_class="__main__").no_formula
+        "no formula for your own Dense class (from '__main__')"
+        """
+        if self.user_class:
+            return f"no formula for your own {self.op} class (from '{self.user_class}')"
+        if self.unknown_input_from:
+            return f"input shape unknown (from {self.unknown_input_from})"
+        return f"no formula for {self.op}"
 
     @property
     def output_values(self) -> tuple[Shape, ...]:
@@ -122,7 +138,7 @@ class Summary:
         """Op types that had no formula, in order of first appearance."""
         seen: dict[str, None] = {}
         for r in self.rows:
-            if r.status is RowStatus.NO_RULE:
+            if r.status is RowStatus.NO_RULE and not r.unknown_input_from:
                 seen.setdefault(r.op, None)
         return tuple(seen)
 

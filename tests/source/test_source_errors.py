@@ -238,10 +238,19 @@ def test_custom_layer_is_kept_without_a_formula() -> None:
     summary = analyze(graph)
     row = next(r for r in summary.rows if r.name == "scale")
     assert row.op == "Scale" and row.params is None
-    assert any("no formula for Scale" in note for note in summary.notes)
+    assert any("no formula for your own Scale class" in note for note in summary.notes)
 
 
 def test_custom_class_named_like_a_known_op_is_not_guessed() -> None:
-    err = error_of(CUSTOM.format(name="Linear"))
-    assert "Linear is defined in the script" in str(err)
-    assert err.where == "train.py:15:42"  # where the class is instantiated
+    """A script's own class named Dense may create any weights: marked, not computed
+    with keras.layers.Dense's rule."""
+    from modelmath.analysis import analyze
+
+    [graph] = graphs_from_source(CUSTOM.format(name="Dense"), "c.py")
+    summary = analyze(graph)
+    mine = summary.rows[1]
+    assert mine.op == "Dense" and mine.params is None and mine.user_class == "__main__"
+    # The next Dense's input comes from it: unknown too, said so, never 0 parameters.
+    after = summary.rows[2]
+    assert after.params is None and after.unknown_input_from == mine.name
+    assert summary.missing_rules == ("Dense",)

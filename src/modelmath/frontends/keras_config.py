@@ -144,8 +144,17 @@ def _make_layer(
         input_shape=_batch_shape(cfg) if class_name == "InputLayer" else None,
         subgraph=subgraph,
         listed=listed,
-        module=str(entry.get("module", "")),
+        module=_class_module(entry),
     )
+
+
+def _class_module(entry: Mapping[str, Any]) -> str:
+    """The module a layer's class comes from. Keras 3 writes ``registered_name`` only for
+    classes outside Keras, with ``module: null`` when the class was defined in a script."""
+    module = entry.get("module")
+    if isinstance(module, str):
+        return module
+    return "__main__" if entry.get("registered_name") else ""
 
 
 # -- Functional ---------------------------------------------------------------------

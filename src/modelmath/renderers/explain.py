@@ -121,14 +121,16 @@ def explain_layer(summary: Summary, name: str, *, ascii_only: bool = False) -> s
     printer = FormulaPrinter(ascii_only=ascii_only)
     if row.status is RowStatus.NO_RULE:
         return (
-            f"{row.name} is a {row.op} layer. modelmath has no formula for {row.op}, so it "
+            f"{row.name} is a {row.op} layer. modelmath has {row.no_formula}, so it "
             "shows only the shapes the file states and does not count its parameters."
+            + (f" {row.hint}." if row.hint else "")
+            + "\n"
         )
     if row.status is RowStatus.UNBUILT:
         return (
             f"{row.name} is a {row.op} layer of a Sequential model that has no input shape "
             "yet, so Keras has not built it: its shape is '?' and its parameters 0. "
-            "Pass --input-shape (for example 28,28,1) to compute them."
+            "Pass --input-shape (for example 28,28,1) to compute them.\n"
         )
     lines = [_sentence(row), ""]
     lines += _shape_section(row, printer)

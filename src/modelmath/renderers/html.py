@@ -125,7 +125,7 @@ def _shape_cell(row: Row) -> str:
     if row.status is RowStatus.NO_RULE:
         stated = [s for s in row.stated_outputs if s is not None]
         text = ", ".join(keras_shape(s) for s in stated) or "?"
-        return f'{escape(text)}<div class="noformula">no formula for {escape(row.op)}</div>'
+        return f'{escape(text)}<div class="noformula">{escape(row.no_formula)}</div>'
     parts = []
     for out in row.outputs:
         parts.append(f"<div>{escape(keras_shape(out.values))}</div>")

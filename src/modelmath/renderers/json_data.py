@@ -12,7 +12,7 @@ from typing import Any
 
 from modelmath.costs.data import CostTotals, LayerCosts
 from modelmath.expr import Expr, Quantity, Sym
-from modelmath.model_summary import Row, Summary, Totals
+from modelmath.model_summary import Row, RowStatus, Summary, Totals
 from modelmath.renderers.printer import FormulaPrinter
 from modelmath.rules.base import OutputShape
 
@@ -118,6 +118,8 @@ def _row_fields(row: Row) -> dict[str, Any]:
             for w in row.weights
         ],
         "connected_to": [str(ref) for ref in row.connected_to],
+        **({"no_formula": row.no_formula} if row.status is RowStatus.NO_RULE else {}),
+        **({"hint": row.hint} if row.hint else {}),
     }
 
 

@@ -66,7 +66,7 @@ def shape_workings(shape: OutputShape, printer: FormulaPrinter) -> list[DimWorki
 def shape_cell_lines(row: Row, printer: FormulaPrinter) -> list[str]:
     """Working lines under the output shape of ``row``."""
     if row.status is RowStatus.NO_RULE:
-        return [f"no formula for {row.op}"]
+        return [row.no_formula]
     lines: list[str] = []
     for out in row.outputs:
         for w in shape_workings(out, printer):
@@ -80,7 +80,8 @@ def shape_cell_lines(row: Row, printer: FormulaPrinter) -> list[str]:
 def params_cell_lines(row: Row, printer: FormulaPrinter) -> list[str]:
     """Working lines under the parameter count of ``row``."""
     if row.status is RowStatus.NO_RULE:
-        return ["no formula: not counted"]
+        why = "unknown input" if row.unknown_input_from else "no formula"
+        return [f"{why}: not counted"]
     q = row.params
     if q is None or q.value == 0:
         return []

@@ -182,7 +182,6 @@ def to_graph(model: LayerObj, world: KerasWorld, where: str, input_shape: Shape 
             where=where,
             fix="Pass --input-shape with the shape of one sample (for example 28,28,1)",
         )
-    _refuse_shadowed_rules(model)
     config = model_config(model)
     complete = input_shape if model.kind == "sequential" and model.inputs is None else None
     try:
@@ -200,27 +199,6 @@ def to_graph(model: LayerObj, world: KerasWorld, where: str, input_shape: Shape 
             layers=tuple(replace(layer, listed=layer.name not in hidden) for layer in graph.layers),
         )
     return replace(graph, locations=locations, source=world.filename)
-
-
-def _refuse_shadowed_rules(model: LayerObj) -> None:
-    """A class the script defines must not be computed with the rule of a same-named op.
-
-    Analysis looks rules up by class name only; until it can tell a script's own class
-    from a framework's (see the report to analysis), such a layer is an error, not a guess.
-    """
-    from modelmath.rules import find_rule
-
-    for layer in _members(model):
-        if layer.module == "__main__" and find_rule(layer.class_name) is not None:
-            raise ScriptError(
-                f"class {layer.class_name} is defined in the script, and modelmath cannot "
-                f"tell its numbers (it has the name of the built-in {layer.class_name} op)",
-                where=layer.where,
-                fix="Rename the class, or save the model with model.save('model.keras') "
-                "and pass that file",
-            )
-        if layer.is_model:
-            _refuse_shadowed_rules(layer)
 
 
 def _collect_locations(model: LayerObj, out: dict[str, str], depth: int) -> None:
