@@ -25,9 +25,15 @@ from modelmath.renderers.table import (
 
 CONVENTIONS = (
     "Working under each number: the formula with the values put in. "
-    "Batch size is None (any). Sizes in IEC units (1 MiB = 2**20 bytes); "
+    "None in a shape means any size (the batch){costs}. Sizes in IEC units (1 MiB = 2**20 bytes); "
     "Keras's own table writes MB for the same 2**20 bytes."
 )
+
+
+def conventions(summary: Summary) -> str:
+    """The conventions line; costs are for the batch the user chose."""
+    batch = summary.costs.options.batch if summary.costs is not None else None
+    return CONVENTIONS.format(costs=f"; costs are for a batch of {batch}" if batch else "")
 
 
 def rich_renderables(
@@ -48,7 +54,7 @@ def _footer(summary: Summary, options: TableOptions) -> Iterator[Text]:
     for note in summary.notes:
         yield Text(f" Note: {note}")
     if options.explain:
-        yield Text(f" {CONVENTIONS}", style="dim")
+        yield Text(f" {conventions(summary)}", style="dim")
         if summary.costs is not None:
             yield Text(f" {CONVENTION_NOTE}", style="dim")
 
