@@ -15,8 +15,9 @@ Each model is built once with Keras (torch backend) and cached in bench/.cache/ 
    ``modelmath.summary(config)`` + ``render_text`` in a process that never imports Keras
    or torch, against Keras's ``model_from_json`` + ``summary()`` in its own process.
 
-Then 200 concurrent requests of the seed summary against ``modelmath serve``, in rounds
-(bench/load.py), for the page's p50/p99 latency.
+Then the seed program as a script (bench/script.py): ``modelmath seed.py`` read as text
+against ``python seed.py`` with Keras. Then 200 concurrent requests of the seed summary
+against ``modelmath serve``, in rounds (bench/load.py), for the page's p50/p99 latency.
 
 The report (Markdown, with PASS/FAIL against the bars of issue 2) is printed and written
 to bench/results.md. This harness is not a test: nothing here fails a build.
@@ -61,6 +62,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--models", nargs="+", choices=sorted(MODELS), help="models to run")
     p.add_argument("--no-load", action="store_true", help="skip the load test of `modelmath serve`")
+    p.add_argument(
+        "--no-script", action="store_true", help="skip the seed script (read as text) timing"
+    )
     p.add_argument(
         "-n",
         "--repeats",
@@ -210,6 +214,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Load average (1/5/15 min) before / after": f"{load_before} / {load_average()}",
     }
     report = render(results, describe(ROOT), command_line(), settings)
+    if not args.no_script:
+        from bench.script import markdown as script_markdown
+        from bench.script import measure as measure_script
+
+        print("seed.py: end to end ...", file=sys.stderr, flush=True)
+        section = script_markdown(measure_script(max(args.repeats, 3)))
+        report = report.rstrip("\n") + "\n\n" + "\n".join(section) + "\n"
     if not args.no_load:
         from bench.load import markdown, run_load
 

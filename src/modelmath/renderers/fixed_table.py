@@ -24,25 +24,35 @@ from functools import lru_cache
 from rich.cells import cell_len, chop_cells, set_cell_size
 
 _WORD = re.compile(r"\s*\S+\s*")
+# Characters of formulas and working that take one terminal cell (checked with rich at
+# import): text made only of these and printable ASCII needs no per-character measuring.
+_NARROW_CHARS = "".join(c for c in "²·×ΠΣαβγεσᵀ—…⁰₁₂→−√≈≤≥⌈⌉⌊⌋" if cell_len(c) == 1)
+_NARROW = re.compile(f"[ -~{_NARROW_CHARS}]*")
+
+
+def _narrow(text: str) -> bool:
+    """True when every character of ``text`` is one cell wide (so cells == len)."""
+    return text.isascii() or _NARROW.fullmatch(text) is not None
 
 
 def wrap(text: str, width: int, fold: bool = True) -> list[str]:
     """Split ``text`` into lines of at most ``width`` cells as rich's ``Text.wrap`` does
     (greedy by words; a word longer than a line is folded, or with ``fold=False`` left
     whole for :func:`justify` to cut with an ellipsis), before justification."""
-    if width <= 0 or (len(text) <= width and text.isascii()):
-        return [text]  # the usual case: it fits (ASCII: one cell per character)
+    if width <= 0 or (len(text) <= width and _narrow(text)):
+        return [text]  # the usual case: it fits (one cell per character)
     breaks: list[int] = []
     offset = 0
+    measure = len if _narrow(text) else cell_len
     for match in _WORD.finditer(text):
         start, word = match.start(), match.group()
-        word_length = cell_len(word.rstrip())
+        word_length = measure(word.rstrip())
         if width - offset >= word_length:
-            offset += cell_len(word)
+            offset += measure(word)
         elif word_length > width and not fold:
             if start:
                 breaks.append(start)
-            offset = cell_len(word)
+            offset = measure(word)
         elif word_length > width:
             pieces = chop_cells(word, width)
             for i, piece in enumerate(pieces):
@@ -54,7 +64,7 @@ def wrap(text: str, width: int, fold: bool = True) -> list[str]:
                     start += len(piece)
         elif offset and start:
             breaks.append(start)
-            offset = cell_len(word)
+            offset = measure(word)
     bounds = [0, *breaks, len(text)]
     return [text[a:b] for a, b in itertools.pairwise(bounds)] or [""]
 
@@ -69,7 +79,7 @@ def _truncate(line: str, width: int) -> str:
 def justify(line: str, width: int, how: str) -> str:
     """Pad one wrapped line to ``width`` cells (rich's ``Lines.justify``), cutting what
     does not fit with an ellipsis."""
-    if line.isascii() and len(line.rstrip()) <= width:  # fast path: fits, one cell each
+    if len(line.rstrip()) <= width and _narrow(line):  # fast path: fits, one cell each
         if how == "left":
             return line[:width].ljust(width)
         line = line.rstrip()
@@ -106,7 +116,7 @@ def cell_lines(
     """The lines of one cell's content area (``width`` excludes the one-space padding)."""
     if len(pieces) == 1:  # fast path: one short ASCII paragraph, the usual cell
         text = pieces[0].text
-        if len(text) <= width and text.isascii() and "\n" not in text:
+        if len(text) <= width and "\n" not in text and _narrow(text):
             how = pieces[0].justify or column_justify
             if how == "left":
                 return [text.ljust(width)]
