@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from modelmath.errors import ModelMathError
+from modelmath.gcpause import paused_gc
 
 if TYPE_CHECKING:
     from modelmath.model_summary import Summary
@@ -23,6 +24,7 @@ __all__ = ["ModelMathError", "Summary", "summaries", "summary"]
 COLUMNS = ("shape", "params", "macs", "flops", "memory", "rf")
 
 
+@paused_gc
 def summaries(
     model: Any,
     *,

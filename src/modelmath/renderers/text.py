@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from rich.console import Console, RenderableType
 from rich.text import Text
 
+from modelmath.gcpause import paused_gc
 from modelmath.model_summary import Summary
 from modelmath.renderers.cost_working import CONVENTION_NOTE
 from modelmath.renderers.table import (
@@ -59,6 +60,7 @@ def _footer(summary: Summary, options: TableOptions) -> Iterator[Text]:
             yield Text(f" {CONVENTION_NOTE}", style="dim")
 
 
+@paused_gc
 def render_text(
     summary: Summary, options: TableOptions | None = None, *, color: bool = False
 ) -> str:
