@@ -70,6 +70,16 @@ def test_paste_seed_code_and_read_the_working(page: Any) -> None:
     assert "kernel height" in work
     shape_work = _working(page, "148")
     assert "input height" in shape_work and "padding='valid', strides=1" in shape_work
+    # The layer graph: every shape label drawn whole inside the diagram.
+    overflow = page.evaluate(
+        """() => { const svg = document.querySelector('svg.graph');
+                  const w = svg.viewBox.baseVal.width;
+                  return [...svg.querySelectorAll('text')]
+                    .filter(t => t.getBBox().x + t.getBBox().width > w)
+                    .map(t => t.textContent); }"""
+    )
+    assert overflow == []
+    assert "(None, 148, 148, 16)" in page.text_content("svg.graph")
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "page-seed.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone

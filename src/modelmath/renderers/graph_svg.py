@@ -17,6 +17,12 @@ from modelmath.model_summary import Row, Summary
 from modelmath.renderers.table import keras_shape
 
 NODE_W, NODE_H, GAP_X, GAP_Y, MARGIN = 190, 38, 30, 46, 12
+LABEL_CHAR_W = 6.1  # a 10px monospace character (the .shape style), with some room
+NODE_CHARS = 25  # characters of a name that fit in a node; longer ones end in "…"
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= NODE_CHARS else text[: NODE_CHARS - 1] + "…"
 
 
 def _depths(rows: tuple[Row, ...]) -> dict[str, int]:
@@ -49,11 +55,7 @@ def graph_svg(summary: Summary) -> str:
     width = MARGIN * 2 + width_nodes * (NODE_W + GAP_X) - GAP_X
     height = MARGIN * 2 + (max(levels, default=0) + 1) * (NODE_H + GAP_Y) - GAP_Y
     by_name = {r.name: r for r in rows}
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" '
-        f'aria-label="Layer graph of {escape(summary.name)}">'
-    ]
+    parts: list[str] = []
     for row in rows:
         x2, y2 = pos[row.name]
         for ref in row.connected_to:
@@ -64,16 +66,24 @@ def graph_svg(summary: Summary) -> str:
             bx, by = x2 + NODE_W // 2, y2
             parts.append(f'<line x1="{ax}" y1="{ay}" x2="{bx}" y2="{by}" class="edge"/>')
             label = _out_label(by_name[ref.layer], ref.tensor)
+            label_x = (ax + bx) // 2 + 4
+            # Shapes are wider than the gap beside a chain: grow the canvas to show them whole.
+            width = max(width, label_x + round(len(label) * LABEL_CHAR_W) + MARGIN)
             parts.append(
-                f'<text x="{(ax + bx) // 2 + 4}" y="{(ay + by) // 2 + 4}" class="shape">'
+                f'<text x="{label_x}" y="{(ay + by) // 2 + 4}" class="shape">'
                 f"{escape(label)}</text>"
             )
     for row in rows:
         x, y = pos[row.name]
         parts.append(
-            f'<g class="node"><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6"/>'
-            f'<text x="{x + 8}" y="{y + 16}" class="name">{escape(row.name)}</text>'
-            f'<text x="{x + 8}" y="{y + 31}" class="op">{escape(row.op)}</text></g>'
+            f'<g class="node"><title>{escape(row.name)} ({escape(row.op)})</title>'
+            f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6"/>'
+            f'<text x="{x + 8}" y="{y + 16}" class="name">{escape(_fit(row.name))}</text>'
+            f'<text x="{x + 8}" y="{y + 31}" class="op">{escape(_fit(row.op))}</text></g>'
         )
-    parts.append("</svg>")
-    return "".join(parts)
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" '
+        f'aria-label="Layer graph of {escape(summary.name)}">'
+    )
+    return head + "".join(parts) + "</svg>"
