@@ -1,11 +1,17 @@
 """A copy of a PyTorch module whose tensors live on the ``meta`` device.
 
-The user's model is never altered and never moved: :func:`meta_copy` deep-copies the
-module tree with a ``memo`` that already maps every parameter, buffer and tensor
-attribute to a meta tensor of the same shape, dtype and ``requires_grad``. ``deepcopy``
-then reuses those meta tensors instead of copying the real ones, so the copy costs no
-weight memory, and a parameter shared by two modules (tied embeddings) maps to one meta
-parameter: the copy keeps the sharing.
+The user's model is never altered and never moved: :func:`meta_copy` copies the module
+tree with a ``memo`` that already maps every parameter, buffer and tensor attribute to a
+meta tensor of the same shape, dtype and ``requires_grad``, so no real tensor is
+duplicated and the copy costs no weight memory; a parameter shared by two modules (tied
+embeddings) maps to one meta parameter: the copy keeps the sharing.
+
+Modules are copied the way ``copy.deepcopy`` would copy them (a new object of the same
+class, its ``__dict__`` copied), but without walking what needs no copy: numbers,
+strings and tuples of them are kept, empty hook dictionaries are made anew, tensors come
+from the memo and child modules are copied the same way. Anything else an attribute
+holds, and any module class with its own copying or pickling methods, goes through
+``copy.deepcopy`` with the same memo.
 
 >>> import torch
 >>> lin = torch.nn.Linear(4, 2)
@@ -17,9 +23,18 @@ parameter: the copy keeps the sharing.
 from __future__ import annotations
 
 import copy
+import types
+from collections import OrderedDict
 from typing import Any
 
 import torch
+
+_Module = torch.nn.Module
+_KEPT = {
+    int, float, bool, str, bytes, complex, type(None), type, torch.dtype, torch.device,
+    torch.memory_format, torch.layout, types.FunctionType, types.BuiltinFunctionType,
+}  # fmt: skip
+_EMPTY = {dict, OrderedDict, set, list}
 
 
 def _to_meta(t: torch.Tensor) -> torch.Tensor:
@@ -47,9 +62,70 @@ def meta_memo(model: torch.nn.Module) -> dict[int, Any]:
     return memo
 
 
+def _plainly_copied(cls: type) -> bool:
+    """True when ``copy.deepcopy`` would copy an instance of ``cls`` as a new object with
+    a copied ``__dict__`` given to its ``__setstate__`` (no ``__deepcopy__``, pickling
+    methods or slots of its own; torch.nn's ``__setstate__`` overrides only fill in
+    attributes that old pickles lack)."""
+    return (
+        getattr(cls, "__deepcopy__", None) is None
+        and cls.__reduce_ex__ is object.__reduce_ex__
+        and cls.__reduce__ is object.__reduce__
+        and cls.__getstate__ is _Module.__getstate__
+        and getattr(cls.__setstate__, "__module__", "").startswith("torch.nn.")
+        and not any("__slots__" in vars(c) for c in cls.__mro__)
+    )
+
+
+_PLAIN: dict[type, bool] = {}
+
+
+def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
+    kind = type(value)
+    if kind in _KEPT:
+        return value
+    if kind is tuple and all(type(v) in _KEPT for v in value):
+        return value
+    if kind in _EMPTY and not value:
+        return kind()
+    if isinstance(value, _Module):
+        return _copy_module(value, memo)
+    if isinstance(value, torch.Tensor) and id(value) in memo:
+        return memo[id(value)]
+    return copy.deepcopy(value, memo)
+
+
+def _copy_module(module: torch.nn.Module, memo: dict[int, Any]) -> torch.nn.Module:
+    found = memo.get(id(module))
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    cls = type(module)
+    plain = _PLAIN.get(cls)
+    if plain is None:
+        plain = _PLAIN[cls] = _plainly_copied(cls)
+    if not plain:
+        return copy.deepcopy(module, memo)  # type: ignore[no-any-return]
+    new = cls.__new__(cls)
+    memo[id(module)] = new
+    state: dict[str, Any] = {}
+    for name, value in module.__dict__.items():
+        if name == "_compiled_call_impl":  # Module.__getstate__ leaves it out
+            continue
+        if name in ("_parameters", "_buffers"):
+            state[name] = {k: None if t is None else memo[id(t)] for k, t in value.items()}
+        elif name == "_modules":
+            state[name] = {
+                k: None if c is None else _copy_module(c, memo) for k, c in value.items()
+            }
+        else:
+            state[name] = _copy_value(value, memo)
+    new.__setstate__(state)
+    return new
+
+
 def meta_copy(model: torch.nn.Module) -> torch.nn.Module:
-    """A deep copy of ``model`` on the meta device; ``model`` itself is left as it was."""
+    """A copy of ``model`` on the meta device; ``model`` itself is left as it was."""
     memo = meta_memo(model)
-    # deepcopy consults the memo by id before copying anything, so no real tensor is
-    # duplicated; the memo also keeps the originals alive while the copy is made.
-    return copy.deepcopy(model, memo)
+    # the memo also keeps the originals alive while the copy is made, as deepcopy's does
+    memo[id(memo)] = [model]
+    return _copy_module(model, memo)

@@ -56,10 +56,23 @@ _SHOWN_TENSOR = {
     "bmm", "__matmul__", "__rmatmul__", "split", "chunk", "expand", "repeat", "unfold",
 }  # fmt: skip
 _HIDDEN_F = {"has_torch_function", "handle_torch_function", "_in_projection_packed"}
+_NAMES: dict[Any, str] = {}
+_BASES: dict[type, tuple[str, ...]] = {}  # class → the torch.nn classes it derives from  # function → how the user wrote it (function_name), memoized
+
+
+_DTYPE_NAMES: dict[Any, str] = {}
+
+
+def dtype_name(dtype: Any) -> str:
+    """``float32`` for ``torch.float32``."""
+    name = _DTYPE_NAMES.get(dtype)
+    if name is None:
+        name = _DTYPE_NAMES[dtype] = str(dtype).removeprefix("torch.")
+    return name
 
 
 def tensor_info(t: torch.Tensor) -> TensorInfo:
-    return TensorInfo(tuple(int(d) for d in t.shape), str(t.dtype).removeprefix("torch."))
+    return TensorInfo(tuple(t.shape), dtype_name(t.dtype))
 
 
 def to_tree(obj: Any, depth: int = 0) -> Tree:
@@ -123,6 +136,16 @@ def _small_args(name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> di
     return out
 
 
+class _Pending:
+    """A functional call being run: its arguments, and the contractions seen so far."""
+
+    __slots__ = ("aten", "args", "kwargs", "name")
+
+    def __init__(self, name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+        self.name, self.args, self.kwargs = name, args, kwargs
+        self.aten: list[AtenOp] = []
+
+
 class Tracer:
     """Builds the :class:`ModuleCall` tree of one forward pass of ``model``."""
 
@@ -139,8 +162,9 @@ class Tracer:
         self.stack: list[ModuleCall] = []
         self.roots: list[ModuleCall] = []
         self.call_counts: dict[int, int] = {}
-        self.functions: list[FunctionCall | None] = []  # None: a call not shown
+        self.functions: list[_Pending | None] = []  # None: a call not followed
         self.called: set[int] = set()
+        self.described: dict[int, Any] = {}  # id(module) → what describe() reads of it
 
     # -- the module hierarchy ---------------------------------------------------------
     def slots(self, module: torch.nn.Module, path: str) -> tuple[tuple[TensorSlot, ...], ...]:
@@ -151,7 +175,7 @@ class Tracer:
                     TensorSlot(
                         local,
                         tuple(p.shape),
-                        str(p.dtype).removeprefix("torch."),
+                        dtype_name(p.dtype),
                         bool(p.requires_grad),
                         self.owners.get(id(p), f"{path}.{local}".lstrip(".")),
                     )
@@ -164,7 +188,7 @@ class Tracer:
                     TensorSlot(
                         local,
                         tuple(b.shape),
-                        str(b.dtype).removeprefix("torch."),
+                        dtype_name(b.dtype),
                         False,
                         self.owners.get(id(b), f"{path}.{local}".lstrip(".")),
                         is_buffer=True,
@@ -174,24 +198,41 @@ class Tracer:
         return tuple(params), tuple(buffers)
 
     def describe(self, module: torch.nn.Module, depth: int, call_index: int) -> ModuleCall:
-        path = self.names.get(id(module), "?")
-        params, buffers = self.slots(module, path)
+        known = self.described.get(id(module))
+        if known is None:
+            path = self.names.get(id(module), "?")
+            params, buffers = self.slots(module, path)
+            cls = type(module)
+            bases = _BASES.get(cls)
+            if bases is None:
+                bases = _BASES[cls] = tuple(
+                    c.__name__
+                    for c in cls.__mro__[1:]
+                    if c.__module__.startswith("torch.nn.modules") and c.__name__ != "Module"
+                )
+            known = self.described[id(module)] = (
+                path,
+                cls.__name__,
+                module_config(module),
+                params,
+                buffers,
+                not module._modules,
+                cls.__module__,
+                bases,
+            )
+        path, op, config, params, buffers, is_leaf, class_module, bases = known
         return ModuleCall(
             path=path,
-            op=type(module).__name__,
+            op=op,
             module_id=id(module),
             depth=depth,
             call_index=call_index,
-            config=module_config(module),
+            config=config,
             params=params,
             buffers=buffers,
-            is_leaf=not module._modules,
-            class_module=type(module).__module__,
-            bases=tuple(
-                c.__name__
-                for c in type(module).__mro__[1:]
-                if c.__module__.startswith("torch.nn.modules") and c.__name__ != "Module"
-            ),
+            is_leaf=is_leaf,
+            class_module=class_module,
+            bases=bases,
         )
 
     def pre_hook(self, module: torch.nn.Module, args: Any, kwargs: Any) -> None:
@@ -237,20 +278,27 @@ class Tracer:
     def enter_function(self, name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
         # Calls made while a shown call runs are not seen (the mode is off inside it);
         # every top-level call is followed, since even one not shown may dispatch to a
-        # contraction (F.multi_head_attention_forward) that must be counted.
+        # contraction (F.multi_head_attention_forward) that must be counted. What it took
+        # is read when it returns, and only if it is kept.
         if not self.stack or self.functions:
             self.functions.append(None)
             return
-        inputs = tuple(tuple(t.shape) for t in _tensors(list(args), []))
-        self.functions.append(FunctionCall(name, inputs, (), args=_small_args(name, args, kwargs)))
+        self.functions.append(_Pending(name, args, kwargs))
 
     def exit_function(self, result: Any) -> None:
-        fn = self.functions.pop()
-        if fn is None:
+        pending = self.functions.pop()
+        if pending is None or not (pending.aten or _shown(pending.name)):
             return
-        fn.outputs = tuple(tuple(t.shape) for t in _tensors(result, []))
-        if fn.aten or _shown(fn.name):
-            self.stack[-1].functions.append(fn)
+        args, kwargs = pending.args, pending.kwargs
+        self.stack[-1].functions.append(
+            FunctionCall(
+                pending.name,
+                tuple(tuple(t.shape) for t in _tensors(list(args), [])),
+                tuple(tuple(t.shape) for t in _tensors(result, [])),
+                pending.aten,
+                args=_small_args(pending.name, args, kwargs),
+            )
+        )
 
     def record_aten(self, op: str, args: Sequence[Any], out: Any) -> None:
         if not self.stack:
@@ -285,24 +333,151 @@ class FunctionRecorder(TorchFunctionMode):
         kwargs: Mapping[str, Any] | None = None,
     ) -> Any:
         kwargs = kwargs or {}
-        name = function_name(func)
-        if name.startswith("Tensor.__") and name not in ("Tensor.__matmul__", "Tensor.__rmatmul__"):
+        short = getattr(func, "__name__", "")
+        if short.startswith("__") and short not in ("__matmul__", "__rmatmul__"):
             return func(*args, **kwargs)  # property reads, __getitem__, …: never shown
-        self.tracer.enter_function(name, args, kwargs)
+        tracer = self.tracer
+        if not tracer.stack or tracer.functions:  # inside a followed call: not seen
+            return func(*args, **kwargs)
+        name = _NAMES.get(func)
+        if name is None:
+            name = function_name(func)
+            if len(_NAMES) < 4096:
+                _NAMES[func] = name
+        tracer.enter_function(name, args, kwargs)
         result = None
         try:
             result = func(*args, **kwargs)
             return result
         finally:
-            self.tracer.exit_function(result)
+            tracer.exit_function(result)
+
+
+# How the dispatcher's result of an op can be reused for a later call with the same
+# input metadata: PURE ops return fresh tensors, INPLACE ops return their first argument.
+_PURE, _INPLACE, _NEVER = 0, 1, 2
+_KINDS: dict[Any, tuple[int, str | None]] = {}  # op → (kind, its name if a contraction)
+_SCALARS = (bool, int, float, str, torch.dtype, torch.device, torch.layout, torch.memory_format)
+
+
+def _op_kind(func: Any) -> tuple[int, str | None]:
+    found = _KINDS.get(func)
+    if found is None:
+        schema = func._schema
+        args = [a.alias_info for a in schema.arguments]
+        rets = [r.alias_info for r in schema.returns]
+        if not any(args) and not any(rets):
+            kind = _PURE
+        elif (
+            len(rets) == 1
+            and rets[0] is not None
+            and rets[0].is_write
+            and args
+            and args[0] is not None
+            and args[0].is_write
+            and not any(args[1:])
+        ):
+            kind = _INPLACE
+        else:
+            kind = _NEVER
+        name = func.overloadpacket.__name__
+        found = _KINDS[func] = (kind, name if name in _CONTRACTIONS else None)
+    return found
+
+
+def _key(obj: Any) -> Any:
+    """A hashable description of an argument as the meta kernel sees it: a meta tensor by
+    shape, strides and dtype, a scalar by type and value. ``None`` when not describable
+    (a tensor off the meta device, a tensor subclass, an unknown object)."""
+    if isinstance(obj, torch.Tensor):
+        if not obj.is_meta or type(obj) not in (torch.Tensor, torch.nn.Parameter):
+            return None
+        if obj.is_conj() or obj.is_neg():
+            return None
+        return (obj.shape, obj.stride(), obj.dtype)
+    if obj is None:
+        return ()
+    if isinstance(obj, _SCALARS):
+        return (type(obj), obj)
+    if isinstance(obj, (list, tuple)):
+        parts = [_key(v) for v in obj]
+        return None if any(p is None for p in parts) else (len(parts), *parts)
+    return None
+
+
+def _spec(out: Any) -> Any:
+    """How to rebuild ``out`` (a meta tensor, or a tuple/list of them); None if not."""
+    if isinstance(out, torch.Tensor):
+        if type(out) is not torch.Tensor or not out.is_meta or out.is_conj() or out.is_neg():
+            return None
+        return (tuple(out.shape), out.stride(), out.dtype)
+    if isinstance(out, (tuple, list)):
+        parts = [() if o is None else _spec(o) for o in out]
+        return None if any(p is None for p in parts) else (type(out), parts)
+    return None
+
+
+def _rebuild(spec: Any) -> Any:
+    if isinstance(spec[0], type):
+        kind, parts = spec
+        return kind(None if p == () else _rebuild(p) for p in parts)
+    shape, stride, dtype = spec
+    return torch.empty_strided(shape, stride, dtype=dtype, device="meta")
+
+
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+_FLOATS = (torch.float32, torch.float64, *_LOW_PRECISION)
+
+
+def _batch_norm_meta(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+    """``aten.native_batch_norm`` on meta tensors without its Python meta kernel (half a
+    millisecond a call): the output is laid out like the input, the saved mean and inverse
+    deviation have one value per channel, in float32 for a half-precision input. Used only
+    for a dense input whose per-channel tensors are 1-d of the channel count (the tests
+    compare it with torch's kernel); anything else returns None and torch's kernel runs."""
+    if kwargs or len(args) != 8:
+        return None
+    x = args[0]
+    if type(x) is not torch.Tensor or not x.is_meta or x.dim() < 2 or x.dtype not in _FLOATS:
+        return None
+    if not (x.is_contiguous() or (x.dim() == 4 and x.is_contiguous(memory_format=_CL))):
+        return None
+    channels = x.shape[1]
+    for t in args[1:5]:
+        if t is not None and (
+            not isinstance(t, torch.Tensor) or not t.is_meta or tuple(t.shape) != (channels,)
+        ):
+            return None
+    stats = torch.float32 if x.dtype in _LOW_PRECISION else x.dtype
+    return (
+        torch.empty_like(x),
+        torch.empty((channels,), dtype=stats, device="meta"),
+        torch.empty((channels,), dtype=stats, device="meta"),
+    )
+
+
+_CL = torch.channels_last
+_FAST: dict[Any, Callable[[Sequence[Any], Mapping[str, Any]], Any]] = {
+    torch.ops.aten.native_batch_norm.default: _batch_norm_meta,
+}
 
 
 class ContractionRecorder(TorchDispatchMode):  # type: ignore[no-untyped-call]
-    """Records the contractions (the MAC-carrying aten ops) as they are dispatched."""
+    """Records the contractions (the MAC-carrying aten ops) as they are dispatched.
+
+    It also remembers what each op returned for given input metadata: on the meta device
+    a result depends only on the inputs' shapes, strides and dtypes and on the op's other
+    arguments, and many meta kernels are written in Python (a batch norm costs half a
+    millisecond), so a repeated block replays its results as empty meta tensors of the same
+    shape, strides and dtype instead of running the kernels again. Only ops that return
+    fresh tensors, or that write into their first argument without changing its shape,
+    are remembered; views and anything involving a tensor off the meta device always run.
+    """
 
     def __init__(self, tracer: Tracer) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.tracer = tracer
+        self.cache: dict[Any, Any] = {}
 
     def __torch_dispatch__(
         self,
@@ -311,8 +486,34 @@ class ContractionRecorder(TorchDispatchMode):  # type: ignore[no-untyped-call]
         args: Sequence[Any] = (),
         kwargs: Mapping[str, Any] | None = None,
     ) -> Any:
-        out = func(*args, **(kwargs or {}))
-        op = func.overloadpacket.__name__
-        if op in _CONTRACTIONS:
-            self.tracer.record_aten(op, args, out)
+        kwargs = kwargs or {}
+        kind, contraction = _op_kind(func)
+        key = None
+        if kind != _NEVER:
+            key = _key(args)
+            if key is not None and kwargs:
+                extra = _key(tuple(kwargs.values()))
+                key = None if extra is None else (key, tuple(kwargs), extra)
+            if key is not None:
+                key = (func, key)
+                spec = self.cache.get(key)
+                if spec is not None:
+                    out = args[0] if kind == _INPLACE else _rebuild(spec)
+                    if contraction:
+                        self.tracer.record_aten(contraction, args, out)
+                    return out
+        before = _key(args[0]) if key is not None and kind == _INPLACE else None
+        fast = _FAST.get(func)
+        out = fast(args, kwargs) if fast is not None else None
+        if out is None:
+            out = func(*args, **kwargs)
+        if key is not None:
+            if kind == _PURE:
+                spec = _spec(out)
+                if spec is not None:
+                    self.cache[key] = spec
+            elif out is args[0] and before is not None and _key(out) == before:
+                self.cache[key] = True  # wrote into its first argument, shape unchanged
+        if contraction:
+            self.tracer.record_aten(contraction, args, out)
         return out
