@@ -30,6 +30,8 @@ from typing import Any
 import torch
 
 _Module = torch.nn.Module
+_OBJECT: Any = object
+_MODULE: Any = torch.nn.Module
 _KEPT = {
     int, float, bool, str, bytes, complex, type(None), type, torch.dtype, torch.device,
     torch.memory_format, torch.layout, types.FunctionType, types.BuiltinFunctionType,
@@ -62,16 +64,16 @@ def meta_memo(model: torch.nn.Module) -> dict[int, Any]:
     return memo
 
 
-def _plainly_copied(cls: type) -> bool:
+def _plainly_copied(cls: Any) -> bool:
     """True when ``copy.deepcopy`` would copy an instance of ``cls`` as a new object with
     a copied ``__dict__`` given to its ``__setstate__`` (no ``__deepcopy__``, pickling
     methods or slots of its own; torch.nn's ``__setstate__`` overrides only fill in
     attributes that old pickles lack)."""
     return (
         getattr(cls, "__deepcopy__", None) is None
-        and cls.__reduce_ex__ is object.__reduce_ex__
-        and cls.__reduce__ is object.__reduce__
-        and cls.__getstate__ is _Module.__getstate__
+        and cls.__reduce_ex__ is _OBJECT.__reduce_ex__
+        and cls.__reduce__ is _OBJECT.__reduce__
+        and cls.__getstate__ is _MODULE.__getstate__
         and getattr(cls.__setstate__, "__module__", "").startswith("torch.nn.")
         and not any("__slots__" in vars(c) for c in cls.__mro__)
     )
@@ -96,15 +98,15 @@ def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
 
 
 def _copy_module(module: torch.nn.Module, memo: dict[int, Any]) -> torch.nn.Module:
-    found = memo.get(id(module))
+    found: torch.nn.Module | None = memo.get(id(module))
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     cls = type(module)
     plain = _PLAIN.get(cls)
     if plain is None:
         plain = _PLAIN[cls] = _plainly_copied(cls)
     if not plain:
-        return copy.deepcopy(module, memo)  # type: ignore[no-any-return]
+        return copy.deepcopy(module, memo)
     new = cls.__new__(cls)
     memo[id(module)] = new
     state: dict[str, Any] = {}
@@ -119,7 +121,8 @@ def _copy_module(module: torch.nn.Module, memo: dict[int, Any]) -> torch.nn.Modu
             }
         else:
             state[name] = _copy_value(value, memo)
-    new.__setstate__(state)
+    setstate: Any = new.__setstate__
+    setstate(state)
     return new
 
 

@@ -56,8 +56,8 @@ _SHOWN_TENSOR = {
     "bmm", "__matmul__", "__rmatmul__", "split", "chunk", "expand", "repeat", "unfold",
 }  # fmt: skip
 _HIDDEN_F = {"has_torch_function", "handle_torch_function", "_in_projection_packed"}
-_NAMES: dict[Any, str] = {}
-_BASES: dict[type, tuple[str, ...]] = {}  # class → the torch.nn classes it derives from  # function → how the user wrote it (function_name), memoized
+_NAMES: dict[Any, str] = {}  # function → how the user wrote it (function_name), memoized
+_BASES: dict[type, tuple[str, ...]] = {}  # class → the torch.nn classes it derives from
 
 
 _DTYPE_NAMES: dict[Any, str] = {}
@@ -139,7 +139,7 @@ def _small_args(name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> di
 class _Pending:
     """A functional call being run: its arguments, and the contractions seen so far."""
 
-    __slots__ = ("aten", "args", "kwargs", "name")
+    __slots__ = ("args", "aten", "kwargs", "name")
 
     def __init__(self, name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
         self.name, self.args, self.kwargs = name, args, kwargs
