@@ -362,17 +362,30 @@ def summary_of_module(
     columns: Sequence[str] | None = None,
     forward_kwargs: dict[str, Any] | None = None,
 ) -> ModuleSummary:
-    """Trace ``model`` on the meta device and summarize it."""
+    """Trace ``model`` on the meta device and summarize it.
+
+    The cyclic garbage collector is paused meanwhile (and restored as it was): the call
+    makes many small objects that all stay alive until it returns, and a full collection
+    triggered by them would walk the whole model, real weights included, for nothing.
+    """
+    import gc
+
     from modelmath.frontends.torch_module import trace
 
-    traced = trace(
-        model,
-        input_size=input_size,
-        input_data=input_data,
-        dtypes=dtypes,
-        forward_kwargs=forward_kwargs,
-    )
-    return summarize(traced, depth=depth, columns=columns)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        traced = trace(
+            model,
+            input_size=input_size,
+            input_data=input_data,
+            dtypes=dtypes,
+            forward_kwargs=forward_kwargs,
+        )
+        return summarize(traced, depth=depth, columns=columns)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 __all__ = ["layer_call", "rule_for", "summarize", "summary_of_module"]

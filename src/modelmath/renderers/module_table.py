@@ -124,7 +124,23 @@ def _working(row: ModuleRow, folded: bool, printer: FormulaPrinter) -> list[str]
 def render_module_table(
     summary: ModuleSummary, *, explain: bool = True, ascii_only: bool = False
 ) -> str:
-    """The summary as text: a torchinfo-like table, working under rows, totals."""
+    """The summary as text: a torchinfo-like table, working under rows, totals.
+
+    The cyclic garbage collector is paused meanwhile, as in
+    :func:`modelmath.torch_analysis.summary_of_module`: every string made here survives.
+    """
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _render_module_table(summary, explain=explain, ascii_only=ascii_only)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _render_module_table(summary: ModuleSummary, *, explain: bool, ascii_only: bool) -> str:
     columns = tuple(c for c in summary.columns if c in _HEADERS)
     printer = FormulaPrinter(ascii_only=ascii_only)
     table: list[tuple[list[str], list[str]]] = []

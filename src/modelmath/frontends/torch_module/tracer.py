@@ -456,9 +456,67 @@ def _batch_norm_meta(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
     )
 
 
+def _standard_layout(x: Any) -> bool:
+    """A float meta tensor laid out exactly as ``torch.empty`` lays it out, contiguous or
+    channels-last (no expanded or sliced strides, even on dimensions of size 1)."""
+    if type(x) not in (torch.Tensor, torch.nn.Parameter) or not x.is_meta:
+        return False
+    if x.dtype not in _FLOATS:
+        return False
+    stride, shape = x.stride(), x.shape
+    expected, step = [0] * len(shape), 1
+    for i in range(len(shape) - 1, -1, -1):
+        expected[i] = step
+        step *= max(shape[i], 1)
+    if list(stride) == expected:
+        return True
+    if len(shape) == 4:
+        _, c, h, w = shape
+        return stride == (h * w * c, 1, w * c, c) and min(shape) > 1
+    return False
+
+
+def _elementwise_meta(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+    """A pointwise op (``relu``, ``gelu``, ``add`` of two tensors …) on meta tensors
+    without its Python meta kernel, in the one case where the answer is plain: every
+    tensor operand has the same shape, dtype (a float) and standard layout; the result
+    is then laid out like the first. Anything else returns None and torch's kernel runs."""
+    x = args[0] if args else None
+    if not _standard_layout(x):
+        return None
+    for other in args[1:]:
+        if isinstance(other, torch.Tensor) and (
+            not _standard_layout(other)
+            or other.shape != x.shape
+            or other.dtype != x.dtype
+            or other.stride() != x.stride()
+        ):
+            return None
+        if not isinstance(other, (torch.Tensor, int, float, str)):  # alpha, approximate
+            return None
+    if not all(isinstance(v, (int, float, str)) for v in kwargs.values()):
+        return None
+    return torch.empty_like(x)
+
+
 _CL = torch.channels_last
 _FAST: dict[Any, Callable[[Sequence[Any], Mapping[str, Any]], Any]] = {
     torch.ops.aten.native_batch_norm.default: _batch_norm_meta,
+    **{
+        op: _elementwise_meta
+        for op in (
+            torch.ops.aten.add.Tensor,
+            torch.ops.aten.sub.Tensor,
+            torch.ops.aten.mul.Tensor,
+            torch.ops.aten.relu.default,
+            torch.ops.aten.gelu.default,
+            torch.ops.aten.silu.default,
+            torch.ops.aten.sigmoid.default,
+            torch.ops.aten.tanh.default,
+            torch.ops.aten.hardtanh.default,
+            torch.ops.aten.hardswish.default,
+        )
+    },
 }
 
 
@@ -478,6 +536,13 @@ class ContractionRecorder(TorchDispatchMode):  # type: ignore[no-untyped-call]
         super().__init__()  # type: ignore[no-untyped-call]
         self.tracer = tracer
         self.cache: dict[Any, Any] = {}
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        # torch would wrap __torch_dispatch__ to keep torch.compile out of it: a wrapper
+        # that costs microseconds per op and imports torch._dynamo (most of a second) on
+        # the first call. Nothing here runs under torch.compile.
+        return False
 
     def __torch_dispatch__(
         self,
