@@ -472,7 +472,7 @@ def _standard_layout(x: Any) -> bool:
         return True
     if len(shape) == 4:
         _, c, h, w = shape
-        return stride == (h * w * c, 1, w * c, c) and min(shape) > 1
+        return bool(stride == (h * w * c, 1, w * c, c) and min(shape) > 1)
     return False
 
 
@@ -481,9 +481,9 @@ def _elementwise_meta(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
     without its Python meta kernel, in the one case where the answer is plain: every
     tensor operand has the same shape, dtype (a float) and standard layout; the result
     is then laid out like the first. Anything else returns None and torch's kernel runs."""
-    x = args[0] if args else None
-    if not _standard_layout(x):
+    if not args or not _standard_layout(args[0]):
         return None
+    x: torch.Tensor = args[0]
     for other in args[1:]:
         if isinstance(other, torch.Tensor) and (
             not _standard_layout(other)
