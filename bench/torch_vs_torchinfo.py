@@ -1,26 +1,55 @@
 """modelmath against torchinfo on the same PyTorch models, built the same way.
 
-    .venv/bin/python -m bench.torch_vs_torchinfo
+    .venv/bin/python -m bench.torch_vs_torchinfo            # everything, ~2 minutes
+    .venv/bin/python -m bench.torch_vs_torchinfo --repeats 3
 
 ResNet-50 and ViT-L/16 are written here (torchvision does not import beside torch
-2.13.0) with their standard dimensions. torchinfo runs a real forward pass on CPU with
-real weights; modelmath traces a meta copy. Each is timed (best of 3, after one warm-up)
-and the peak traced Python/tensor memory of each call is taken with tracemalloc and the
-process's resident set, in a child process per tool and model so peaks do not mix.
+2.13.0) with their standard dimensions and real (random) weights, in eval mode, input
+(1, 3, 224, 224). Each tool and model runs in a fresh child process, so peaks do not mix:
+
+- torchinfo: ``str(torchinfo.summary(model, input_size=..., verbose=0))``, the real
+  forward pass as torchinfo runs it by default (CPU), with torch's default thread count
+  and again with one thread; the faster of the two is the figure modelmath is held to
+  (on a busy 2-core machine torch's two threads can be far slower than one);
+- modelmath: ``str(modelmath.summary(model, input_size=...))``, the whole explained
+  summary rendered as text.
+
+Times: the first call in the process (one-time imports and warm-up included), then the
+best and the median of ``--repeats`` calls, each after a full garbage collection. Memory:
+how far the resident set rises during a call above where it stood when the call began
+(peak reset before each call through /proc/self/clear_refs): for the first call, which
+includes imports the tool makes on first use, and the largest of the later calls. The bar
+(issue 6, point 7) is modelmath ≥ 10× faster than torchinfo on the best times.
+
+Then modelmath alone on a family of decoders built on the meta device (no weights
+anywhere), the same depth at growing width up to tens of billions of parameters, and the
+70-billion-parameter decoder of ``bench/torch_70b.py``: its peak memory must not grow with
+the parameter count. And for each model the time of each phase of modelmath (meta copy,
+traced forward pass, rules, text), beside a bare meta forward pass of the same model
+without any instrument, to show where the time goes.
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
 import json
-import resource
+import os
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (1, 3, 224, 224)
+BAR = 10.0
 
 
 class Bottleneck(nn.Module):
@@ -86,56 +115,257 @@ class ViT(nn.Module):
         return self.head(self.encoder(t)[:, 0])
 
 
-MODELS = {"resnet50": ResNet50, "vit_l_16": ViT}
+MODELS: dict[str, Callable[[], nn.Module]] = {"resnet50": ResNet50, "vit_l_16": ViT}
+
+# Decoders of bench/torch_70b.py on meta: (d, layers, heads, kv heads, ffn). The first four
+# keep the depth and grow the width (parameters ×~1000, rows unchanged); the last is the
+# 70B model itself, 80 layers deep.
+FAMILY: dict[str, tuple[int, int, int, int, int]] = {
+    "decoder d=512 ×4": (512, 4, 8, 8, 1408),
+    "decoder d=2048 ×4": (2048, 4, 16, 8, 5632),
+    "decoder d=8192 ×4": (8192, 4, 64, 8, 28672),
+    "decoder d=32768 ×4": (32768, 4, 256, 8, 114688),
+    "llama-2-70B ×80": (8192, 80, 64, 8, 28672),
+}
+TOKENS = 2048
 
 
-def run_one(tool: str, name: str) -> dict[str, Any]:
-    """In a child process: build, warm up, time best of 3, report peak RSS growth."""
+def _status_mib(field: str) -> float:
+    """A ``Vm*`` line of /proc/self/status (Linux), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measured(call: Callable[[], Any]) -> tuple[float, float]:
+    """(seconds, MiB): one call's time, after a full collection, and how far the process's
+    resident set rose above where it stood when the call began (the peak is reset first
+    through /proc/self/clear_refs, so earlier peaks do not hide or inflate it)."""
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")
+    before = _status_mib("VmRSS")
+    t0 = time.perf_counter()
+    call()
+    seconds = time.perf_counter() - t0
+    return seconds, _status_mib("VmHWM") - before
+
+
+def _timings(call: Callable[[], Any], repeats: int) -> dict[str, float]:
+    first, first_mib = measured(call)
+    runs = [measured(call) for _ in range(repeats)]
+    times = [t for t, _ in runs]
+    return {
+        "first": first,
+        "best": min(times),
+        "median": statistics.median(times),
+        "first_mib": first_mib,
+        "mib": max(m for _, m in runs),
+    }
+
+
+# -- children ----------------------------------------------------------------------------
+def child_speed(tool: str, name: str, repeats: int, threads: int | None) -> dict[str, Any]:
+    """Build the model with real weights, then time one tool on it and watch its peak."""
+    if threads:
+        torch.set_num_threads(threads)
     model = MODELS[name]().eval()
-    size = (1, 3, 224, 224)
+    params = sum(p.numel() for p in model.parameters())
+    call: Callable[[], Any]
     if tool == "torchinfo":
         import torchinfo
 
         def call() -> Any:
-            return torchinfo.summary(model, input_size=size, verbose=0)
+            return str(torchinfo.summary(model, input_size=SIZE, verbose=0))
     else:
         import modelmath
 
         def call() -> Any:
-            return str(modelmath.summary(model, input_size=size))
+            return str(modelmath.summary(model, input_size=SIZE))
 
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    call()
-    best = min(_timed(call) for _ in range(3))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = _timings(call, repeats)
+    return {**out, "params": params, "threads": torch.get_num_threads()}
+
+
+def child_family(name: str) -> dict[str, Any]:
+    """modelmath alone on a decoder built on meta: peak RSS growth and time."""
+    import modelmath
+    from bench.torch_70b import Decoder
+
+    d, layers, heads, kv, ffn = FAMILY[name]
+    with torch.device("meta"):
+        model = Decoder(32000, d, layers, heads, kv, ffn)
     params = sum(p.numel() for p in model.parameters())
-    return {"tool": tool, "model": name, "seconds": best, "rss_growth_mib": peak - base,
-            "params": params}  # fmt: skip
+    found: list[Any] = []
+
+    def call() -> None:
+        s = modelmath.summary(model, input_size=(1, TOKENS), dtypes=[torch.long])
+        str(s)
+        found.append(s)
+
+    out = _timings(call, 2)
+    s = found[-1]
+    assert int(s.totals.params.value) == params, "modelmath's count differs from torch's"
+    return {**out, "params": params, "layers": layers, "rows": len(s.rows)}
 
 
-def _timed(fn: Any) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
+def child_phases(name: str, repeats: int) -> dict[str, Any]:
+    """modelmath's phases on one model (median of ``repeats``), and a bare meta forward."""
+    from modelmath.frontends.torch_module import trace
+    from modelmath.frontends.torch_module.meta_copy import meta_copy
+    from modelmath.torch_analysis import summarize
+
+    model = MODELS[name]().eval()
+    phases: dict[str, list[float]] = {k: [] for k in ("copy", "trace", "rules", "text")}
+    bare: list[float] = []
+    with torch.device("meta"):
+        on_meta = MODELS[name]().eval()
+    x = torch.empty(SIZE, device="meta")
+    str(summarize(trace(model, input_size=SIZE)))  # warm-up
+    with torch.no_grad():
+        on_meta(x)
+    gc.disable()
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        meta_copy(model)
+        t1 = time.perf_counter()
+        traced = trace(model, input_size=SIZE)  # includes its own meta copy
+        t2 = time.perf_counter()
+        s = summarize(traced)
+        t3 = time.perf_counter()
+        str(s)
+        t4 = time.perf_counter()
+        with torch.no_grad():
+            on_meta(x)
+        t5 = time.perf_counter()
+        phases["copy"].append(t1 - t0)
+        phases["trace"].append(t2 - t1 - (t1 - t0))
+        phases["rules"].append(t3 - t2)
+        phases["text"].append(t4 - t3)
+        bare.append(t5 - t4)
+        gc.enable()
+        gc.collect()
+        gc.disable()
+    gc.enable()
+    out = {k: statistics.median(v) for k, v in phases.items()}
+    out["bare_meta_forward"] = statistics.median(bare)
+    out["modules"] = sum(1 for _ in model.modules())
+    out["rows"] = len(s.rows)
+    return out
+
+
+def _child(*args: str) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.torch_vs_torchinfo", "--child", *args],
+        capture_output=True, text=True, check=False, cwd=ROOT, env=env,
+    )  # fmt: skip
+    if out.returncode:
+        raise SystemExit(f"child {args} failed:\n{out.stderr[-3000:]}")
+    data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return data
+
+
+# -- the report --------------------------------------------------------------------------
+def _machine() -> str:
+    from bench.machine import cpu_model, ram_gib, version
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}, {ram_gib():.0f} GiB RAM; "
+        f"torch {version('torch')}, torchinfo {version('torchinfo')}, Python "
+        f"{sys.version.split()[0]}; load average at start {load:.2f}"
+    )
 
 
 def main() -> None:
-    if len(sys.argv) == 3:
-        print(json.dumps(run_one(sys.argv[1], sys.argv[2])))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    opts = ap.parse_args()
+    if opts.child:
+        kind, *rest = opts.child
+        if kind == "speed":
+            tool, name, threads = rest
+            result = child_speed(tool, name, opts.repeats, int(threads) or None)
+        elif kind == "family":
+            result = child_family(rest[0])
+        else:
+            result = child_phases(rest[0], opts.repeats)
+        print(json.dumps(result))
         return
+
+    print("$ .venv/bin/python -m bench.torch_vs_torchinfo" +
+          (f" --repeats {opts.repeats}" if opts.repeats != 5 else ""))  # fmt: skip
+    print(_machine())
+    print()
     rows = []
     for name in MODELS:
-        for tool in ("torchinfo", "modelmath"):
-            out = subprocess.run([sys.executable, "-m", "bench.torch_vs_torchinfo", tool, name],
-                                 capture_output=True, text=True, check=True)  # fmt: skip
-            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"{'model':10} {'tool':10} {'seconds':>9} {'peak RSS growth MiB':>20}")
-    for r in rows:
-        print(f"{r['model']:10} {r['tool']:10} {r['seconds']:9.3f} {r['rss_growth_mib']:20.0f}")
+        ti = _child("speed", "torchinfo", name, "0")
+        ti1 = _child("speed", "torchinfo", name, "1")
+        mm = _child("speed", "modelmath", name, "0")
+        rows.append((name, ti, ti1, mm))
+
+    print("Speed: seconds per summary (best of", opts.repeats, "calls; first call in a fresh")
+    print("process in brackets). torchinfo: default threads / 1 thread; the faster is the bar's.")
+    print()
+    print("| model | params | torchinfo | torchinfo, 1 thread | modelmath | speed-up | ≥10× |")
+    print("|---|---:|---:|---:|---:|---:|:-:|")
+    for name, ti, ti1, mm in rows:
+        best_ti = min(ti["best"], ti1["best"])
+        ratio = best_ti / mm["best"]
+        print(
+            f"| {name} | {ti['params'] / 1e6:.1f} M "
+            f"| {ti['best']:.3f} s ({ti['first']:.2f}) | {ti1['best']:.3f} s ({ti1['first']:.2f}) "
+            f"| {mm['best']:.3f} s ({mm['first']:.2f}) | {ratio:.1f}× "
+            f"| {'PASS' if ratio >= BAR else 'FAIL'} |"
+        )
+    print()
+    print("Memory: how far the resident set rises during a call (model already built):")
+    print("first call (with the imports a tool makes on first use) / later calls.")
+    print()
+    print("| model | torchinfo | torchinfo, 1 thread | modelmath |")
+    print("|---|---:|---:|---:|")
+    for name, ti, ti1, mm in rows:
+        cells = [f"{r['first_mib']:.0f} / {r['mib']:.0f} MiB" for r in (ti, ti1, mm)]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+
+    print(f"modelmath's peak memory against parameter count (decoders built on meta, "
+          f"{TOKENS} tokens; no weights exist anywhere), first / later call:")  # fmt: skip
+    print()
+    print("| model | params | rows | modelmath memory rise | time |")
+    print("|---|---:|---:|---:|---:|")
+    family = {name: _child("family", name) for name in FAMILY}
+    for name, r in family.items():
+        print(f"| {name} | {r['params'] / 1e9:.2f} B | {r['rows']} "
+              f"| {r['first_mib']:.0f} / {r['mib']:.0f} MiB "
+              f"| {r['first']:.2f} / {r['best']:.2f} s |")  # fmt: skip
+    same_depth = [r for n, r in family.items() if "×4" in n]
+    growth = [max(r["first_mib"], r["mib"]) for r in same_depth]
+    span = same_depth[-1]["params"] / same_depth[0]["params"]
+    flat = max(growth) - min(growth) <= 16
+    big = family["llama-2-70B ×80"]
+    print()
+    print(f"Same depth, parameters ×{span:,.0f}: memory rise {min(growth):.0f}–{max(growth):.0f} "
+          f"MiB → {'PASS (flat)' if flat else 'FAIL (grows)'}. The 80-layer 70B model has "
+          f"{big['rows'] / same_depth[-1]['rows']:.0f}× the rows and rises {big['mib']:.0f} MiB: "
+          "memory follows the number of rows, not of parameters.")  # fmt: skip
+    print()
+
+    print("Where modelmath's time goes (median of", opts.repeats, "calls, milliseconds):")
+    print()
+    print(
+        "| model | modules | rows | meta copy | traced forward | rules | text "
+        "| total | bare meta forward, no instruments |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in MODELS:
-        ti, mm = (next(r for r in rows if r["model"] == name and r["tool"] == t)
-                  for t in ("torchinfo", "modelmath"))  # fmt: skip
-        print(f"{name}: modelmath is {ti['seconds'] / mm['seconds']:.1f}× torchinfo's speed")
+        p = _child("phases", name)
+        total = p["copy"] + p["trace"] + p["rules"] + p["text"]
+        print(f"| {name} | {p['modules']} | {p['rows']} | {p['copy'] * 1e3:.1f} "
+              f"| {p['trace'] * 1e3:.1f} | {p['rules'] * 1e3:.1f} | {p['text'] * 1e3:.1f} "
+              f"| {total * 1e3:.1f} | {p['bare_meta_forward'] * 1e3:.1f} |")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -134,6 +134,11 @@ class ModuleSummary:
 
         return render_module_table(self)
 
+    def _repr_html_(self) -> str:
+        from modelmath.renderers.html import notebook_html
+
+        return notebook_html(self)
+
     def to_json(self) -> dict[str, Any]:
         from modelmath.renderers.module_table import module_summary_json
 

@@ -167,10 +167,18 @@ def run_module_target(args: argparse.Namespace) -> int:
         text = render_module_table(
             summary, explain=not args.no_explain, ascii_only=bool(args.ascii)
         )
+    elif args.format == "md":
+        from modelmath.renderers.markdown import render_markdown
+
+        text = render_markdown([summary])
+    elif args.format == "html":
+        from modelmath.renderers.html import render_html
+
+        text = render_html([summary], title=f"modelmath: {args.model}")
     else:
         raise UsageError(
-            f"--format {args.format} is not available for PyTorch models yet",
-            fix="Use --format text or json",
+            f"--format {args.format} is not available for PyTorch models",
+            fix="Use --format text, md, html or json",
         )
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
 from modelmath.costs.data import CostTotals
 from modelmath.expr import Expr
@@ -25,6 +26,9 @@ from modelmath.renderers.printer import FormulaPrinter, format_number
 from modelmath.renderers.table import keras_shape, readable_size
 from modelmath.renderers.working import shape_workings
 
+if TYPE_CHECKING:
+    from modelmath.module_summary import ModuleSummary
+
 CONVENTIONS = [
     "Batch size is None (any) unless given; Keras inputs are channels_last by default.",
     "Output sizes use floor division, ⌊a/b⌋; 'same' padding gives ⌈W/S⌉.",
@@ -33,6 +37,16 @@ CONVENTIONS = [
     "element-wise operations each layer counts (docs/conventions.md).",
     "Sizes in modelmath's own output use IEC units (1 KiB = 1024 bytes, 1 MiB = 2²⁰ bytes); "
     "Keras's own summary writes MB for the same 2²⁰ bytes.",
+]
+
+TORCH_CONVENTIONS = [
+    "Shapes are PyTorch's (NCHW for images), batch axis included as given.",
+    "Rows follow the module tree as the forward pass ran it; a row at the depth limit "
+    "shows the parameters and MACs of everything below it.",
+    "Parameters shared or tied between modules are counted once, where the model defines "
+    "them; buffers (running statistics, masks) are counted apart.",
+    "MACs = multiply-accumulates of matrix products and convolutions; FLOPs ≈ 2·MACs.",
+    "Sizes use IEC units (1 KiB = 1024 bytes, 1 MiB = 2²⁰ bytes).",
 ]
 
 STYLE = """
@@ -272,16 +286,114 @@ def summary_fragment(summary: Summary, *, graph: bool = True) -> str:
     return "".join(parts)
 
 
-def notebook_html(summary: Summary) -> str:
+def module_table(summary: ModuleSummary) -> str:
+    """A PyTorch summary's table: rows indented by depth, every number clickable."""
+    from modelmath.renderers.module_table import (
+        HEADERS,
+        cell_workings,
+        row_cells,
+        row_label,
+        visible_rows,
+    )
+
+    columns = tuple(c for c in summary.columns if c in HEADERS)
+    head = ["Layer (type: name)", *(HEADERS[c] for c in columns)]
+    out = ['<table class="mm-table"><thead><tr>']
+    out += [f"<th>{escape(h)}</th>" for h in head]
+    out.append("</tr></thead><tbody>")
+    for row, folded in visible_rows(summary):
+        texts = row_cells(row, folded, columns)
+        workings = cell_workings(row, folded)
+        pad = f' style="padding-left:{0.5 + 1.2 * row.depth:.1f}em"' if row.depth else ""
+        name = escape(row.path) if row.path else ""
+        label = f'{name} <span class="op">({escape(row.op)})</span>' if name else escape(row.op)
+        if folded:
+            label += ' <span class="op">(and below)</span>'
+        if row.note:
+            label += f'<div class="why">{escape(row.note)}</div>'
+        cells = [f'<td data-label="Layer"{pad} title="{escape(row_label(row))}">{label}</td>']
+        for column, text, title in zip(columns, texts, head[1:]):
+            found = workings.get(column, [])
+            if column in ("input", "output"):
+                parts = [f"<div>{escape(text)}</div>"]
+                for w in found:
+                    shown = f"{w.label}: {format_number(w.expr.value)}"
+                    parts.append(f'<div class="dim-line">{derivation(shown, w.expr, w.why)}</div>')
+                cells.append(f'<td data-label="{escape(title)}">{"".join(parts)}</td>')
+                continue
+            cell = derivation(text, found[0].expr, found[0].why) if found else escape(text)
+            for w in found[1:]:
+                shown = f"{w.label}: {format_number(w.expr.value)}"
+                cell += f'<div class="dim-line">{derivation(shown, w.expr, w.why)}</div>'
+            cells.append(f'<td class="num" data-label="{escape(title)}">{cell}</td>')
+        out.append(f'<tr id="module-{escape(row.path or row.op)}">{"".join(cells)}</tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def module_totals_html(summary: ModuleSummary) -> str:
+    """Totals of a PyTorch summary, each clickable to its sum."""
+    t = summary.totals
+    lines = []
+    for label, q in (
+        ("Total params", t.params),
+        ("Trainable params", t.trainable),
+        ("Non-trainable params", t.non_trainable),
+        ("Buffers (elements; not parameters)", t.buffers),
+        ("Total MACs (multiply-accumulates; FLOPs ≈ 2 × MACs)", t.macs),
+    ):
+        shown = f"{int(q.value):,}"
+        number = derivation(shown, q.expr, q.why) if not q.expr.is_leaf else escape(shown)
+        lines.append(f"<tr><th>{escape(label)}</th><td>{number}</td></tr>")
+    size = t.param_bytes
+    size_text = readable_size(float(size.value), iec=True)
+    size_html = derivation(size_text, size.expr, size.why) if not size.expr.is_leaf else size_text
+    lines.append(f"<tr><th>Parameter size</th><td>{size_html}</td></tr>")
+    return f'<table class="totals">{"".join(lines)}</table>'
+
+
+def module_summary_fragment(summary: ModuleSummary) -> str:
+    """One PyTorch model: title, module table, totals, notes."""
+    parts = [
+        f'<section class="modelmath" id="model-{escape(summary.name)}">',
+        f'<h2>Model: "{escape(summary.name)}" '
+        '<span class="op">(PyTorch, traced on the meta device)</span></h2>',
+        module_table(summary),
+        module_totals_html(summary),
+    ]
+    notes = [
+        *summary.notes,
+        "Traced on the meta device: no weights or activations were allocated. Shared and "
+        "tied parameters are counted once, where the model defines them.",
+    ]
+    items = "".join(f"<li>{escape(n)}</li>" for n in notes)
+    parts.append(f'<h3>Notes</h3><ul class="notes">{items}</ul></section>')
+    return "".join(parts)
+
+
+def notebook_html(summary: Summary | ModuleSummary) -> str:
     """What Jupyter shows for a Summary (``_repr_html_``): scoped style, no page chrome."""
+    from modelmath.module_summary import ModuleSummary
+
     style = STYLE.replace("body", ".modelmath")
+    if isinstance(summary, ModuleSummary):
+        return f"<div><style>{style}</style>{module_summary_fragment(summary)}</div>"
     return f"<div><style>{style}</style>{summary_fragment(summary, graph=False)}</div>"
 
 
-def render_html(summaries: Sequence[Summary], *, title: str = "modelmath report") -> str:
+def render_html(
+    summaries: Sequence[Summary | ModuleSummary], *, title: str = "modelmath report"
+) -> str:
     """A complete, self-contained HTML page for one or more models."""
+    from modelmath.module_summary import ModuleSummary
+
     conventions = "".join(f"<li>{escape(c)}</li>" for c in CONVENTIONS)
-    body = "".join(summary_fragment(s) for s in summaries)
+    if summaries and all(isinstance(s, ModuleSummary) for s in summaries):
+        conventions = "".join(f"<li>{escape(c)}</li>" for c in TORCH_CONVENTIONS)
+    body = "".join(
+        module_summary_fragment(s) if isinstance(s, ModuleSummary) else summary_fragment(s)
+        for s in summaries
+    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'

@@ -8,12 +8,16 @@ each cell (``<br>`` line breaks render inside GitHub tables), then the totals.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from modelmath.model_summary import Row, RowStatus, Summary
 from modelmath.renderers import cost_working
-from modelmath.renderers.printer import FormulaPrinter
+from modelmath.renderers.printer import FormulaPrinter, format_number
 from modelmath.renderers.table import keras_shape, readable_size
 from modelmath.renderers.working import params_cell_lines, shape_cell_lines, total_line
+
+if TYPE_CHECKING:
+    from modelmath.module_summary import ModuleSummary
 
 
 def _cell(text: str) -> str:
@@ -107,9 +111,92 @@ def summary_markdown(summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(summaries: Sequence[Summary]) -> str:
+def module_summary_markdown(summary: ModuleSummary) -> str:
+    """A PyTorch summary: the module tree as a table (indented by depth, rows below
+    ``depth`` folded into their parent), each number with its working under it."""
+    from modelmath.renderers.module_table import (
+        HEADERS,
+        cell_workings,
+        count_text,
+        row_cells,
+        row_label,
+        visible_rows,
+    )
+
+    printer = FormulaPrinter()
+    columns = tuple(c for c in summary.columns if c in HEADERS)
+    head = ["Layer (type: name)", *(HEADERS[c] for c in columns)]
+    align = [":---", *(":---" if c in ("input", "output") else "---:" for c in columns)]
+    lines = [
+        f'### Model: "{summary.name}" (PyTorch, traced on the meta device)',
+        "",
+        "| " + " | ".join(head) + " |",
+        "| " + " | ".join(align) + " |",
+    ]
+    for row, folded in visible_rows(summary):
+        texts = row_cells(row, folded, columns)
+        workings = cell_workings(row, folded)
+        indent = "&emsp;" * max(row.depth - 1, 0) + ("└ " if row.depth else "")
+        label = indent + _cell(row_label(row))
+        if row.note:
+            label += "<br>*" + _cell(row.note) + "*"
+        cells = [label]
+        for column, text in zip(columns, texts):
+            shown = _code(text) if column in ("input", "output") else f"**{text}**"
+            parts = [_cell(shown)]
+            for w in workings.get(column, []):
+                value = format_number(w.expr.value)
+                work = _code(f"{value} = {printer.values(w.expr)}")
+                parts.append(_cell(f"{w.label}: {work}"))
+                if w.why:
+                    parts.append(_cell(f"*{w.why}*"))
+            cells.append("<br>".join(parts))
+        lines.append("| " + " | ".join(cells) + " |")
+    t = summary.totals
+    lines.append("")
+    for label, q, unit in (
+        ("Total params", t.params, ""),
+        ("Trainable params", t.trainable, ""),
+        ("Non-trainable params", t.non_trainable, ""),
+        ("Buffers", t.buffers, " elements (running statistics, masks; not parameters)"),
+        ("Total MACs", t.macs, " (multiply-accumulates; FLOPs ≈ 2 × MACs)"),
+    ):
+        line = f"- **{label}:** {count_text(q)}{unit}"
+        if not q.expr.is_leaf:
+            line += f" — `{_short(printer.values(q.expr))}`"
+        lines.append(line)
+    size = t.param_bytes
+    line = f"- **Parameter size:** {readable_size(float(size.value), True)}"
+    if not size.expr.is_leaf:
+        line += f" — `{printer.symbols(size.expr)} = {_short(printer.values(size.expr))}`"
+    lines.append(line + (f" ({size.why})" if size.why else ""))
+    for note in summary.notes:
+        lines.append(f"- *Note:* {_cell(note)}")
+    lines.append(
+        "- *Traced on the meta device: no weights or activations were allocated. Shared and "
+        "tied parameters are counted once, where the model defines them.*"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _short(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_markdown(summaries: Sequence[Summary | ModuleSummary]) -> str:
     """Markdown for one or more models, with the conventions in a closing line."""
-    body = "\n".join(summary_markdown(s) for s in summaries)
+    from modelmath.module_summary import ModuleSummary
+
+    body = "\n".join(
+        module_summary_markdown(s) if isinstance(s, ModuleSummary) else summary_markdown(s)
+        for s in summaries
+    )
+    if summaries and all(isinstance(s, ModuleSummary) for s in summaries):
+        return body + (
+            "\n*Working: the formula with the values put in. Shapes are PyTorch's (NCHW), "
+            "batch as given. Sizes in IEC units (MiB = 2^20 bytes). MACs = "
+            "multiply-accumulates; FLOPs ≈ 2·MACs. Made with modelmath.*\n"
+        )
     return body + (
         "\n*Working: the formula with the values put in. Batch size None in shapes. "
         "Sizes in IEC units (MiB = 2^20 bytes). MACs = multiply-accumulates; FLOPs = "

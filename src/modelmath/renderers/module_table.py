@@ -9,12 +9,13 @@ values put in.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from modelmath.expr import Expr, Quantity
 from modelmath.module_summary import ModuleRow, ModuleStatus, ModuleSummary
 from modelmath.renderers.printer import FormulaPrinter, format_number
-from modelmath.renderers.working import MAX_CELL_FORMULA
+from modelmath.renderers.working import MAX_CELL_FORMULA, shape_workings
 
 _HEADERS = {
     "input": "Input Shape",
@@ -23,6 +24,7 @@ _HEADERS = {
     "trainable": "Trainable",
     "macs": "MACs",
 }
+HEADERS = _HEADERS
 COLUMNS = tuple(_HEADERS)
 
 
@@ -85,6 +87,58 @@ def _cells(row: ModuleRow, folded: bool, columns: tuple[str, ...]) -> list[str]:
         elif col == "macs":
             out.append(_count(macs))
     return out
+
+
+@dataclass(frozen=True)
+class Working:
+    """One number of a row with its formula, for the renderers that show it in a cell."""
+
+    label: str  # "height, width", "params", "F.linear"
+    expr: Expr
+    why: str = ""
+
+
+def cell_workings(row: ModuleRow, folded: bool) -> dict[str, list[Working]]:
+    """The workings a row shows under its cells, by column (``output``, ``params``,
+    ``macs``): computed axes of each output shape, the parameter formula and the MAC
+    formula (with each functional call's when there are several). A folded row shows
+    the sums of what is below it."""
+    printer = FormulaPrinter()
+    out: dict[str, list[Working]] = {"output": [], "params": [], "macs": []}
+    if row.status is ModuleStatus.COMPUTED:
+        for shape in row.output_formulas:
+            for dim in shape_workings(shape, printer):
+                out["output"].append(Working(", ".join(dim.axes), dim.expr, shape.why))
+    params = row.subtree_params if folded else row.params
+    if params.value and not params.expr.is_leaf:
+        why = "this module and the modules below it" if folded else row.params_why
+        out["params"].append(Working("params", params.expr, why))
+    macs = row.subtree_macs if folded else row.macs
+    if macs.value and not macs.expr.is_leaf:
+        out["macs"].append(Working("MACs", macs.expr, macs.why))
+    if not folded:
+        counted = [f for f in row.functions if f.macs.value]
+        if len(counted) > 1:
+            out["macs"] += [Working(f.name, f.macs.expr, f.macs.why) for f in counted]
+        elif counted and out["macs"]:
+            w = out["macs"][0]
+            out["macs"][0] = Working(w.label, w.expr, f"{w.why} ({counted[0].name})".strip())
+    return out
+
+
+def row_label(row: ModuleRow) -> str:
+    """``Conv2d: layer1.0.conv1`` (the class, then the nested name)."""
+    return f"{row.op}: {row.path}" if row.path else row.op
+
+
+def row_cells(row: ModuleRow, folded: bool, columns: tuple[str, ...]) -> list[str]:
+    """The text of each column's cell (numbers, shapes, ``(reused)``), as the table has it."""
+    return _cells(row, folded, columns)
+
+
+def count_text(q: Quantity) -> str:
+    """``1,234`` (a total, zero shown)."""
+    return _count(q, False)
 
 
 def _working(row: ModuleRow, folded: bool, printer: FormulaPrinter) -> list[str]:

@@ -433,16 +433,22 @@ def _batch_norm_meta(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
     """``aten.native_batch_norm`` on meta tensors without its Python meta kernel (half a
     millisecond a call): the output is laid out like the input, the saved mean and inverse
     deviation have one value per channel, in float32 for a half-precision input. Used only
-    for a dense input whose per-channel tensors are 1-d of the channel count (the tests
+    for a dense, non-empty input whose per-channel tensors are 1-d of the channel count (the tests
     compare it with torch's kernel); anything else returns None and torch's kernel runs."""
     if kwargs or len(args) != 8:
         return None
     x = args[0]
     if type(x) is not torch.Tensor or not x.is_meta or x.dim() < 2 or x.dtype not in _FLOATS:
         return None
+    if x.numel() == 0:
+        return None
     if not (x.is_contiguous() or (x.dim() == 4 and x.is_contiguous(memory_format=_CL))):
         return None
+    if not args[5] and (args[3] is None or args[4] is None):
+        return None  # eval mode without running statistics: torch's kernel refuses it
     channels = x.shape[1]
+    if args[5] and x.numel() // max(channels, 1) <= 1:
+        return None  # one value per channel in training: torch's kernel refuses it
     for t in args[1:5]:
         if t is not None and (
             not isinstance(t, torch.Tensor) or not t.is_meta or tuple(t.shape) != (channels,)
@@ -461,7 +467,7 @@ def _standard_layout(x: Any) -> bool:
     channels-last (no expanded or sliced strides, even on dimensions of size 1)."""
     if type(x) not in (torch.Tensor, torch.nn.Parameter) or not x.is_meta:
         return False
-    if x.dtype not in _FLOATS:
+    if x.dtype not in _FLOATS or x.numel() == 0:
         return False
     stride, shape = x.stride(), x.shape
     expected, step = [0] * len(shape), 1

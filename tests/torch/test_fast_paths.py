@@ -1,0 +1,213 @@
+"""The tracer's shortcuts give what torch gives.
+
+To be fast, the tracer replays a meta op's result for a repeated call with the same input
+metadata, computes a few ops' meta results itself (batch norm, pointwise ops of one
+standard layout) and copies the module tree without ``copy.deepcopy``'s walk. Each is
+checked here against torch doing the work itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import torch
+from torch import nn
+
+import modelmath
+from modelmath.frontends.torch_module import tracer
+from modelmath.frontends.torch_module.meta_copy import meta_copy
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+from corpus import CORPUS
+
+aten = torch.ops.aten
+
+
+def _meta(t: torch.Tensor) -> tuple[Any, ...]:
+    return tuple(t.shape), t.stride(), t.dtype
+
+
+def _layouts() -> Iterator[tuple[tuple[int, ...], torch.dtype, bool]]:
+    for shape in [(2, 8, 5, 5), (1, 8, 1, 1), (2, 8), (2, 8, 7), (1, 8, 3, 4, 5), (3, 8, 0, 2)]:
+        for dtype in (torch.float32, torch.float16, torch.bfloat16, torch.float64):
+            for channels_last in (False, True):
+                if channels_last and len(shape) != 4:
+                    continue
+                yield shape, dtype, channels_last
+
+
+def _tensor(shape: tuple[int, ...], dtype: torch.dtype, channels_last: bool) -> torch.Tensor:
+    x = torch.empty(shape, dtype=dtype, device="meta")
+    return x.contiguous(memory_format=torch.channels_last) if channels_last else x
+
+
+@pytest.mark.parametrize("training", [False, True])
+@pytest.mark.parametrize("stats_dtype", ["same", "float32", "none"])
+def test_batch_norm_shortcut_equals_torch(training: bool, stats_dtype: str) -> None:
+    checked = 0
+    for shape, dtype, channels_last in _layouts():
+        x = _tensor(shape, dtype, channels_last)
+        w_dtype = dtype if stats_dtype == "same" else torch.float32
+        w = None if stats_dtype == "none" else torch.empty(8, dtype=w_dtype, device="meta")
+        args = (x, w, w, w, w, training, 0.1, 1e-5)
+        fast = tracer._batch_norm_meta(args, {})
+        try:
+            real = aten.native_batch_norm.default(*args)
+        except Exception:
+            assert fast is None, (shape, dtype)  # torch refuses it: so must the shortcut
+            continue
+        if fast is None:  # the shortcut may leave a case to torch, never answer it wrongly
+            continue
+        assert [_meta(t) for t in fast] == [_meta(t) for t in real], (shape, dtype)
+        checked += 1
+    assert checked >= 20 or (stats_dtype == "none" and not training)
+
+
+def test_batch_norm_shortcut_declines_odd_inputs() -> None:
+    x = torch.empty(2, 8, 5, 5, device="meta")[:, :, ::2]  # not dense
+    w = torch.empty(8, device="meta")
+    assert tracer._batch_norm_meta((x, w, w, w, w, False, 0.1, 1e-5), {}) is None
+    wrong = torch.empty(4, device="meta")  # channel count differs: torch must raise
+    x = torch.empty(2, 8, 5, 5, device="meta")
+    assert tracer._batch_norm_meta((x, wrong, w, w, w, False, 0.1, 1e-5), {}) is None
+
+
+POINTWISE = [
+    (aten.add.Tensor, 2), (aten.sub.Tensor, 2), (aten.mul.Tensor, 2), (aten.relu.default, 1),
+    (aten.gelu.default, 1), (aten.silu.default, 1), (aten.sigmoid.default, 1),
+    (aten.tanh.default, 1), (aten.hardtanh.default, 1), (aten.hardswish.default, 1),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("op, arity", POINTWISE, ids=[str(op) for op, _ in POINTWISE])
+def test_pointwise_shortcut_equals_torch(op: Any, arity: int) -> None:
+    checked = 0
+    for shape, dtype, channels_last in _layouts():
+        x = _tensor(shape, dtype, channels_last)
+        args = (x,) * arity
+        fast = tracer._elementwise_meta(args, {})
+        if fast is not None:
+            assert _meta(fast) == _meta(op(*args)), (shape, dtype, channels_last)
+            checked += 1
+    assert checked > 20
+
+
+def test_pointwise_shortcut_declines_mixed_operands() -> None:
+    a = torch.empty(2, 3, device="meta")
+    for b in (
+        torch.empty(3, device="meta"),  # broadcast
+        torch.empty(2, 3, dtype=torch.float16, device="meta"),  # promotion
+        torch.empty(3, 2, device="meta").t(),  # another layout
+        torch.empty(2, 3, dtype=torch.long, device="meta"),
+    ):
+        assert tracer._elementwise_meta((a, b), {}) is None
+    assert (
+        tracer._elementwise_meta((torch.empty(2, 3, dtype=torch.long, device="meta"),), {}) is None
+    )
+
+
+def _contraction(func: Any) -> str | None:
+    name: str = func.overloadpacket.__name__
+    return name if name in tracer._CONTRACTIONS else None
+
+
+REPLAYED = ["resnet_bottleneck", "gpt_tied", "vit_torch_encoder", "swin_windows", "unet",
+            "lstm_tagger", "mobilenet_v2", "bert_encoder", "mixture_of_experts"]  # fmt: skip
+
+
+def _summaries(names: list[str]) -> dict[str, Any]:
+    out = {}
+    for name in names:
+        torch.manual_seed(0)
+        model, inputs = CORPUS[name]()
+        s = modelmath.summary(model, input_data=inputs)
+        out[name] = (s.to_json(), str(s))
+    return out
+
+
+def test_shortcuts_change_no_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = _summaries(REPLAYED)
+    monkeypatch.setattr(tracer, "_op_kind", lambda func: (tracer._NEVER, _contraction(func)))
+    monkeypatch.setattr(tracer, "_FAST", {})
+    slow = _summaries(REPLAYED)
+    for name in REPLAYED:
+        assert fast[name] == slow[name], name
+
+
+class Reshaper(nn.Module):
+    """In-place ops that change their tensor's shape must never be replayed as no-ops."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a = x.clone()
+        a.unsqueeze_(0)
+        b = x.clone()
+        b.unsqueeze_(0)  # the same op on the same metadata again
+        b.add_(1.0)
+        b.add_(1.0)
+        return torch.cat([a, b])
+
+
+def test_shape_changing_inplace_ops_run_each_time() -> None:
+    s = modelmath.summary(Reshaper(), input_size=(3, 4))
+    assert s.rows[0].outputs == (2, 3, 4)
+
+
+class Remembers(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(4, 4)
+        self.seen: list[tuple[int, ...]] = []
+        self.calls = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.seen.append(tuple(x.shape))
+        self.calls += 1
+        return self.lin(x)
+
+
+class OwnCopy(nn.Linear):
+    copied = 0
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> OwnCopy:
+        OwnCopy.copied += 1
+        new = OwnCopy(self.in_features, self.out_features, device="meta")
+        memo[id(self)] = new
+        return new
+
+
+def test_meta_copy_leaves_the_model_alone() -> None:
+    model = nn.Sequential(Remembers(), OwnCopy(4, 2))
+    model[0].seen.append((0,))
+    hook_calls: list[int] = []
+    model.register_forward_hook(lambda *a: hook_calls.append(1))
+    weight = model[0].lin.weight
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    s = modelmath.summary(model, input_size=(2, 4))
+    assert s.totals.params.value == 20 + 10
+    assert model[0].seen == [(0,)] and model[0].calls == 0  # the copy's list was a copy
+    assert model[0].lin.weight is weight and weight.device.type == "cpu"
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    assert OwnCopy.copied == 1  # a class with its own __deepcopy__ is copied by it
+    assert hook_calls == [1]  # copied with the module, as deepcopy copies it: ran once
+    assert len(model._forward_hooks) == 1
+
+
+def test_meta_copy_keeps_sharing_and_flags() -> None:
+    emb = nn.Embedding(10, 4)
+    head = nn.Linear(4, 10, bias=False)
+    head.weight = emb.weight
+    frozen = nn.Linear(4, 4)
+    frozen.requires_grad_(False)
+    model = nn.ModuleDict({"emb": emb, "head": head, "frozen": frozen, "again": frozen})
+    copied = meta_copy(model)
+    assert copied["head"].weight is copied["emb"].weight
+    assert copied["again"] is copied["frozen"]
+    assert not copied["frozen"].weight.requires_grad
+    assert all(p.device.type == "meta" for p in copied.parameters())
+    assert type(copied["emb"]) is nn.Embedding and copied["emb"].num_embeddings == 10
+    reference = copy.deepcopy(model)
+    assert [n for n, _ in copied.named_parameters()] == [n for n, _ in reference.named_parameters()]
