@@ -56,6 +56,7 @@ _SHOWN_TENSOR = {
     "bmm", "__matmul__", "__rmatmul__", "split", "chunk", "expand", "repeat", "unfold",
 }  # fmt: skip
 _HIDDEN_F = {"has_torch_function", "handle_torch_function", "_in_projection_packed"}
+_NO_TORCH_FUNCTION = torch._C.DisableTorchFunction
 _NAMES: dict[Any, str] = {}  # function → how the user wrote it (function_name), memoized
 _BASES: dict[type, tuple[str, ...]] = {}  # class → the torch.nn classes it derives from
 
@@ -235,7 +236,19 @@ class Tracer:
             bases=bases,
         )
 
+    # The hooks run inside the function mode: reading a tensor's shape there would go
+    # through FunctionRecorder once per property, so they read with torch functions off.
     def pre_hook(self, module: torch.nn.Module, args: Any, kwargs: Any) -> None:
+        with _NO_TORCH_FUNCTION():
+            self._pre_hook(module, args, kwargs)
+
+    def post_hook(self, module: torch.nn.Module, args: Any, kwargs: Any, output: Any) -> None:
+        if self.stack and self.stack[-1].module_id == id(module):
+            call = self.stack.pop()
+            with _NO_TORCH_FUNCTION():
+                call.outputs = to_tree(output)
+
+    def _pre_hook(self, module: torch.nn.Module, args: Any, kwargs: Any) -> None:
         index = self.call_counts.get(id(module), 0)
         self.call_counts[id(module)] = index + 1
         self.called.add(id(module))
@@ -247,11 +260,6 @@ class Tracer:
         call.options = {k: plain(v) for k, v in (kwargs or {}).items() if not _tensors(v, [])}
         (self.stack[-1].children if self.stack else self.roots).append(call)
         self.stack.append(call)
-
-    def post_hook(self, module: torch.nn.Module, args: Any, kwargs: Any, output: Any) -> None:
-        if self.stack and self.stack[-1].module_id == id(module):
-            call = self.stack.pop()
-            call.outputs = to_tree(output)
 
     def install(self) -> list[Any]:
         handles = []
