@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -211,3 +212,14 @@ def test_meta_copy_keeps_sharing_and_flags() -> None:
     assert type(copied["emb"]) is nn.Embedding and copied["emb"].num_embeddings == 10
     reference = copy.deepcopy(model)
     assert [n for n, _ in copied.named_parameters()] == [n for n, _ in reference.named_parameters()]
+
+
+def test_only_strided_meta_tensors_are_described() -> None:
+    indices = torch.empty(2, 0, dtype=torch.long, device="meta")
+    with warnings.catch_warnings():  # torch warns once per process about invariant checks
+        warnings.simplefilter("ignore")
+        sparse = torch.sparse_coo_tensor(indices, torch.empty(0, device="meta"), (3, 4))
+    assert tracer._key(sparse) is None and tracer._spec(sparse) is None
+    assert tracer._key(torch.empty(3, 4)) is None  # a real tensor is never replayed
+    assert tracer._key(torch.empty(3, 4, device="meta")) is not None
+    assert tracer._key((1, 1.0)) != tracer._key((1, 1))  # an int is not a float

@@ -400,7 +400,7 @@ def _key(obj: Any) -> Any:
     if isinstance(obj, torch.Tensor):
         if not obj.is_meta or type(obj) not in (torch.Tensor, torch.nn.Parameter):
             return None
-        if obj.is_conj() or obj.is_neg():
+        if obj.layout != torch.strided or obj.is_conj() or obj.is_neg():
             return None
         return (obj.shape, obj.stride(), obj.dtype)
     if obj is None:
@@ -416,7 +416,9 @@ def _key(obj: Any) -> Any:
 def _spec(out: Any) -> Any:
     """How to rebuild ``out`` (a meta tensor, or a tuple/list of them); None if not."""
     if isinstance(out, torch.Tensor):
-        if type(out) is not torch.Tensor or not out.is_meta or out.is_conj() or out.is_neg():
+        if type(out) is not torch.Tensor or not out.is_meta or out.layout != torch.strided:
+            return None
+        if out.is_conj() or out.is_neg():
             return None
         return (tuple(out.shape), out.stride(), out.dtype)
     if isinstance(out, (tuple, list)):
@@ -448,6 +450,8 @@ def _batch_norm_meta(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
     x = args[0]
     if type(x) is not torch.Tensor or not x.is_meta or x.dim() < 2 or x.dtype not in _FLOATS:
         return None
+    if x.layout != torch.strided:
+        return None
     if x.numel() == 0:
         return None
     if not (x.is_contiguous() or (x.dim() == 4 and x.is_contiguous(memory_format=_CL))):
@@ -474,6 +478,8 @@ def _standard_layout(x: Any) -> bool:
     """A float meta tensor laid out exactly as ``torch.empty`` lays it out, contiguous or
     channels-last (no expanded or sliced strides, even on dimensions of size 1)."""
     if type(x) not in (torch.Tensor, torch.nn.Parameter) or not x.is_meta:
+        return False
+    if x.layout != torch.strided:
         return False
     if x.dtype not in _FLOATS or x.numel() == 0:
         return False
