@@ -205,3 +205,56 @@ def test_json_with_costs_validates() -> None:
     assert conv["macs"]["value"] == 9_462_528
     assert conv["macs"]["text"] == "N·H_out·W_out·K_h·K_w·C_in·F"
     assert doc["models"][0]["costs"]["training_bytes"]["text"] == "P + G + S + A"
+
+
+AUGMENTATION_ARGS = {
+    "RandomBrightness": {"factor": 0.2}, "RandomColorDegeneration": {"factor": 0.2},
+    "RandomContrast": {"factor": 0.2}, "RandomHue": {"factor": 0.2},
+    "RandomRotation": {"factor": 0.2}, "RandomSaturation": {"factor": 0.2},
+    "RandomSharpness": {"factor": 0.2}, "RandomZoom": {"height_factor": 0.2},
+    "RandomTranslation": {"height_factor": 0.2, "width_factor": 0.2},
+}  # fmt: skip
+
+# Real arithmetic on the CPU, in a child process (these tests keep Keras on the meta device).
+_CHANGED_AT_INFERENCE = """
+import json, sys
+import numpy as np, keras
+args = json.loads(sys.argv[1])
+image = np.random.default_rng(0).random((2, 12, 12, 3)).astype("float32")
+changed = [op for op, kw in args.items()
+           if not np.array_equal(np.asarray(getattr(keras.layers, op)(**kw)(image, training=False)),
+                                 image)]
+print(json.dumps(changed))
+"""
+
+
+def test_augmentations_cost_nothing_at_inference(keras) -> None:
+    """The tutorial pattern: random augmentations in front of a CNN. Keras returns the
+    input unchanged from each of them at inference (checked on real data), so their MACs
+    and FLOPs are 0 and they leave the receptive field alone."""
+    import os
+    import subprocess
+    import sys
+
+    from modelmath.costs.elementwise import AUGMENTATIONS
+
+    ops = {op: AUGMENTATION_ARGS.get(op, {}) for op in AUGMENTATIONS}
+    env = os.environ | {"KERAS_BACKEND": "torch", "KERAS_TORCH_DEVICE": "cpu"}
+    done = subprocess.run(
+        [sys.executable, "-c", _CHANGED_AT_INFERENCE, json.dumps(ops)],
+        env=env, capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    L = keras.layers
+    inp = keras.Input((12, 12, 3))
+    x = inp
+    for op, kwargs in ops.items():
+        x = getattr(L, op)(**kwargs)(x)
+    model = keras.Model(inp, L.Conv2D(2, 3, name="conv")(x))
+    s = modelmath.summary(json.loads(model.to_json()), columns=["macs", "flops", "rf"])
+    assert s.costs is not None and s.costs.complete
+    for row in s.rows[1:-1]:
+        assert row.costs is not None and row.costs.macs is not None and row.costs.flops is not None
+        assert (row.costs.macs.value, row.costs.flops.value) == (0, 0), row.op
+    conv = s.row("conv").costs
+    assert conv is not None and [f.size.value for f in conv.receptive_field] == [3, 3]

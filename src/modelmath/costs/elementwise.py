@@ -51,6 +51,22 @@ def identity_at_inference(c: CostCall) -> OpCost:
     return no_ops("the identity at inference")
 
 
+# Keras's random image augmentations only transform when training=True; a summary's costs
+# are for inference, where each returns its input (tests/costs check this against Keras).
+AUGMENTATIONS = (
+    "AugMix", "CutMix", "MixUp", "RandAugment", "RandomBrightness", "RandomColorDegeneration",
+    "RandomColorJitter", "RandomContrast", "RandomElasticTransform", "RandomErasing",
+    "RandomFlip", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",
+    "RandomPerspective", "RandomRotation", "RandomSaturation", "RandomSharpness",
+    "RandomShear", "RandomTranslation", "RandomZoom",
+)  # fmt: skip
+
+
+@cost(*AUGMENTATIONS)
+def augmentation_at_inference(c: CostCall) -> OpCost:
+    return no_ops("a random augmentation: only applied in training, the identity at inference")
+
+
 @cost(
     "Flatten",
     "Reshape",

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from modelmath.costs.data import AxisField
+from modelmath.costs.elementwise import AUGMENTATIONS
 from modelmath.expr import Div, Num, Sym
 from modelmath.graph import Shape
 from modelmath.rules.spatial import spatial_axes
@@ -42,6 +43,7 @@ PASS_THROUGH = frozenset(
         "LayerNormalization", "GroupNormalization", "RMSNormalization", "UnitNormalization",
         "Normalization", "Masking",
     }
+    | set(AUGMENTATIONS)  # the identity at inference
 )  # fmt: skip
 MERGES = frozenset({"Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average"})
 CONVS = frozenset(
