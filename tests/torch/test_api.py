@@ -63,9 +63,41 @@ def test_summary_options() -> None:
         modelmath.summary(model)
 
 
-def test_forward_failure_is_one_clear_error() -> None:
-    with pytest.raises(UsageError, match="forward pass on the meta device failed"):
-        modelmath.summary(nn.Linear(4, 2), input_size=(3, 5))
+def _torch_refuses(model: nn.Module, *inputs: torch.Tensor) -> None:
+    """The oracle: PyTorch itself, on real tensors, refuses the same call."""
+    with pytest.raises((RuntimeError, IndexError)):
+        model(*inputs)
+
+
+def test_forward_failure_names_the_module_and_the_fitting_setting() -> None:
+    """The student's shape error: a Linear sized for another input. PyTorch says
+    "mat1 and mat2 shapes cannot be multiplied"; modelmath names the layer and the value."""
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.Flatten(), nn.Linear(8 * 30 * 30, 10))
+    _torch_refuses(model, torch.zeros(1, 3, 28, 28))
+    with pytest.raises(UsageError) as err:
+        modelmath.summary(model, input_size=(1, 3, 28, 28))
+    text = str(err.value)
+    assert "failed in Linear '3' (in_features=7200" in text
+    assert f"given an input of shape (1, {8 * 26 * 26})" in text
+    assert f"set in_features={8 * 26 * 26}" in text and "\n" not in text
+
+
+@pytest.mark.parametrize(
+    ("model", "size", "says"),
+    [
+        (nn.Sequential(nn.Conv2d(3, 8, 3)), (1, 4, 9, 9),
+         "4 channels on axis 1, not in_channels=3"),
+        (nn.Sequential(nn.Conv2d(3, 8, 3)), (1, 9, 9), "(with 3 axes the input has no batch"),
+        (nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(4)), (2, 3, 9, 9),
+         "8 channels on axis 1, not num_features=4"),
+        (nn.Sequential(nn.Embedding(10, 4)), (1, 5), "Token ids must be integers"),
+    ],
+)  # fmt: skip
+def test_forward_failure_fixes(model: nn.Module, size: tuple[int, ...], says: str) -> None:
+    _torch_refuses(model, torch.zeros(size))
+    with pytest.raises(UsageError, match="forward pass failed in") as err:
+        modelmath.summary(model, input_size=size)
+    assert says in str(err.value)
 
 
 def test_real_weights_are_not_copied_or_moved() -> None:
@@ -110,7 +142,7 @@ def test_cli_builds_the_named_module(models_py: Path, capsys: pytest.CaptureFixt
     [
         (["{p}:Nope", "--input-size", "1,3,8,8"], "has no 'Nope'"),
         (["{p}:Net", "--input-size", "1,x"], "--input-size takes integers"),
-        (["{p}:Net", "--input-size", "1,4,8,8"], "forward pass on the meta device failed"),
+        (["{p}:Net", "--input-size", "1,4,8,8"], "failed in Conv2d 'conv'"),
         (["{p}:Net", "--input-size", "1,3,8,8", "--kwargs", "width"], "KEY=VALUE"),
         (["{p}:Net", "--input-size", "1,3,8,8", "--kwargs", "nope=1"], "building Net failed"),
         (["{p}:Net"], "needs --input-size"),

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from modelmath.errors import ModelMathError, UsageError
-from modelmath.frontends.torch_module.records import ModuleTrace, TensorSlot
+from modelmath.frontends.torch_module.records import ModuleCall, ModuleTrace, TensorSlot
 
 
 def is_torch_module(obj: Any) -> bool:
@@ -104,7 +104,6 @@ def trace(
     import torch
 
     from modelmath.frontends.torch_module.meta_copy import meta_copy
-    from modelmath.frontends.torch_module.records import ModuleCall
     from modelmath.frontends.torch_module.tracer import (
         ContractionRecorder,
         FunctionRecorder,
@@ -124,14 +123,8 @@ def trace(
     except ModelMathError:
         raise
     except Exception as err:  # the user's forward code: report it, never a traceback
-        where = tracer.stack[-1] if tracer.stack else None
-        in_module = f" in {where.op} '{where.path}'" if where and where.path else ""
-        raise UsageError(
-            f"the forward pass on the meta device failed{in_module}",
-            received=f"{type(err).__name__}: {err}".splitlines()[0][:300],
-            fix="Check the input sizes and dtypes (token ids need dtypes=[torch.long]); "
-            "code that reads tensor values (.item(), data-dependent shapes) cannot run on meta",
-        ) from None
+        where = tracer.failed or (tracer.stack[-1] if tracer.stack else None)
+        raise forward_error(err, where, copy) from None
     finally:
         for h in handles:
             h.remove()
@@ -148,6 +141,24 @@ def trace(
         buffers=buffers,
         uncalled=tuple(tracer.uncalled()),
     )
+
+
+def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> UsageError:
+    """The user's forward pass raised: say in which module, with what it was given and
+    what it expects, instead of torch's message alone."""
+    from modelmath.frontends.torch_module.diagnose import describe_failure
+
+    received = f"{type(err).__name__}: {err}".splitlines()[0][:300].rstrip(".")
+    if where is None:
+        return UsageError(
+            "the forward pass on the meta device failed",
+            received=received,
+            fix="Check the input sizes and dtypes (token ids need dtypes=[torch.long]); "
+            "code that reads tensor values (.item(), data-dependent shapes) cannot run on meta",
+        )
+    module = dict(model.named_modules()).get(where.path)
+    what, fix = describe_failure(where, module)
+    return UsageError(what, received=received, fix=fix)
 
 
 def _slot(name: str, t: Any, is_buffer: bool) -> TensorSlot:

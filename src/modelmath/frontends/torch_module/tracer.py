@@ -17,6 +17,7 @@ arithmetic is done: a pass costs microseconds per operation whatever the model's
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -161,6 +162,7 @@ class Tracer:
         for name, b in model.named_buffers(remove_duplicate=True):
             self.owners.setdefault(id(b), name)
         self.stack: list[ModuleCall] = []
+        self.failed: ModuleCall | None = None  # the innermost module whose forward raised
         self.roots: list[ModuleCall] = []
         self.call_counts: dict[int, int] = {}
         self.functions: list[_Pending | None] = []  # None: a call not followed
@@ -245,6 +247,10 @@ class Tracer:
     def post_hook(self, module: torch.nn.Module, args: Any, kwargs: Any, output: Any) -> None:
         if self.stack and self.stack[-1].module_id == id(module):
             call = self.stack.pop()
+            if output is None and self.failed is None and sys.exc_info()[1] is not None:
+                # torch runs always_call hooks from its `except` clause when forward raised:
+                # the first such call is the innermost module, where the error happened.
+                self.failed = call
             with _NO_TORCH_FUNCTION():
                 call.outputs = to_tree(output)
 

@@ -1,0 +1,120 @@
+"""Say why a module's forward pass failed, in the module's own terms.
+
+torch's messages name tensors, not layers ("a and b must have same reduction dim, but got
+[1, 5408] X [7200, 10]"). The tracer knows which module raised and what it was given;
+for the usual mistakes (a Linear whose in_features does not match the flattened size, a
+convolution or norm given the wrong number of channels, float token ids for an
+Embedding) this names the setting and the value that would fit.
+
+>>> from modelmath.frontends.torch_module.records import ModuleCall, TensorInfo
+>>> call = ModuleCall("head", "Linear", 0, 1, 0, {}, (), (), True,
+...                   inputs=(TensorInfo((1, 5408), "float32"),))
+>>> class Linear:
+...     in_features, out_features = 7200, 10
+...     def extra_repr(self) -> str:
+...         return "in_features=7200, out_features=10, bias=True"
+>>> what, fix = describe_failure(call, Linear())
+>>> print(what)  # doctest: +NORMALIZE_WHITESPACE
+the forward pass failed in Linear 'head' (in_features=7200, out_features=10, bias=True),
+given an input of shape (1, 5408)
+>>> print(fix)  # doctest: +NORMALIZE_WHITESPACE
+Its input has 5408 features on the last axis, not in_features=7200: set in_features=5408,
+or change the layers before it so that they give 7200
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from modelmath.frontends.torch_module.records import ModuleCall, TensorInfo
+
+GENERIC_FIX = (
+    "Check this module's settings against the shape it is given (the modules before it "
+    "decide that shape); code that reads tensor values (.item(), data-dependent shapes) "
+    "cannot run on the meta device"
+)
+_CHANNEL_FIRST = ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+                  "ConvTranspose3d", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
+                  "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d")  # fmt: skip
+_SPATIAL_RANK = {"1d": 1, "2d": 2, "3d": 3}
+
+
+def _tensors(tree: Any) -> list[TensorInfo]:
+    if isinstance(tree, TensorInfo):
+        return [tree]
+    if isinstance(tree, (tuple, list)):
+        return [t for item in tree for t in _tensors(item)]
+    if isinstance(tree, dict):
+        return [t for item in tree.values() for t in _tensors(item)]
+    return []
+
+
+def _shape(info: TensorInfo) -> str:
+    dims = ", ".join(str(d) for d in info.shape)
+    return f"({dims},)" if len(info.shape) == 1 else f"({dims})"
+
+
+def describe_failure(call: ModuleCall, module: Any) -> tuple[str, str]:
+    """What failed (module, settings, input shapes) and how to fix it."""
+    inputs = _tensors(call.inputs)
+    settings = ""
+    if module is not None:
+        try:
+            settings = str(module.extra_repr())
+        except Exception:  # a user's extra_repr may itself fail; the message must not
+            settings = ""
+    given = (
+        f", given an input of shape {_shape(inputs[0])}"
+        if len(inputs) == 1
+        else f", given inputs of shapes {', '.join(_shape(i) for i in inputs)}"
+        if inputs
+        else ""
+    )
+    what = f"the forward pass failed in {call.op} '{call.path or '(the model)'}'"
+    what += f" ({settings})" if settings else ""
+    return what + given, _fix(call.op, module, inputs)
+
+
+def _fix(op: str, module: Any, inputs: list[TensorInfo]) -> str:
+    first = inputs[0] if inputs else None
+    if first is None or module is None:
+        return GENERIC_FIX
+    if op in ("Linear", "LazyLinear") and first.shape:
+        expected, got = getattr(module, "in_features", None), first.shape[-1]
+        if isinstance(expected, int) and expected != got:
+            return (
+                f"Its input has {got} features on the last axis, not in_features={expected}: "
+                f"set in_features={got}, or change the layers before it so that they give "
+                f"{expected}"
+            )
+    if op in _CHANNEL_FIRST:
+        setting = "in_channels" if op.startswith("Conv") else "num_features"
+        expected = getattr(module, setting, None)
+        rank = _SPATIAL_RANK[op[-2:]]
+        # Batched input: (N, C, *spatial); unbatched: (C, *spatial).
+        axis = 1 if len(first.shape) == rank + 2 else 0 if len(first.shape) == rank + 1 else None
+        if axis is None:
+            return (
+                f"{op} takes (N, C, {', '.join(['…'] * rank)}) input: "
+                f"{rank + 2} axes with the batch, or {rank + 1} without; it was given "
+                f"{len(first.shape)}"
+            )
+        got = first.shape[axis]
+        if isinstance(expected, int) and expected != got:
+            unbatched = (
+                f" (with {rank + 1} axes the input has no batch axis, so axis 0 is read as "
+                "the channels: if the batch is missing, give the size with it first)"
+                if axis == 0
+                else ""
+            )
+            return (
+                f"Its input has {got} channel{'s' if got != 1 else ''} on axis {axis}, not "
+                f"{setting}={expected}{unbatched}: set {setting}={got}, or change the layers "
+                f"before it so that they give {expected}"
+            )
+    if op in ("Embedding", "EmbeddingBag") and first.dtype.startswith("float"):
+        return (
+            "Token ids must be integers: give the input dtype as torch.long "
+            "(dtypes=[torch.long], or --dtypes long on the command line)"
+        )
+    return GENERIC_FIX
