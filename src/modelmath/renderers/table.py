@@ -256,14 +256,17 @@ def table_spec(summary: Summary, options: TableOptions, plain: bool = False) -> 
 def _column_cell(
     row: Row, column: str, explain: bool, printer: FormulaPrinter, plain: bool
 ) -> Cell:
-    """One cell of ``column``: its number, and the working under it when explaining."""
+    """One cell of ``column``: its number, and the working under it when explaining
+    (only then is the working printed: Keras's plain table has no use for it)."""
     if column == "shape":
-        main, lines = _shape_text(row, plain), shape_cell_lines(row, printer)
+        main = _shape_text(row, plain)
+        lines = shape_cell_lines(row, printer) if explain else []
     elif column == "params":
-        main, lines = _params_text(row), params_cell_lines(row, printer)
+        main = _params_text(row)
+        lines = params_cell_lines(row, printer) if explain else []
     else:
         main = _plain(cost_working.cell(row, column), None if column == "rf" else NUMBER)
-        lines = cost_working.cell_lines(row, column, printer)
+        lines = cost_working.cell_lines(row, column, printer) if explain else []
     return _with_working(main, lines) if explain else [(main, None)]
 
 
