@@ -14,12 +14,13 @@ last of its inputs becomes known (Kahn's algorithm).
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from modelmath.errors import ConfigError, LayerError, ModelMathError
-from modelmath.expr import Div, Expr, Num, Prod, Quantity, Sym, total
+from modelmath.expr import Div, Expr, Num, Prod, Quantity, Sum, Sym, total
+from modelmath.fastinit import fast_frozen_init
 from modelmath.graph import Graph, Layer, Shape, TensorRef
 from modelmath.model_summary import Row, RowStatus, Summary, Totals
 from modelmath.rules import LayerCall, NoStaticFormula, OutputShape, RuleResult, Weight, find_rule
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 NodeKey = tuple[str, int]  # (layer name, call index)
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class _LayerOutcome:
     """What analysis learned about one layer, before it becomes a Row."""
@@ -230,7 +232,12 @@ class _Analysis:
 
     # -- rows and totals ------------------------------------------------------------
     def _row(self, layer: Layer) -> Row:
-        connected = tuple(ref for call in layer.calls for ref in call.inputs)
+        calls = layer.calls
+        connected = (
+            calls[0].inputs
+            if len(calls) == 1 and type(calls[0].inputs) is tuple
+            else tuple(ref for call in calls for ref in call.inputs)
+        )
         if not self.graph.built:
             return Row(
                 layer.name,
@@ -270,34 +277,47 @@ class _Analysis:
             )
         trainable_flag = layer.trainable and self.graph.trainable
         weights = outcome.weights
-        train = [w for w in weights if w.trainable and trainable_flag]
-        frozen = [w for w in weights if not (w.trainable and trainable_flag)]
-        params = Quantity(total(w.count for w in weights), outcome.params_why)
-        # The common cases reuse the params formula instead of building a second one.
-        trainable = (
-            Quantity(params.expr, "trainable weights")
-            if len(train) == len(weights)
-            else Quantity(total(w.count for w in train), "trainable weights")
-        )
-        non_trainable = (
-            _NO_FROZEN
-            if not frozen
-            else Quantity(total(w.count for w in frozen), _frozen_why(frozen, trainable_flag))
-        )
+        if not weights:  # activations, merges, poolings, …: nothing to split
+            params = Quantity(Num(0), outcome.params_why)
+            trainable = Quantity(params.expr, "trainable weights")
+            non_trainable = _NO_FROZEN
+        else:
+            if trainable_flag:
+                train = [w for w in weights if w.trainable]
+                frozen = (
+                    [w for w in weights if not w.trainable] if len(train) < len(weights) else []
+                )
+            else:
+                train, frozen = [], list(weights)
+            params = Quantity(_total_count(weights), outcome.params_why)
+            # The common cases reuse the params formula instead of building a second one.
+            trainable = (
+                Quantity(params.expr, "trainable weights")
+                if len(train) == len(weights)
+                else Quantity(_total_count(train), "trainable weights")
+            )
+            non_trainable = (
+                _NO_FROZEN
+                if not frozen
+                else Quantity(_total_count(frozen), _frozen_why(frozen, trainable_flag))
+            )
         return Row(
-            name=layer.name,
-            op=layer.op,
-            outputs=outputs,
-            params=params,
-            trainable=trainable,
-            non_trainable=non_trainable,
-            weights=outcome.weights,
-            connected_to=connected,
-            is_trainable=layer.trainable,
-            calls=len(layer.calls),
-            input_shapes=self.inputs_seen.get((layer.name, last), ()),
-            children=outcome.children,
-            is_operation=_is_operation(layer),
+            layer.name,
+            layer.op,
+            outputs,
+            params,
+            trainable,
+            non_trainable,
+            weights,
+            connected,
+            RowStatus.COMPUTED,
+            layer.trainable,
+            len(calls),
+            0,
+            (),
+            self.inputs_seen.get((layer.name, last), ()),
+            outcome.children,
+            _is_operation(layer),
         )
 
     def _totals(self, graph: Graph, rows: list[Row]) -> Totals:
@@ -365,13 +385,24 @@ _NO_FROZEN = Quantity(Num(0), "no non-trainable weights")
 def _user_class(layer: Layer, framework: str) -> bool:
     """True for a Keras layer whose class the user wrote (its config names another
     module than Keras's own); an empty module (older configs, the script reader) is Keras's."""
-    return framework == "keras" and bool(layer.module) and not layer.module.startswith(
-        ("keras", "tf_keras", "tensorflow")
+    return (
+        framework == "keras"
+        and bool(layer.module)
+        and not layer.module.startswith(("keras", "tf_keras", "tensorflow"))
     )
 
 
 def _is_operation(layer: Layer) -> bool:
     return layer.module.startswith(("keras.src.ops", "keras.ops"))
+
+
+def _total_count(weights: Sequence[Weight]) -> Expr:
+    """Σ of the weights' element counts (:func:`total` over their ``count``)."""
+    if len(weights) == 1:
+        return weights[0].count
+    if not weights:
+        return Num(0)
+    return Sum(tuple([w.count for w in weights]))
 
 
 def _nonzero_total(parts: Iterable[Expr]) -> Expr:

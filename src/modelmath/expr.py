@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from modelmath.fastinit import fast_frozen_init
 
 Number = int | float
 
@@ -107,101 +109,113 @@ class Sym(Expr):
     meaning: str = ""
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class Sum(Expr):
     """n-ary addition."""
 
     terms: tuple[Expr, ...]
-    value: Number = field(init=False)
+    value: Number
 
-    def __post_init__(self) -> None:
-        self.value = sum(t.value for t in self.terms)
+    def __init__(self, terms: tuple[Expr, ...]) -> None:
+        self.terms = terms
+        # sum() starts from 0; so does the two-term case (0 + -0.0 is 0.0, as in sum()).
+        if len(terms) == 2:
+            self.value = 0 + terms[0].value + terms[1].value
+        else:
+            self.value = sum([t.value for t in terms])
 
     @property
     def children(self) -> tuple[Expr, ...]:
         return self.terms
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class Diff(Expr):
     """Subtraction ``left − right``."""
 
     left: Expr
     right: Expr
-    value: Number = field(init=False)
+    value: Number
 
-    def __post_init__(self) -> None:
-        self.value = self.left.value - self.right.value
+    def __init__(self, left: Expr, right: Expr) -> None:
+        self.left = left
+        self.right = right
+        self.value = left.value - right.value
 
     @property
     def children(self) -> tuple[Expr, ...]:
         return (self.left, self.right)
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class Prod(Expr):
     """n-ary multiplication."""
 
     factors: tuple[Expr, ...]
-    value: Number = field(init=False)
+    value: Number
 
-    def __post_init__(self) -> None:
-        self.value = math.prod(f.value for f in self.factors)
+    def __init__(self, factors: tuple[Expr, ...]) -> None:
+        self.factors = factors
+        self.value = math.prod([f.value for f in factors])
 
     @property
     def children(self) -> tuple[Expr, ...]:
         return self.factors
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class FloorDiv(Expr):
     """``⌊num / den⌋``."""
 
     num: Expr
     den: Expr
-    value: Number = field(init=False)
+    value: Number
 
-    def __post_init__(self) -> None:
-        num, den = self.num.value, self.den.value
+    def __init__(self, num: Expr, den: Expr) -> None:
+        self.num = num
+        self.den = den
+        a, b = num.value, den.value
         # Integer floor division stays exact for sizes beyond 2**53.
-        self.value = (
-            num // den if isinstance(num, int) and isinstance(den, int) else math.floor(num / den)
-        )
+        self.value = a // b if isinstance(a, int) and isinstance(b, int) else math.floor(a / b)
 
     @property
     def children(self) -> tuple[Expr, ...]:
         return (self.num, self.den)
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class CeilDiv(Expr):
     """``⌈num / den⌉``."""
 
     num: Expr
     den: Expr
-    value: Number = field(init=False)
+    value: Number
 
-    def __post_init__(self) -> None:
-        self.value = -((-self.num.value) // self.den.value)
+    def __init__(self, num: Expr, den: Expr) -> None:
+        self.num = num
+        self.den = den
+        self.value = -((-num.value) // den.value)
 
     @property
     def children(self) -> tuple[Expr, ...]:
         return (self.num, self.den)
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class Div(Expr):
     """Exact division ``num / den`` (bytes to KiB, for example)."""
 
     num: Expr
     den: Expr
-    value: Number = field(init=False)
+    value: Number
 
-    def __post_init__(self) -> None:
-        num, den = self.num.value, self.den.value
+    def __init__(self, num: Expr, den: Expr) -> None:
+        self.num = num
+        self.den = den
+        a, b = num.value, den.value
         # Keep integers integral: C_in/groups is a count, not a float.
-        exact = isinstance(num, int) and isinstance(den, int) and den != 0 and num % den == 0
-        self.value = num // den if exact else num / den
+        exact = isinstance(a, int) and isinstance(b, int) and b != 0 and a % b == 0
+        self.value = a // b if exact else a / b
 
     @property
     def children(self) -> tuple[Expr, ...]:
@@ -236,6 +250,7 @@ def product(parts: Iterable[Expr]) -> Expr:
     return Prod(items)
 
 
+@fast_frozen_init
 @dataclass(frozen=True, eq=False)
 class Quantity:
     """One printed number: its formula and a one-line reason in words.

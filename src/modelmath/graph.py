@@ -17,9 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from modelmath.fastinit import fast_frozen_init
+
 Shape = tuple[int | None, ...]
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class TensorRef:
     """Output ``tensor`` of call number ``call`` of layer ``layer``."""
@@ -32,6 +35,7 @@ class TensorRef:
         return f"{self.layer}[{self.call}][{self.tensor}]"
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class Call:
     """One application of a layer to input tensors.
@@ -50,6 +54,7 @@ class Call:
     options: tuple[tuple[str, Any], ...] = ()
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class DType:
     """Variable and compute dtypes of a layer (Keras dtype policies split the two)."""
@@ -58,6 +63,7 @@ class DType:
     compute: str = "float32"
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class Layer:
     """One layer: its type, its normalized config and how it is called."""
@@ -74,6 +80,7 @@ class Layer:
     module: str = ""  # where the framework defines the class (for messages)
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class Graph:
     """A model: layers in the framework's order, its inputs and outputs."""

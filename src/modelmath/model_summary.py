@@ -19,6 +19,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from modelmath.expr import Quantity
+from modelmath.fastinit import fast_frozen_init
 from modelmath.graph import Shape, TensorRef
 from modelmath.rules.base import OutputShape, Weight
 
@@ -36,6 +37,7 @@ class RowStatus(Enum):
     UNBUILT = "unbuilt"  # a Sequential without an input shape: Keras shows '?'
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class Row:
     """One layer of the model as the framework's own summary lists it."""
@@ -80,6 +82,7 @@ class Row:
         return tuple(o.values for o in self.outputs)
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class Totals:
     """Parameter counts of the whole model (shared weights once) and their size in bytes."""
@@ -93,6 +96,7 @@ class Totals:
     complete: bool = True  # False when some layer had no rule: its weights are missing
 
 
+@fast_frozen_init
 @dataclass(frozen=True, repr=False)
 class Summary:
     """Explained summary of one model."""

@@ -12,9 +12,11 @@ from typing import Any
 
 from modelmath.errors import LayerError
 from modelmath.expr import Expr, Num, Sym, product
+from modelmath.fastinit import fast_frozen_init
 from modelmath.graph import Shape
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class OutputShape:
     """An output shape whose dimensions are formulas (``None`` where unknown)."""
@@ -25,10 +27,11 @@ class OutputShape:
     values: Shape = field(init=False, repr=False, compare=False)  # the dims' numbers
 
     def __post_init__(self) -> None:
-        values = tuple(None if d is None else int(d.value) for d in self.dims)
-        object.__setattr__(self, "values", values)
+        values = tuple([None if d is None else int(d.value) for d in self.dims])
+        self.__dict__["values"] = values
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class Weight:
     """One weight tensor of a layer, by the framework's own name for it."""
@@ -42,9 +45,10 @@ class Weight:
 
     def __post_init__(self) -> None:
         # Built once: rows, totals and byte sizes all read it.
-        object.__setattr__(self, "count", product(self.shape))
+        self.__dict__["count"] = product(self.shape)
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class RuleResult:
     outputs: tuple[OutputShape, ...]
@@ -52,6 +56,7 @@ class RuleResult:
     params_why: str = ""
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class LayerCall:
     """One layer applied to inputs of known shapes: the whole input of a rule."""
@@ -76,6 +81,15 @@ class LayerCall:
         raw = self.config.get(key, default)
         if raw is None:
             raw = default
+        kind = type(raw)
+        if kind is int:
+            return (raw,) * rank
+        if (kind is list or kind is tuple) and len(raw) == rank:  # the usual [3, 3]
+            for v in raw:
+                if type(v) is not int:
+                    break
+            else:
+                return tuple(raw)
         if isinstance(raw, int) and not isinstance(raw, bool):
             return (raw,) * rank
         if isinstance(raw, (list, tuple)) and all(isinstance(v, int) for v in raw):

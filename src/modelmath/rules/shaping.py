@@ -25,7 +25,29 @@ def passthrough(shape: Sequence[int | None]) -> tuple[Expr | None, ...]:
 
 
 def same_shape(ctx: LayerCall, why: str = "same shape as the input") -> RuleResult:
-    return RuleResult((OutputShape(passthrough(ctx.shape), why=why),), ())
+    return RuleResult((same_output(ctx.shape, why),), ())
+
+
+# Shapes repeat throughout a model (every activation after a convolution): the output of a
+# layer that keeps its input's shape is a pure function of (shape, words), and immutable.
+_SAME_OUTPUTS: dict[tuple[Shape, str], OutputShape] = {}
+_SAME_OUTPUTS_LIMIT = 4096
+
+
+def same_output(shape: Shape, why: str) -> OutputShape:
+    """``OutputShape(passthrough(shape), why=why)``, shared for shapes of exact ints."""
+    if type(shape) is not tuple:
+        return OutputShape(passthrough(shape), why=why)
+    for d in shape:  # 1 == True == 1.0 as keys: only plain ints and None are shared
+        if d is not None and type(d) is not int:
+            return OutputShape(passthrough(shape), why=why)
+    key = (shape, why)
+    out = _SAME_OUTPUTS.get(key)
+    if out is None:
+        if len(_SAME_OUTPUTS) >= _SAME_OUTPUTS_LIMIT:
+            _SAME_OUTPUTS.clear()
+        out = _SAME_OUTPUTS[key] = OutputShape(passthrough(shape), why=why)
+    return out
 
 
 def _feature_names(shape: Shape) -> list[tuple[str, str]]:

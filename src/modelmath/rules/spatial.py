@@ -11,6 +11,7 @@ formula, for every padding mode Keras and PyTorch use.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from modelmath.expr import CeilDiv, Expr, FloorDiv, Num, Sym
 from modelmath.graph import Shape
@@ -29,15 +30,19 @@ class Axis:
         return f"{letter}_{self.sub}" if self.sub else letter
 
 
+_AXES = {
+    1: (Axis("L", "length", ""),),
+    2: (Axis("H", "height", "h"), Axis("W", "width", "w")),
+    3: (Axis("D", "depth", "d"), Axis("H", "height", "h"), Axis("W", "width", "w")),
+}
+
+
 def spatial_axes(rank: int) -> tuple[Axis, ...]:
     """Names for 1-D, 2-D and 3-D inputs (length; height, width; depth, height, width)."""
-    if rank == 1:
-        return (Axis("L", "length", ""),)
-    if rank == 2:
-        return (Axis("H", "height", "h"), Axis("W", "width", "w"))
-    if rank == 3:
-        return (Axis("D", "depth", "d"), Axis("H", "height", "h"), Axis("W", "width", "w"))
-    raise ValueError(f"no spatial axes of rank {rank}")
+    axes = _AXES.get(rank)
+    if axes is None:
+        raise ValueError(f"no spatial axes of rank {rank}")
+    return axes
 
 
 def window_output(
@@ -59,12 +64,29 @@ def window_output(
     """
     if size is None:
         return None
+    try:
+        return _shared_window_output(size, axis, kernel, stride, dilation, padding, window, pad)
+    except TypeError:  # an unhashable setting: work it out without the cache
+        return _window_output(size, axis, kernel, stride, dilation, padding, window, pad)
+
+
+def _window_output(
+    size: int,
+    axis: Axis,
+    kernel: int,
+    stride: int,
+    dilation: int,
+    padding: str,
+    window: str,
+    pad: int,
+) -> Expr:
+    """:func:`window_output` of a known size."""
     W = Sym(axis.symbol, size, f"input {axis.word}")
-    S = Sym(axis.name("S"), stride, f"stride along the {axis.word}")
     if padding in ("same", "causal"):
         if stride == 1:
             return W
-        return CeilDiv(W, S)
+        return CeilDiv(W, Sym(axis.name("S"), stride, f"stride along the {axis.word}"))
+    S = Sym(axis.name("S"), stride, f"stride along the {axis.word}")
     K = Sym(axis.name("K"), kernel, f"{window} {axis.word}")
     P = (
         Sym(axis.name("P"), pad, f"padding on each side of the {axis.word}")
@@ -77,6 +99,11 @@ def window_output(
         d = Sym(axis.name("d"), dilation, f"dilation rate along the {axis.word}")
         span = W - d * (K - 1) - 1 + Num(2) * P
     return FloorDiv(span, S) + 1
+
+
+# A pure function of small values whose result is an immutable formula: a model's repeated
+# blocks share one tree per setting (typed, so 1 and True and 1.0 stay apart).
+_shared_window_output = lru_cache(maxsize=4096, typed=True)(_window_output)
 
 
 def split_channels(ctx: LayerCall, rank: int) -> tuple[Shape, int | None, bool]:
