@@ -109,6 +109,11 @@ class _Analysis:
     def _input_shapes(self, layer: Layer, call_index: int) -> tuple[Shape, ...] | None:
         """Shapes of the tensors a call consumes; None when one of them is unknown."""
         call = layer.calls[call_index]
+        if len(call.inputs) == 1:  # the usual single input, already computed
+            ref = call.inputs[0]
+            produced = self.outputs.get((ref.layer, ref.call))
+            if produced is not None and ref.tensor < len(produced):
+                return (produced[ref.tensor].values,)
         shapes: list[Shape] = []
         for i, ref in enumerate(call.inputs):
             produced = self.outputs.get((ref.layer, ref.call))
@@ -157,13 +162,13 @@ class _Analysis:
                 return
             call = layer.calls[call_index]
             ctx = LayerCall(
-                name=layer.name,
-                op=layer.op,
-                config=layer.config,
-                inputs=inputs,
-                framework=self.graph.framework,
-                call_index=call_index,
-                extra={"roles": call.roles, "options": dict(call.options)},
+                layer.name,
+                layer.op,
+                layer.config,
+                inputs,
+                self.graph.framework,
+                call_index,
+                {"roles": call.roles, "options": dict(call.options) if call.options else {}},
             )
             try:
                 result = rule(ctx)
@@ -176,7 +181,8 @@ class _Analysis:
                 self.evaluated[key] = (ctx, result)
         self.outputs[key] = result.outputs
         # Weights are created by the first call; later calls share them.
-        self.outcomes.setdefault(layer.name, _LayerOutcome(result.weights, result.params_why, True))
+        if layer.name not in self.outcomes:
+            self.outcomes[layer.name] = _LayerOutcome(result.weights, result.params_why, True)
 
     def _input_output(self, layer: Layer) -> OutputShape:
         shape = self.input_shapes.get(layer.name, layer.input_shape)

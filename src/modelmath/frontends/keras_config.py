@@ -94,10 +94,21 @@ def _dtype(cfg: Mapping[str, Any]) -> DType:
         inner = raw.get("config")
         name = inner.get("name") if isinstance(inner, dict) else None
     if not isinstance(name, str):
-        return DType()
-    if name.startswith("mixed_"):
-        return DType(variable="float32", compute=name.removeprefix("mixed_"))
-    return DType(variable=name, compute=name)
+        return _DEFAULT_DTYPE
+    dtype = _DTYPES.get(name)
+    if dtype is None or type(name) is not str:
+        if name.startswith("mixed_"):
+            dtype = DType(variable="float32", compute=name.removeprefix("mixed_"))
+        else:
+            dtype = DType(variable=name, compute=name)
+        if len(_DTYPES) < 256 and type(name) is str:
+            _DTYPES[name] = dtype
+    return dtype
+
+
+# DType is frozen: every layer of one policy can share one (a model has one or two).
+_DEFAULT_DTYPE = DType()
+_DTYPES: dict[str, DType] = {}
 
 
 def _batch_shape(cfg: Mapping[str, Any]) -> Shape | None:
@@ -112,6 +123,12 @@ def _batch_shape(cfg: Mapping[str, Any]) -> Shape | None:
 
 
 def _shape(raw: Any, what: str) -> Shape:
+    if type(raw) is list:  # the usual [null, 224, 224, 3]: checked without a generator
+        for d in raw:
+            if d is not None and type(d) is not int:
+                break
+        else:
+            return tuple(raw)
     if not isinstance(raw, (list, tuple)) or not all(
         d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in raw
     ):
@@ -123,8 +140,9 @@ def _make_layer(
     entry: Mapping[str, Any], calls: tuple[Call, ...], depth: int, listed: bool = True
 ) -> Layer:
     class_name = str(entry["class_name"])
-    cfg = entry.get("config") if isinstance(entry.get("config"), dict) else {}
-    assert isinstance(cfg, dict)
+    cfg = entry.get("config")
+    if not isinstance(cfg, dict):
+        cfg = {}
     name = _name(entry)
     subgraph = None
     if class_name in MODEL_CLASSES and "layers" in cfg:
@@ -135,16 +153,16 @@ def _make_layer(
         else:
             subgraph = _functional(cfg, source="", depth=depth + 1, input_shape=None)
     return Layer(
-        name=name,
-        op=class_name,
-        config=cfg,
-        calls=calls,
-        trainable=bool(cfg.get("trainable", True)),
-        dtype=_dtype(cfg),
-        input_shape=_batch_shape(cfg) if class_name == "InputLayer" else None,
-        subgraph=subgraph,
-        listed=listed,
-        module=_class_module(entry),
+        name,
+        class_name,
+        cfg,
+        calls,
+        bool(cfg.get("trainable", True)),
+        _dtype(cfg),
+        _batch_shape(cfg) if class_name == "InputLayer" else None,
+        subgraph,
+        listed,
+        _class_module(entry),
     )
 
 
@@ -224,6 +242,14 @@ def _flatten_refs(raw: Any) -> Iterator[Any]:
 
 def _ref(item: Any, what: str) -> TensorRef:
     if (
+        type(item) is list
+        and len(item) == 3
+        and type(item[0]) is str
+        and type(item[1]) is int
+        and type(item[2]) is int
+    ):  # the usual ["conv1", 0, 0]
+        return TensorRef(item[0], item[1], item[2])
+    if (
         isinstance(item, (list, tuple))
         and len(item) >= 3
         and isinstance(item[0], str)
@@ -244,22 +270,24 @@ def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
         )
     for node in nodes:
         if isinstance(node, dict):  # Keras 3
-            tensors = list(_keras3_tensors(node.get("args", [])))
+            tensors: list[tuple[TensorRef, Shape | None]] = []
+            _collect_tensors(node.get("args", []), tensors)
             roles = [""] * len(tensors)
             options = []
             kwargs = node.get("kwargs") or {}
-            if isinstance(kwargs, dict):
+            if kwargs and isinstance(kwargs, dict):
                 for key in sorted(kwargs):
-                    found = list(_keras3_tensors(kwargs[key]))
+                    found: list[tuple[TensorRef, Shape | None]] = []
+                    _collect_tensors(kwargs[key], found)
                     tensors.extend(found)
                     roles += [key] * len(found)
                     if not found:
                         options.append((key, kwargs[key]))
             yield Call(
-                tuple(t for t, _ in tensors),
-                tuple(s for _, s in tensors),
-                roles=tuple(roles),
-                options=tuple(options),
+                tuple([t for t, _ in tensors]),
+                tuple([s for _, s in tensors]),
+                tuple(roles),
+                tuple(options),
             )
         elif isinstance(node, list):  # Keras 2: a list of [name, node, tensor, kwargs]
             refs = [_ref(item, f"inbound_nodes of '{_name(entry)}'") for item in node]
@@ -270,21 +298,22 @@ def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
             )
 
 
-def _keras3_tensors(raw: Any) -> Iterator[tuple[TensorRef, Shape | None]]:
-    """Every ``__keras_tensor__`` in an argument structure, in Keras's flatten order."""
+def _collect_tensors(raw: Any, out: list[tuple[TensorRef, Shape | None]]) -> None:
+    """Append every ``__keras_tensor__`` in an argument structure to ``out``, in Keras's
+    flatten order."""
     if isinstance(raw, dict):
         if raw.get("class_name") == "__keras_tensor__":
             cfg = raw.get("config") or {}
             history = cfg.get("keras_history") if isinstance(cfg, dict) else None
             ref = _ref(history, "keras_history")
             shape = cfg.get("shape") if isinstance(cfg, dict) else None
-            yield ref, (_shape(shape, "shape") if shape is not None else None)
+            out.append((ref, _shape(shape, "shape") if shape is not None else None))
             return
         for key in sorted(raw):
-            yield from _keras3_tensors(raw[key])
+            _collect_tensors(raw[key], out)
     elif isinstance(raw, (list, tuple)):
         for item in raw:
-            yield from _keras3_tensors(item)
+            _collect_tensors(item, out)
 
 
 # -- Sequential ---------------------------------------------------------------------

@@ -18,8 +18,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rich.cells import cell_len, chop_cells, set_cell_size
 
@@ -102,8 +102,7 @@ def justify(line: str, width: int, how: str) -> str:
     return " " * (width - length) + line
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """One paragraph of a cell, with its own justification (None: the column's)."""
 
     text: str
@@ -168,11 +167,18 @@ def render_rows(
     """The whole table: rich's header, then rows separated by lines, then the bottom."""
     out = list(header)
     rule = "├" + "┼".join("─" * w for w in inner_widths) + "┤"
+    # Cells repeat within a table (a model's repeated blocks): each distinct cell of a
+    # column is laid out once per call. Nothing is kept between calls.
+    laid_out: dict[tuple[tuple[Piece, ...], int, str], list[str]] = {}
+    columns = list(zip(inner_widths, justifies))
     for index, row in enumerate(rows):
-        cells = [
-            cell_lines(pieces, width - 2, how, fold)
-            for pieces, width, how in zip(row, inner_widths, justifies)
-        ]
+        cells = []
+        for pieces, (width, how) in zip(row, columns):
+            key = (tuple(pieces), width, how)
+            lines = laid_out.get(key)
+            if lines is None:
+                lines = laid_out[key] = cell_lines(pieces, width - 2, how, fold)
+            cells.append(lines)
         height = max(len(c) for c in cells)
         if height == 1:  # fast path: a one-line row
             out.append("│ " + " │ ".join(c[0] for c in cells) + " │")

@@ -13,7 +13,9 @@ symbols (``⌊(W − K)/S⌋ + 1``) or with the values put in (``⌊(150 − 3)/
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from modelmath.expr import CeilDiv, Diff, Div, Expr, FloorDiv, Num, Prod, Sum, Sym
 
@@ -46,18 +48,32 @@ class FormulaPrinter:
     def __init__(self, ascii_only: bool = False) -> None:
         self.glyphs = ASCII if ascii_only else UNICODE
         self._with_values = False
+        # Formulas are immutable and a model's repeated blocks share them: each is printed
+        # once per printer. Keyed by id, holding the node so that its id stays its own.
+        self._printed: dict[tuple[int, bool], tuple[Expr, str]] = {}
+        self._methods: dict[type, Callable[[Any], tuple[str, int]]] = {}
 
     def symbols(self, expr: Expr) -> str:
-        self._with_values = False
-        return self._print(expr)[0]
+        return self._top(expr, False)
 
     def values(self, expr: Expr) -> str:
-        self._with_values = True
-        return self._print(expr)[0]
+        return self._top(expr, True)
+
+    def _top(self, expr: Expr, with_values: bool) -> str:
+        key = (id(expr), with_values)
+        done = self._printed.get(key)
+        if done is not None:
+            return done[1]
+        self._with_values = with_values
+        text = self._print(expr)[0]
+        self._printed[key] = (expr, text)
+        return text
 
     # Each _print_X returns (text, binding strength).
     def _print(self, expr: Expr) -> tuple[str, int]:
-        method = getattr(self, f"_print_{type(expr).__name__}")
+        method = self._methods.get(type(expr))
+        if method is None:
+            method = self._methods[type(expr)] = getattr(self, f"_print_{type(expr).__name__}")
         result: tuple[str, int] = method(expr)
         return result
 
