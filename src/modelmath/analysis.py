@@ -74,7 +74,15 @@ class _Analysis:
         self.outputs: dict[NodeKey, tuple[OutputShape, ...]] = {}
         self.outcomes: dict[str, _LayerOutcome] = {}
         self.inputs_seen: dict[NodeKey, tuple[Shape, ...]] = {}
-        self.stated = _stated_shapes(graph)
+        self._stated: dict[TensorRef, Shape] | None = None
+
+    @property
+    def stated(self) -> dict[TensorRef, Shape]:
+        """The shapes the file states for each tensor: only layers without a formula need
+        them, so they are read off the graph on first use."""
+        if self._stated is None:
+            self._stated = _stated_shapes(self.graph)
+        return self._stated
 
     # -- evaluation -----------------------------------------------------------------
     def run(self) -> Summary:

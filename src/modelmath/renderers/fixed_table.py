@@ -171,27 +171,27 @@ def render_rows(
     # column is laid out once per call. Nothing is kept between calls.
     laid_out: dict[tuple[tuple[Piece, ...], int, str], list[str]] = {}
     columns = list(zip(inner_widths, justifies))
+    last = len(rows) - 1
     for index, row in enumerate(rows):
         cells = []
+        height = 1
         for pieces, (width, how) in zip(row, columns):
             key = (tuple(pieces), width, how)
             lines = laid_out.get(key)
             if lines is None:
                 lines = laid_out[key] = cell_lines(pieces, width - 2, how, fold)
             cells.append(lines)
-        height = max(len(c) for c in cells)
+            if len(lines) > height:
+                height = len(lines)
         if height == 1:  # fast path: a one-line row
-            out.append("│ " + " │ ".join(c[0] for c in cells) + " │")
-            if index < len(rows) - 1:
-                out.append(rule)
-            continue
-        for line in range(height):
-            parts = [
-                " " + (c[line] if line < len(c) else " " * (w - 2)) + " "
-                for c, w in zip(cells, inner_widths)
+            out.append("│ " + " │ ".join([c[0] for c in cells]) + " │")
+        else:  # shorter cells are filled with blank lines (new lists: cells are shared)
+            filled = [
+                c if len(c) == height else [*c, *[" " * (width - 2)] * (height - len(c))]
+                for c, (width, _) in zip(cells, columns)
             ]
-            out.append("│" + "│".join(parts) + "│")
-        if index < len(rows) - 1:
+            out += ["│ " + " │ ".join(parts) + " │" for parts in zip(*filled)]
+        if index < last:
             out.append(rule)
     out.append("└" + "┴".join("─" * w for w in inner_widths) + "┘")
     return out

@@ -302,7 +302,13 @@ def plain_table_lines(summary: Summary, options: TableOptions) -> list[str]:
         spec.headers, spec.justify, spec.widths, spec.line_length, spec.overflow
     )
     rows = [
-        [[Piece("".join(t for t, _ in segs), how) for segs, how in cell] for cell in cells]
+        [
+            [
+                Piece(segs[0][0] if len(segs) == 1 else "".join([t for t, _ in segs]), how)
+                for segs, how in cell
+            ]
+            for cell in cells
+        ]
         for cells in spec.rows
     ]
     return render_rows(header, inner, spec.justify, rows, fold=spec.overflow == "fold")

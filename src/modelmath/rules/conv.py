@@ -26,7 +26,15 @@ from modelmath.rules.spatial import (
 
 
 def _rank(op: str) -> int:
-    return int(op.rstrip("Dd")[-1])
+    rank = _RANKS.get(op)
+    if rank is None:
+        rank = int(op.rstrip("Dd")[-1])
+        if len(_RANKS) < 64:
+            _RANKS[op] = rank
+    return rank
+
+
+_RANKS: dict[str, int] = {}
 
 
 def _from_torch(ctx: LayerCall) -> LayerCall:
@@ -49,7 +57,7 @@ def _from_torch(ctx: LayerCall) -> LayerCall:
 
 
 def _kernel_words(kernel: tuple[int, ...]) -> str:
-    return "×".join(str(k) for k in kernel)
+    return "×".join([str(k) for k in kernel])
 
 
 def _window(
@@ -76,7 +84,8 @@ def _spatial_out(
             spatial, spatial_axes(rank), kernel, strides, dilation, pads
         )
     ]
-    if padding not in ("same", "causal"):  # as Keras: those keep a size of 0 as 0
+    if padding not in ("same", "causal") and any(d is not None and d.value <= 0 for d in dims):
+        # as Keras: 'same' and 'causal' keep a size of 0 as 0
         check_positive(ctx, dims, f"kernel {_kernel_words(kernel)} and padding='{padding}'")
     why = padding_words(padding, strides, dilation)
     if padding == "explicit":  # PyTorch's words: padding=1, stride=2, dilation=2
@@ -92,8 +101,23 @@ def _one(values: tuple[int, ...]) -> str:
     return str(values[0]) if len(set(values)) == 1 else str(values)
 
 
-def _kernel_syms(kernel: tuple[int, ...], rank: int) -> list[Expr]:
-    return [Sym(a.name("K"), k, f"kernel {a.word}") for a, k in zip(spatial_axes(rank), kernel)]
+def _kernel_syms(kernel: tuple[int, ...], rank: int) -> tuple[Expr, ...]:
+    """K_h, K_w, … of a kernel: a pure function of small values, its symbols immutable, so
+    the layers of a model with the same kernel share them."""
+    key = (kernel, rank)
+    syms = _KERNEL_SYMS.get(key)
+    if syms is None:
+        syms = tuple(
+            [Sym(a.name("K"), k, f"kernel {a.word}") for a, k in zip(spatial_axes(rank), kernel)]
+        )
+        if all(type(k) is int for k in kernel):  # 3 == 3.0 == True as keys: only plain ints
+            if len(_KERNEL_SYMS) >= 1024:
+                _KERNEL_SYMS.clear()
+            _KERNEL_SYMS[key] = syms
+    return syms
+
+
+_KERNEL_SYMS: dict[tuple[tuple[int, ...], int], tuple[Expr, ...]] = {}
 
 
 @rule(

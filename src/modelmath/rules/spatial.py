@@ -124,10 +124,24 @@ def assemble(
 
 
 def axis_words(rank: int, channels_last: bool) -> tuple[str, ...]:
-    words = [a.word for a in spatial_axes(rank)]
+    words = _AXIS_WORDS.get((rank, channels_last))
+    if words is not None:
+        return words
+    spatial = [a.word for a in spatial_axes(rank)]
     if channels_last:
-        return ("batch", *words, "channels")
-    return ("batch", "channels", *words)
+        return ("batch", *spatial, "channels")
+    return ("batch", "channels", *spatial)
+
+
+_AXIS_WORDS = {
+    (rank, last): (
+        ("batch", *[a.word for a in axes], "channels")
+        if last
+        else ("batch", "channels", *[a.word for a in axes])
+    )
+    for rank, axes in _AXES.items()
+    for last in (True, False)
+}
 
 
 def check_positive(ctx: LayerCall, dims: list[Expr | None], what: str) -> None:
@@ -150,7 +164,19 @@ def padding_words(
     padding: str, strides: tuple[int, ...], dilation: tuple[int, ...] | None = None
 ) -> str:
     """'padding='valid', strides=1' — the settings that decide the output size."""
+    if _plain_ints(strides) and (dilation is None or _plain_ints(dilation)):
+        return _shared_padding_words(padding, strides, dilation)
+    return _padding_words(padding, strides, dilation)
 
+
+def _plain_ints(values: tuple[int, ...] | None) -> bool:
+    """A tuple of plain ints (as cache keys, 1 == True == 1.0: only these are shared)."""
+    if type(values) is not tuple:
+        return False
+    return all(type(v) is int for v in values)
+
+
+def _padding_words(padding: str, strides: tuple[int, ...], dilation: tuple[int, ...] | None) -> str:
     def one(values: tuple[int, ...]) -> str:
         return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
 
@@ -158,3 +184,6 @@ def padding_words(
     if dilation is not None and any(d != 1 for d in dilation):
         text += f", dilation_rate={one(dilation)}"
     return text
+
+
+_shared_padding_words = lru_cache(maxsize=1024, typed=True)(_padding_words)
