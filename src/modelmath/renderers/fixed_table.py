@@ -109,24 +109,36 @@ class Piece(NamedTuple):
     justify: str | None = None
 
 
+# A cell paragraph as render_rows takes it: a Piece or a plain (text, justify) tuple.
+PieceLike = tuple[str, "str | None"]
+
+
 def cell_lines(
-    pieces: Sequence[Piece], width: int, column_justify: str, fold: bool = False
+    pieces: Sequence[PieceLike], width: int, column_justify: str, fold: bool = False
 ) -> list[str]:
     """The lines of one cell's content area (``width`` excludes the one-space padding)."""
     if len(pieces) == 1:  # fast path: one short ASCII paragraph, the usual cell
-        text = pieces[0].text
-        if len(text) <= width and "\n" not in text and _narrow(text):
-            how = pieces[0].justify or column_justify
-            if how == "left":
-                return [text.ljust(width)]
-            if how == "right":
-                return [text.rstrip().rjust(width)]
+        line = _one_line(pieces[0], width, column_justify)
+        if line is not None:
+            return [line]
     out: list[str] = []
-    for piece in pieces:
-        how = piece.justify or column_justify
-        for paragraph in piece.text.split("\n"):
+    for text, own in pieces:
+        how = own or column_justify
+        for paragraph in text.split("\n"):
             out += [justify(line, width, how) for line in wrap(paragraph, width, fold)]
     return out or [" " * width]
+
+
+def _one_line(piece: PieceLike, width: int, column_justify: str) -> str | None:
+    """A short single-line paragraph justified left or right, or None for the general path."""
+    text, own = piece
+    if len(text) <= width and "\n" not in text and (text.isascii() or _narrow(text)):
+        how = own or column_justify
+        if how == "left":
+            return text.ljust(width)
+        if how == "right":
+            return text.rstrip().rjust(width)
+    return None
 
 
 @lru_cache(maxsize=64)
@@ -161,7 +173,7 @@ def render_rows(
     header: Sequence[str],
     inner_widths: Sequence[int],
     justifies: Sequence[str],
-    rows: Sequence[Sequence[Sequence[Piece]]],
+    rows: Sequence[Sequence[Sequence[PieceLike]]],
     fold: bool = False,
 ) -> list[str]:
     """The whole table: rich's header, then rows separated by lines, then the bottom."""
@@ -169,13 +181,18 @@ def render_rows(
     rule = "├" + "┼".join("─" * w for w in inner_widths) + "┤"
     # Cells repeat within a table (a model's repeated blocks): each distinct cell of a
     # column is laid out once per call. Nothing is kept between calls.
-    laid_out: dict[tuple[tuple[Piece, ...], int, str], list[str]] = {}
+    laid_out: dict[tuple[tuple[PieceLike, ...], int, str], list[str]] = {}
     columns = list(zip(inner_widths, justifies))
     last = len(rows) - 1
     for index, row in enumerate(rows):
         cells = []
         height = 1
         for pieces, (width, how) in zip(row, columns):
+            if len(pieces) == 1:  # the usual cell: one short line, nothing to look up
+                line = _one_line(pieces[0], width - 2, how)
+                if line is not None:
+                    cells.append([line])
+                    continue
             key = (tuple(pieces), width, how)
             lines = laid_out.get(key)
             if lines is None:

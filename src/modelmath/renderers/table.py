@@ -124,7 +124,7 @@ def _flatten_rows(rows: tuple[Row, ...], expand: bool, level: int = 0) -> list[t
 
 def keras_shape(shape: tuple[int | None, ...]) -> str:
     """A shape as Keras's summary writes it: ``(None, 148, 148, 16)``, ``(None)`` for rank 1."""
-    return "(" + ", ".join(str(d) for d in shape) + ")"
+    return "(" + ", ".join(map(str, shape)) + ")"
 
 
 # Cell contents are plain (text, style) segments: cheap to build, turned into rich Text
@@ -180,7 +180,7 @@ def _connections(row: Row, plain: bool = False) -> Segments:
     if not row.connected_to:
         return _plain("-")
     if plain:
-        return _plain(", ".join(str(ref) for ref in row.connected_to))
+        return _plain(", ".join(map(str, row.connected_to)))
     segments: list[tuple[str, str | None]] = []
     for i, ref in enumerate(row.connected_to):
         segments += [
@@ -295,7 +295,7 @@ def build_table(summary: Summary, options: TableOptions) -> Table:
 
 def plain_table_lines(summary: Summary, options: TableOptions) -> list[str]:
     """The same table as :func:`build_table`, as plain lines, laid out directly (fast)."""
-    from modelmath.renderers.fixed_table import Piece, header_block, render_rows
+    from modelmath.renderers.fixed_table import header_block, render_rows
 
     spec = table_spec(summary, options, plain=True)
     header, inner = header_block(
@@ -304,7 +304,7 @@ def plain_table_lines(summary: Summary, options: TableOptions) -> list[str]:
     rows = [
         [
             [
-                Piece(segs[0][0] if len(segs) == 1 else "".join([t for t, _ in segs]), how)
+                (segs[0][0] if len(segs) == 1 else "".join([t for t, _ in segs]), how)
                 for segs, how in cell
             ]
             for cell in cells
