@@ -176,7 +176,11 @@ class _Analysis:
                 inputs,
                 self.graph.framework,
                 call_index,
-                {"roles": call.roles, "options": dict(call.options) if call.options else {}},
+                {
+                    "roles": call.roles,
+                    "options": dict(call.options) if call.options else {},
+                    "operation": _is_operation(layer),  # x + y broadcasts as NumPy does
+                },
             )
             try:
                 result = rule(ctx)
@@ -223,7 +227,12 @@ class _Analysis:
             self.nested[layer.name] = summary
         # Keras's expand_nested lists the inner model's layers, not its operations.
         children = tuple(r for r in summary.rows if not r.is_operation)
-        result = RuleResult(outputs, weights, f"all weights of the nested model '{sub.name}'")
+        why = (
+            f"all weights of the layers '{sub.name}' calls, and its own"
+            if sub.kind == "layer"  # a custom Layer whose call() the script reader read
+            else f"all weights of the nested model '{sub.name}'"
+        )
+        result = RuleResult(outputs, weights, why)
         return result, children
 
     def _no_rule(
@@ -377,7 +386,12 @@ class _Analysis:
 
 
 def infer_output_shapes(
-    op: str, config: Mapping[str, Any], inputs: tuple[Shape, ...], *, name: str = ""
+    op: str,
+    config: Mapping[str, Any],
+    inputs: tuple[Shape, ...],
+    *,
+    name: str = "",
+    operation: bool = False,
 ) -> tuple[Shape, ...] | None:
     """Output shapes of one layer call, or ``None`` when modelmath has no rule for ``op``.
 
@@ -389,7 +403,8 @@ def infer_output_shapes(
     rule = find_rule(op)
     if rule is None:
         return None
-    result = rule(LayerCall(name=name or op.lower(), op=op, config=config, inputs=inputs))
+    extra = {"operation": True} if operation else {}
+    result = rule(LayerCall(name or op.lower(), op, config, inputs, extra=extra))
     return tuple(o.values for o in result.outputs)
 
 

@@ -7,6 +7,7 @@ file as text. Rows (name, type, output shapes, parameters) and totals must all m
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,9 +53,12 @@ def to_truth(raw: dict[str, Any], ours: Summary) -> KerasTruth:
     )
 
 
-def missing_rules(raw: list[dict[str, Any]]) -> list[str]:
+def missing_rules(raw: list[dict[str, Any]], script: Path) -> list[str]:
+    """Keras ops modelmath has no rule for yet. Classes the script defines are not among
+    them: modelmath reads their call(), so a mismatch there is a failure, not an xfail."""
+    own = set(re.findall(r"^class\s+(\w+)", script.read_text(), flags=re.MULTILINE))
     return sorted({r["op"] for t in raw for r in t["rows"] if find_rule(r["op"]) is None} - {
-        "InputLayer", "Functional", "Sequential"
+        "InputLayer", "Functional", "Sequential", *own
     })  # fmt: skip
 
 
@@ -63,7 +67,7 @@ def test_script_matches_keras(script: Path, oracle: dict[str, Any]) -> None:
     raw = oracle[str(script)]
     assert not isinstance(raw, dict), f"Keras could not run {script.name}: {raw}"
     assert raw, f"{script.name} calls no summary()"
-    missing = missing_rules(raw)
+    missing = missing_rules(raw, script)
     try:
         ours = modelmath.summaries(script)
         assert [s.name for s in ours] == [t["model_name"] for t in raw], "models differ"

@@ -214,6 +214,7 @@ def test_cli_one_line_errors_and_stdin(tmp_path: Path) -> None:
 
 CUSTOM = """
 import keras
+import my_lib
 from keras import layers
 
 class {name}(layers.Layer):
@@ -221,9 +222,9 @@ class {name}(layers.Layer):
         super().__init__(**kwargs)
         self.units = units
     def build(self, input_shape):
-        self.w = self.add_weight(shape=(input_shape[-1], self.units))
+        self.w = self.add_weight(shape={shape})
     def call(self, x):
-        return keras.ops.matmul(x, self.w)
+        return {call}(x, self.w)
 
 inp = keras.Input((8,))
 model = keras.Model(inp, layers.Dense(2)({name}(4)(inp)))
@@ -231,10 +232,41 @@ model.summary()
 """
 
 
+KNOWN = "(input_shape[-1], self.units)"
+
+
+def test_custom_layer_is_read_through_its_call() -> None:
+    """Its call() and build() are read: the row is the class's own, computed from them
+    (a class named Dense gets its own weights, not keras.layers.Dense's bias)."""
+    from modelmath.analysis import analyze
+
+    for name in ("Scale", "Dense"):
+        text = CUSTOM.format(name=name, shape=KNOWN, call="keras.ops.matmul")
+        [graph] = graphs_from_source(text, "c.py")
+        summary = analyze(graph)
+        row = summary.rows[1]
+        assert (row.op, row.output_values, row.params.value if row.params else None) == (
+            name, ((None, 4),), 8 * 4
+        )
+        assert not row.user_class and summary.totals.complete
+        assert summary.rows[2].params is not None and summary.rows[2].params.value == 4 * 2 + 2
+
+
+def test_custom_layer_weight_of_unknown_shape_is_not_guessed() -> None:
+    from modelmath.analysis import analyze
+
+    text = CUSTOM.format(name="Scale", shape="my_lib.shape()", call="keras.ops.matmul")
+    [graph] = graphs_from_source(text, "c.py")
+    summary = analyze(graph)
+    assert summary.rows[1].params is None and summary.rows[1].user_class == "__main__"
+    assert not summary.totals.complete
+
+
 def test_custom_layer_is_kept_without_a_formula() -> None:
     from modelmath.analysis import analyze
 
-    [graph] = graphs_from_source(CUSTOM.format(name="Scale"), "c.py")
+    text = CUSTOM.format(name="Scale", shape=KNOWN, call="my_lib.scale")
+    [graph] = graphs_from_source(text, "c.py")
     summary = analyze(graph)
     row = next(r for r in summary.rows if r.name == "scale")
     assert row.op == "Scale" and row.params is None
@@ -246,7 +278,8 @@ def test_custom_class_named_like_a_known_op_is_not_guessed() -> None:
     with keras.layers.Dense's rule."""
     from modelmath.analysis import analyze
 
-    [graph] = graphs_from_source(CUSTOM.format(name="Dense"), "c.py")
+    text = CUSTOM.format(name="Dense", shape=KNOWN, call="my_lib.scale")
+    [graph] = graphs_from_source(text, "c.py")
     summary = analyze(graph)
     mine = summary.rows[1]
     assert mine.op == "Dense" and mine.params is None and mine.user_class == "__main__"

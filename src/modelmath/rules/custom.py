@@ -10,7 +10,7 @@ config states it (``output_shape``); modelmath never runs the function.
 from __future__ import annotations
 
 from modelmath.expr import Expr, Num
-from modelmath.rules.base import LayerCall, NoStaticFormula, OutputShape, RuleResult
+from modelmath.rules.base import LayerCall, NoStaticFormula, OutputShape, RuleResult, Weight
 from modelmath.rules.registry import rule
 from modelmath.rules.shaping import passthrough
 
@@ -31,3 +31,21 @@ def lambda_layer(ctx: LayerCall) -> RuleResult:
     return RuleResult(
         (OutputShape(dims, why="output_shape declared in the config"),), (), "no weights"
     )
+
+
+@rule("modelmath.Weight")
+def own_weight(ctx: LayerCall) -> RuleResult:
+    """A weight that a Layer subclassed in a script creates itself with
+    ``self.add_weight(shape=...)`` (the script reader states the shape it computed)."""
+    shape = [int(d) for d in ctx.config["shape"]]
+    name = str(ctx.config.get("weight_name", "variable"))
+    weight = Weight(
+        name,
+        tuple(Num(d) for d in shape),
+        bool(ctx.config.get("trainable", True)),
+        meaning=f"add_weight(shape={tuple(shape)})",
+    )
+    dims: tuple[Expr | None, ...] = tuple(Num(d) for d in shape)
+    why = "the weight's own shape"
+    params_why = f"weight {name} of shape {tuple(shape)}"
+    return RuleResult((OutputShape(dims, why=why),), (weight,), params_why)

@@ -45,9 +45,35 @@ def broadcast(ctx: LayerCall, shapes: tuple[Shape, ...]) -> Shape:
     return (batch, *out)
 
 
+def numpy_broadcast(ctx: LayerCall, shapes: tuple[Shape, ...]) -> Shape:
+    """NumPy broadcasting of whole shapes (axes aligned from the right), as keras.ops do:
+    ``x + y`` on tensors of shapes (None, 200, 32) and (200, 32) is (None, 200, 32)."""
+    rank = max(len(s) for s in shapes)
+    out: list[int | None] = [1] * rank
+    for shape in shapes:
+        padded = [1] * (rank - len(shape)) + list(shape)
+        for i, (a, b) in enumerate(zip(out, padded)):
+            if a == 1 or a == b:
+                out[i] = b
+            elif b == 1:
+                continue
+            elif a is None or b is None:
+                out[i] = a if b is None else b
+            else:
+                raise ctx.error(
+                    "needs shapes that broadcast (equal sizes, or 1, from the last axis)",
+                    received=", ".join(fmt_shape(s) for s in shapes),
+                )
+    return tuple(out)
+
+
 @rule("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
 def elementwise_merge(ctx: LayerCall) -> RuleResult:
     """Inputs combined element by element: the output has their common shape."""
+    if ctx.extra.get("operation") and ctx.inputs:  # x + y: keras.ops broadcasting
+        shape = numpy_broadcast(ctx, ctx.inputs)
+        why = f"{ctx.op.lower()} of {len(ctx.inputs)} tensors, broadcast as NumPy does"
+        return RuleResult((OutputShape(passthrough(shape), why=why),), (), "no weights")
     _need_list(ctx, 1 if ctx.op != "Subtract" else 2)
     shape = broadcast(ctx, ctx.inputs)
     why = f"{ctx.op.lower()} of {len(ctx.inputs)} inputs of the same shape"
@@ -121,3 +147,22 @@ def dot(ctx: LayerCall) -> RuleResult:
         dims.append(Num(1))
     why = f"axes={tuple(axes)} summed away"
     return RuleResult((OutputShape(tuple(dims), why=why),), (), "merging has no weights")
+
+
+@rule("Matmul")
+def matmul(ctx: LayerCall) -> RuleResult:
+    """keras.ops.matmul / ``a @ b``: NumPy's matmul (leading axes broadcast)."""
+    if len(ctx.inputs) != 2 or not all(ctx.inputs):
+        raise ctx.error("takes 2 tensors", received=f"{len(ctx.inputs)} input(s)")
+    a, b = ctx.inputs
+    a2 = (1, *a) if len(a) == 1 else a
+    b2 = (*b, 1) if len(b) == 1 else b
+    if a2[-1] is not None and b2[-2] is not None and a2[-1] != b2[-2]:
+        raise ctx.error(
+            "needs the last axis of the first tensor to equal the second-to-last of the other",
+            received=", ".join(fmt_shape(s) for s in ctx.inputs),
+        )
+    lead = numpy_broadcast(ctx, (a2[:-2], b2[:-2])) if len(a2) > 2 or len(b2) > 2 else ()
+    shape = (*lead, *([a2[-2]] if len(a) > 1 else []), *([b2[-1]] if len(b) > 1 else []))
+    why = f"{fmt_shape(a)} @ {fmt_shape(b)}: the shared axis is summed away"
+    return RuleResult((OutputShape(passthrough(shape), why=why),), (), "no weights")

@@ -29,7 +29,7 @@ from modelmath.graph import Graph, Shape
 
 from .keras_api import KerasWorld
 from .limits import MAX_NESTING, Budget, ScriptError
-from .serialize import map_graph, model_config
+from .serialize import custom_layer_config, map_graph, model_config
 from .values import LayerObj, tensors_in
 
 __all__ = ["ScriptError", "graphs_from_source"]
@@ -188,6 +188,7 @@ def to_graph(model: LayerObj, world: KerasWorld, where: str, input_shape: Shape 
         graph = graph_from_config(config, source=world.filename, input_shape=complete)
     except ModelMathError as err:
         raise err.with_context(model.where) from None
+    graph = _with_custom_layers(graph, model, 0)
     locations: dict[str, str] = {}
     _collect_locations(model, locations, 0)
     if model.kind == "subclassed":
@@ -199,6 +200,39 @@ def to_graph(model: LayerObj, world: KerasWorld, where: str, input_shape: Shape 
             layers=tuple(replace(layer, listed=layer.name not in hidden) for layer in graph.layers),
         )
     return replace(graph, locations=locations, source=world.filename)
+
+
+def _inner_layers(obj: LayerObj) -> list[LayerObj]:
+    """The layers of a model, or those a custom layer's call() uses and its own weights."""
+    if obj.is_model:
+        return _members(obj)
+    _, ops = map_graph(list(tensors_in(obj.inputs)), list(tensors_in(obj.outputs)))
+    return ops + list(obj.own_weights)
+
+
+def _with_custom_layers(graph: Graph, owner: LayerObj, depth: int) -> Graph:
+    """Each custom Layer whose call() was read gets its inner graph as a ``subgraph``:
+    analysis computes it on the shapes it is called with and counts the weights of the
+    sublayers it uses and its own, as Keras's count_params() does. Keras's summary lists
+    none of them (expand_nested only opens models), so they are not listed."""
+    if depth > MAX_NESTING:
+        return graph
+    by_name = {obj.name: obj for obj in _inner_layers(owner)}
+    layers = []
+    changed = False
+    for layer in graph.layers:
+        obj = by_name.get(layer.name)
+        if obj is not None and obj.traced and layer.subgraph is None:
+            sub = graph_from_config(custom_layer_config(obj), source=graph.source)
+            sub = _with_custom_layers(sub, obj, depth + 1)
+            hidden = tuple(replace(inner, listed=False) for inner in sub.layers)
+            layer = replace(layer, subgraph=replace(sub, layers=hidden, kind="layer"))
+            changed = True
+        elif obj is not None and obj.is_model and layer.subgraph is not None:
+            layer = replace(layer, subgraph=_with_custom_layers(layer.subgraph, obj, depth + 1))
+            changed = True
+        layers.append(layer)
+    return replace(graph, layers=tuple(layers)) if changed else graph
 
 
 def _collect_locations(model: LayerObj, out: dict[str, str], depth: int) -> None:

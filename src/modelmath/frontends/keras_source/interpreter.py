@@ -14,12 +14,16 @@ from collections.abc import Iterator
 from typing import Any, NoReturn
 
 from .keras_api import OPERATORS, KerasWorld
+from .keras_api import _restructure as restructure
 from .limits import MAX_CALL_DEPTH, MAX_ITEMS, Budget, ScriptError
 from .paths import canonical, is_keras
 from .pyvalues import MATH, MATH_CONSTANTS, binop, call_method, check_size, format_value, is_plain
+from .serialize import map_graph
+from .shapes import shape_of
 from .signatures import LAYERS
 from .values import (
     MISSING,
+    WEIGHT_OP,
     BoundMethod,
     Builtin,
     Function,
@@ -88,6 +92,7 @@ class Interpreter:
         self.module.vars["__name__"] = "__main__"
         self.module.vars["__file__"] = filename
         world.trace_call = self._trace_call
+        world.trace_layer = self._trace_layer
         self.frames: list[tuple[Function, Scope]] = []  # for super()
         self.last_where = filename  # the statement being read, for unexpected failures
 
@@ -714,6 +719,8 @@ class Interpreter:
             return world.tensor_shape(tensors[0], where)
         if name == "layers":
             return _model_layers(layer)
+        if name in ("add_weight", "add_variable") and layer.is_custom_layer:
+            return Builtin(name, _add_weight, bound=layer)
         if name in layer.config:
             return layer.config[name]
         methods = {
@@ -916,6 +923,77 @@ class Interpreter:
                 f"model class '{instance.cls.name}' has no call() method", where=where
             )
         kwargs = {k: v for k, v in kwargs.items() if k in ("training", "mask")}
+        return self.call_function(method, [instance, *args], kwargs, method.node)
+
+    def _trace_layer(
+        self, layer: LayerObj, args: list[Any], kwargs: dict[str, Any], where: str
+    ) -> None:
+        """A custom Layer's first call: read its build() and call() on fresh tensors of the
+        input shapes, as Keras does, to learn its outputs and the sublayers it calls.
+
+        What cannot be read (an unknown library on a tensor, an op without a rule, a
+        weight of unknown shape) makes the layer opaque: one "no formula" row, as before.
+        """
+        instance = layer.instance
+        assert isinstance(instance, Instance)
+        world = self.world
+        if not isinstance(instance.cls.lookup("call"), Function):
+            layer.opaque = "it has no call() method in the file"
+            return
+        tensors = list(tensors_in((args, kwargs)))
+        shapes = [t.shape_cache or shape_of(t) for t in tensors]
+        if any(s is None for s in shapes):
+            layer.opaque = "the shape of its input is not known"
+            return
+        fresh = iter([world._hidden_tensor(layer, i, s, where) for i, s in enumerate(shapes)])
+        inner_args = [restructure(a, fresh) for a in args]
+        inner_kwargs = {k: restructure(v, fresh) for k, v in kwargs.items()}
+        inputs = list(tensors_in((inner_args, inner_kwargs)))
+        world.quiet += 1
+        try:
+            build = instance.cls.lookup("build")
+            if isinstance(build, Function):
+                first = args[0] if args else next(iter(kwargs.values()), None)
+                shape_arg = restructure(first, iter(shapes))
+                self.call_function(build, [instance, shape_arg], {}, build.node)
+            if layer.opaque:
+                return
+            outputs = self._run_method(instance, "call", inner_args, inner_kwargs)
+        except ScriptError as err:
+            if self.budget.spent:
+                raise
+            layer.opaque = f"its call() cannot be read ({err.message} at {err.where})"
+            return
+        finally:
+            world.quiet -= 1
+        if layer.opaque:
+            return
+        if not list(tensors_in(outputs)):
+            layer.opaque = "its call() returns no Keras tensor"
+            return
+        for t in tensors_in(outputs):
+            if shape_of(t) is None:
+                layer.opaque = "a step of its call() has no formula"
+                return
+        _, ops = map_graph(inputs, list(tensors_in(outputs)), layer.name)
+        tracked = _tracked(instance)
+        for op in ops:
+            if op.kind in ("input", "op") or op.class_name == WEIGHT_OP or id(op) in tracked:
+                continue
+            if op.class_name not in WEIGHTLESS:
+                layer.opaque = (
+                    f"its call() uses {op.class_name} '{op.name}', which it does not keep "
+                    "as an attribute, so Keras does not count that layer's weights"
+                )
+                return
+        layer.inputs = inputs if len(inputs) > 1 else inputs[0]
+        layer.outputs = outputs
+
+    def _run_method(
+        self, instance: Instance, name: str, args: list[Any], kwargs: dict[str, Any]
+    ) -> Any:
+        method = instance.cls.lookup(name)
+        assert isinstance(method, Function)
         return self.call_function(method, [instance, *args], kwargs, method.node)
 
     # -- iteration and truth ------------------------------------------------------------
@@ -1218,6 +1296,48 @@ def _model_method(name: str) -> Any:
         return Unknown(f"{layer.name}.{name}(...)", where)  # compile, fit, save: not run
 
     return call
+
+
+def _add_weight(interp: Interpreter, me: Builtin, args: list[Any], kwargs: dict[str, Any],
+                node: ast.AST) -> Any:  # fmt: skip
+    return interp.world.add_weight(me.bound, args, kwargs, interp.where(node))
+
+
+# Layers with no weights: a custom layer may create them inside call() (layers.add([...]))
+# without keeping them, and its parameter count is still known.
+WEIGHTLESS = {
+    "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
+    "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "Dropout", "SpatialDropout1D",
+    "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "Flatten",
+    "Reshape", "Permute", "RepeatVector", "Identity", "MaxPooling1D", "MaxPooling2D",
+    "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "UpSampling1D",
+    "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
+    "Cropping1D", "Cropping2D", "Cropping3D",
+}  # fmt: skip
+
+
+def _tracked(instance: Instance) -> set[int]:
+    """ids of the layers an object keeps in its attributes (in lists, tuples and dicts
+    too), as Keras tracks them; a tracked model or custom layer brings its own."""
+    found: set[int] = set()
+    stack: list[tuple[Any, int]] = [(v, 0) for v in instance.attrs.values()]
+    while stack:
+        value, depth = stack.pop()
+        if depth > 20:
+            continue
+        if isinstance(value, Instance):
+            if value.layer is not None:
+                found.add(id(value.layer))
+            continue
+        if isinstance(value, LayerObj):
+            found.add(id(value))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+    return found
 
 
 def _model_layers(model: LayerObj) -> list[LayerObj]:

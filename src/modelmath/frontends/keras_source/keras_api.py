@@ -15,13 +15,14 @@ from typing import Any
 from modelmath.graph import Shape
 
 from .limits import ScriptError
-from .naming import BUILD_NAMES, Namer
+from .naming import BUILD_NAMES, Namer, snake_case
 from .paths import canonical
 from .serialize import map_graph
 from .shapes import shape_of
 from .signatures import LAYERS, OTHERS, REQUIRED, Signature
 from .values import (
     MISSING,
+    WEIGHT_OP,
     Instance,
     LayerObj,
     Node,
@@ -67,6 +68,14 @@ _OPS = {
 }  # fmt: skip
 
 
+# keras.ops functions that keep their input's shape (read inside a custom layer's call()).
+_ELEMENTWISE_OPS = {
+    "relu", "relu6", "gelu", "silu", "swish", "elu", "selu", "sigmoid", "tanh", "softmax",
+    "log_softmax", "softplus", "leaky_relu", "exp", "log", "sqrt", "square", "abs",
+    "negative", "rsqrt", "erf", "hard_sigmoid", "hard_swish", "mish",
+}  # fmt: skip
+
+
 @dataclass
 class Snapshot:
     """A model as it was when the script called its ``summary()``."""
@@ -86,6 +95,12 @@ class KerasWorld:
     summaries: list[Snapshot] = field(default_factory=list)
     # Traces a subclassed model's call(): set by the interpreter.
     trace_call: Callable[[Instance, list[Any], dict[str, Any], str], Any] | None = None
+    # Reads a custom Layer's build() and call() on its first call: set by the interpreter.
+    trace_layer: Callable[[LayerObj, list[Any], dict[str, Any], str], None] | None = None
+    # > 0 while a custom Layer's call() is read: Keras runs it on backend tensors, so
+    # operations there (x + y) are not Keras operations and use up no names.
+    quiet: int = 0
+    quiet_count: int = 0
 
     # -- layers -----------------------------------------------------------------------
     def construct(self, public: str, args: list[Any], kwargs: dict[str, Any], where: str) -> Any:
@@ -207,6 +222,16 @@ class KerasWorld:
             return self._call_sequential(layer, args, kwargs, where)
         if layer.kind == "subclassed":
             return self._call_subclassed(layer, args, kwargs, where)
+        if layer.is_custom_layer:
+            if layer.outputs is None and not layer.opaque:
+                assert self.trace_layer is not None
+                self.trace_layer(layer, args, kwargs, where)
+            if layer.traced:
+                node = Node(layer, list(args), dict(kwargs), where=where)
+                layer.nodes.append(node)
+                count = len(list(tensors_in(layer.outputs)))
+                node.outputs = [Tensor(node, i) for i in range(count)]
+                return _restructure(layer.outputs, iter(node.outputs))
         if not layer.built_names:
             layer.built_names = True
             for prefix in BUILD_NAMES.get(layer.class_name, ()):
@@ -310,6 +335,8 @@ class KerasWorld:
 
     def seq_add(self, model: LayerObj, layer: Any, where: str, rebuild: bool = True) -> None:
         """``model.add(layer)``: Keras rebuilds the model each time once it knows its input."""
+        if isinstance(layer, Instance) and layer.layer is not None:
+            layer = layer.layer  # a Layer or Model subclassed in the script
         first = not model.members and isinstance(layer, LayerObj)
         if first and layer.batch_shape is not None and layer.kind != "input":
             self.seq_add(model, self._hidden_input(layer.batch_shape, where), where, False)
@@ -446,9 +473,13 @@ class KerasWorld:
     # -- operations ---------------------------------------------------------------------
     def operation(self, class_name: str, args: list[Any], where: str) -> Any:
         """``x + y`` or ``keras.ops.concatenate([a, b])`` on Keras tensors: an operation row."""
+        if self.quiet:
+            self.quiet_count += 1
+            name = f"{snake_case(class_name)}:{self.quiet_count}"  # never a Keras name
+        else:
+            name = self.namer.auto(class_name)
         op = LayerObj(
-            class_name, self.namer.auto(class_name), {}, where,
-            kind="op", module="keras.src.ops.numpy",
+            class_name, name, {}, where, kind="op", module="keras.src.ops.numpy",
         )  # fmt: skip
         return self.call_layer(op, args, {}, where)
 
@@ -471,6 +502,14 @@ class KerasWorld:
                     raise ScriptError(f"layers.{last} needs a list of tensors", where=where)
                 layer = self.construct(_MERGE_FUNCTIONS[last], [], kwargs, where)
                 return self.call_layer(layer, [args[0]], {}, where)
+        if path == "keras.ops.arange" and self.quiet:
+            return self.arange(args, kwargs, where)
+        elementwise = parts[:2] == ["keras", "activations"] or (
+            parts[:2] == ["keras", "ops"] and last in _ELEMENTWISE_OPS
+        )
+        one_tensor = len(args) == 1 and isinstance(args[0], Tensor)
+        if self.quiet and elementwise and len(parts) == 3 and one_tensor:
+            return self.operation("Activation", list(args), where)  # same shape out
         if path in ("keras.backend.int_shape", "keras.ops.shape"):
             if len(args) != 1 or not isinstance(args[0], Tensor):
                 raise ScriptError(f"{last}() takes one Keras tensor", where=where)
@@ -489,6 +528,78 @@ class KerasWorld:
             return self.operation(_OPS[last], list(args), where)
         return MISSING
 
+    def arange(self, args: list[Any], kwargs: dict[str, Any], where: str) -> Any:
+        """``keras.ops.arange(start, stop, step)`` inside a custom layer's call(): a
+        constant tensor of known length (Keras computes it on backend tensors there)."""
+        bound = bind("arange", _ARANGE, args, kwargs, where)
+        start, stop, step = bound["start"], bound["stop"], bound["step"]
+        if stop is None:
+            start, stop = 0, start
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, stop, step)):
+            return Unknown("keras.ops.arange(...) of sizes not written in the file", where)
+        if step == 0:
+            raise ScriptError("keras.ops.arange: step must not be 0", where=where)
+        length = max(0, -((start - stop) // step))
+        dtype = bound["dtype"] if isinstance(bound["dtype"], str) else "int32"
+        return self.constant((length,), dtype, "arange", where)
+
+    def constant(self, shape: Shape, dtype: str, what: str, where: str) -> Tensor:
+        """A tensor of known shape that no layer computes (never listed, no name used)."""
+        self.quiet_count += 1
+        layer = LayerObj(
+            "InputLayer", f"{what}:{self.quiet_count}", {"dtype": dtype}, where,
+            kind="input", batch_shape=shape,
+        )  # fmt: skip
+        node = Node(layer, [], {}, where=where)
+        layer.nodes.append(node)
+        tensor = Tensor(node, 0, dtype=dtype, shape_cache=shape)
+        node.outputs.append(tensor)
+        return tensor
+
+    def add_weight(
+        self, layer: LayerObj, args: list[Any], kwargs: dict[str, Any], where: str
+    ) -> Any:
+        """``self.add_weight(shape=..., ...)`` of a custom layer: a weight it owns, usable as
+        a tensor in its call(). A shape the file does not tell makes the layer opaque."""
+        bound = bind("add_weight", _ADD_WEIGHT, args, kwargs, where)
+        raw = bound["shape"]
+        if raw is None:
+            raw = ()
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = (raw,)
+        if not isinstance(raw, (list, tuple)) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in raw
+        ):
+            what = first_unknown(raw)
+            layer.opaque = (
+                f"the shape of a weight it creates with add_weight() is not known from the file "
+                f"({what.what if what else repr(raw)[:40]})"
+            )
+            return Unknown(f"{layer.name}.add_weight(...)", where)
+        shape: Shape = tuple(raw)
+        name = bound["name"] if isinstance(bound["name"], str) else "variable"
+        taken = {w.config["weight_name"] for w in layer.own_weights}
+        unique, n = name, 0
+        while unique in taken:
+            n += 1
+            unique = f"{name}_{n}"
+        dtype = bound["dtype"] if isinstance(bound["dtype"], str) else None
+        config: dict[str, Any] = {
+            "shape": list(shape),
+            "weight_name": unique,
+            "trainable": bound["trainable"] is not False,
+        }
+        if dtype is not None:
+            config["dtype"] = dtype
+        self.quiet_count += 1
+        weight = LayerObj(WEIGHT_OP, f"{unique}:{self.quiet_count}", config, where, module="")
+        layer.own_weights.append(weight)
+        node = Node(weight, [], {}, where=where)
+        weight.nodes.append(node)
+        tensor = Tensor(node, 0, dtype=dtype or "float32", shape_cache=shape)
+        node.outputs.append(tensor)
+        return tensor
+
     def tensor_shape(self, tensor: Tensor, where: str) -> tuple[int | None, ...]:
         """``x.shape``: computed from the layers' rules; an error when one has none."""
         shape = shape_of(tensor)
@@ -505,6 +616,21 @@ class KerasWorld:
 
     def record_summary(self, model: LayerObj, where: str) -> None:
         self.summaries.append(Snapshot(model, where))
+
+
+# Keras 3's signatures of the two functions a custom layer's code calls most.
+_ARANGE: Signature = (
+    "arange", (("start", "p", 0), ("stop", "p", None), ("step", "p", 1), ("dtype", "p", None)),
+    False,
+)  # fmt: skip
+_ADD_WEIGHT: Signature = (
+    "add_weight",
+    (("shape", "p", None), ("initializer", "p", None), ("dtype", "p", None),
+     ("trainable", "p", True), ("autocast", "p", True), ("regularizer", "p", None),
+     ("constraint", "p", None), ("aggregation", "p", "none"),
+     ("overwrite_with_gradient", "p", False), ("name", "p", None)),
+    True,
+)  # fmt: skip
 
 
 # -- helpers ----------------------------------------------------------------------------

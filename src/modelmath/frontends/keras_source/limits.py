@@ -41,6 +41,7 @@ file are followed; make the loop finite.
         self.total = steps
         self.deadline = time.monotonic() + seconds
         self.seconds = seconds
+        self.spent = False  # set when the limit was hit: never caught by a fallback
 
     def step(self, where: str) -> None:
         self.left -= 1
@@ -51,6 +52,7 @@ file are followed; make the loop finite.
                 if self.left < 0
                 else f"{self.seconds:g} s of reading"
             )
+            self.spent = True
             raise ScriptError(
                 f"the script did not finish within {what} (an endless loop?)",
                 where=where,

@@ -34,6 +34,20 @@ def model_config(model: LayerObj) -> Config:
     return {"class_name": "Functional", "config": _functional_body(model)}
 
 
+def custom_layer_config(layer: LayerObj) -> Config:
+    """The inner graph of a custom Layer whose call() was read, as a Functional config:
+    its hidden inputs, the sublayers and operations its call() uses, and the weights it
+    creates itself (those its call() never uses too: Keras counts them)."""
+    body = _functional_body(layer)
+    used = {entry["name"] for entry in body["layers"]}
+    for weight in layer.own_weights:
+        if weight.name not in used:
+            entry = _entry(weight)
+            entry["inbound_nodes"] = [{"args": [], "kwargs": {}}]
+            body["layers"].append(entry)
+    return {"class_name": "Functional", "config": body}
+
+
 def _sequential_body(model: LayerObj) -> Config:
     layers: list[Config] = []
     for member in model.members:

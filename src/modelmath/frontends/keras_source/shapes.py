@@ -69,13 +69,19 @@ def _compute(t: Tensor, inputs: list[Shape | None]) -> Shape | None:
         return None
     shapes = tuple(s for s in inputs if s is not None)
     layer = t.node.layer
-    if layer.module == "__main__":
-        return None  # a class defined in the script: no rule can know what it does
+    if layer.module == "__main__" and not layer.traced:
+        return None  # a class defined in the script whose call() could not be read
     try:
         outs = (
             model_output_shapes(layer, shapes)
-            if layer.is_model
-            else infer_output_shapes(layer.class_name, layer.config, shapes, name=layer.name)
+            if layer.is_model or layer.traced
+            else infer_output_shapes(
+                layer.class_name,
+                layer.config,
+                shapes,
+                name=layer.name,
+                operation=layer.kind == "op",
+            )
         )
     except ModelMathError as err:
         raise err.with_context(t.node.where or layer.where) from None

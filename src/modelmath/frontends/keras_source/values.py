@@ -91,6 +91,21 @@ class LayerObj:
     built_names: bool = False  # inner names of BUILD_NAMES already used up
     instance: Any = None  # the user object of a subclassed model or layer
     data_built: Unknown | None = None  # fit()/predict()/model(x) on data the file lacks
+    # A Layer subclassed in the file: the weights its build()/__init__ create with
+    # add_weight (pseudo-layers of class WEIGHT_OP), and why its call() cannot be read
+    # when it cannot (then it stays a "no formula" row).
+    own_weights: list[LayerObj] = field(default_factory=list)
+    opaque: str = ""
+
+    @property
+    def is_custom_layer(self) -> bool:
+        """A keras.layers.Layer subclassed in the script."""
+        return self.kind == "layer" and self.instance is not None
+
+    @property
+    def traced(self) -> bool:
+        """A custom layer whose call() was read: its inner graph is inputs → outputs."""
+        return self.is_custom_layer and self.outputs is not None and not self.opaque
 
     @property
     def is_model(self) -> bool:
@@ -102,6 +117,10 @@ class LayerObj:
 
     def __repr__(self) -> str:
         return f"<{self.class_name} name={self.name}>"
+
+
+# The op of a weight a custom layer creates with add_weight (never a Keras class name).
+WEIGHT_OP = "modelmath.Weight"
 
 
 @dataclass(eq=False)
