@@ -428,7 +428,11 @@ class KerasWorld:
         inner_args = [fresh.__next__()] if args is None else [_restructure(a, fresh) for a in args]
         inputs = list(tensors_in(inner_args))
         model.inputs = inputs if len(inputs) > 1 else inputs[0]
-        outputs = self.trace_call(model.instance, inner_args, dict(kwargs), where)
+        self.quiet += 1  # Keras runs call() on backend tensors: its `x + y` use no names
+        try:
+            outputs = self.trace_call(model.instance, inner_args, dict(kwargs), where)
+        finally:
+            self.quiet -= 1
         if not list(tensors_in(outputs)):
             raise ScriptError(
                 f"call() of model '{model.name}' returns no Keras tensor",
