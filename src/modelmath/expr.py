@@ -95,6 +95,8 @@ class Num(Expr):
 
     value: Number
 
+    is_leaf = True  # a constant: a number has no children
+
 
 @dataclass(slots=True, eq=False)
 class Sym(Expr):
@@ -107,6 +109,8 @@ class Sym(Expr):
     name: str
     value: Number
     meaning: str = ""
+
+    is_leaf = True  # a constant: a symbol has no children
 
 
 @dataclass(slots=True, eq=False, init=False)

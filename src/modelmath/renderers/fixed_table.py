@@ -41,6 +41,10 @@ def wrap(text: str, width: int, fold: bool = True) -> list[str]:
     whole for :func:`justify` to cut with an ellipsis), before justification."""
     if width <= 0 or (len(text) <= width and _narrow(text)):
         return [text]  # the usual case: it fits (one cell per character)
+    if _narrow(text):
+        narrow = _wrap_narrow(text, width, fold)
+        if narrow is not None:
+            return narrow
     breaks: list[int] = []
     offset = 0
     measure = len if _narrow(text) else cell_len
@@ -65,6 +69,33 @@ def wrap(text: str, width: int, fold: bool = True) -> list[str]:
         elif offset and start:
             breaks.append(start)
             offset = measure(word)
+    bounds = [0, *breaks, len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)] or [""]
+
+
+def _wrap_narrow(text: str, width: int, fold: bool) -> list[str] | None:
+    """:func:`wrap` of text whose characters are one cell each: the same greedy rule with
+    lengths for widths. The words tile the text (each match starts where the last ended),
+    so their starts are running sums. None when a word must be folded: that is
+    :func:`wrap`'s own path."""
+    breaks: list[int] = []
+    offset = 0
+    start = 0
+    for word in _WORD.findall(text):
+        length = len(word)
+        word_length = len(word.rstrip())
+        if width - offset >= word_length:
+            offset += length
+        elif word_length > width:
+            if fold:
+                return None
+            if start:
+                breaks.append(start)
+            offset = length
+        elif offset and start:
+            breaks.append(start)
+            offset = length
+        start += length
     bounds = [0, *breaks, len(text)]
     return [text[a:b] for a, b in itertools.pairwise(bounds)] or [""]
 

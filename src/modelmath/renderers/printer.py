@@ -37,6 +37,8 @@ ASCII = Glyphs("*", "-", ("floor(", ")"), ("ceil(", ")"))
 
 def format_number(x: float | int) -> str:
     """Write a number the way the tables do: integers plain, floats shortest."""
+    if type(x) is int:
+        return str(x)
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
         return str(int(x))
     return str(x)
@@ -52,6 +54,7 @@ class FormulaPrinter:
         # once per printer. Keyed by id, holding the node so that its id stays its own.
         self._printed: dict[tuple[int, bool], tuple[Expr, str]] = {}
         self._methods: dict[type, Callable[[Any], tuple[str, int]]] = {}
+        self._own_sym = type(self)._print_Sym is FormulaPrinter._print_Sym
 
     def symbols(self, expr: Expr) -> str:
         return self._top(expr, False)
@@ -78,6 +81,9 @@ class FormulaPrinter:
         return result
 
     def _wrapped(self, expr: Expr, at_least: int) -> str:
+        kind = type(expr)
+        if kind is Sym and self._own_sym:  # the usual leaf: an atom, never bracketed
+            return format_number(expr.value) if self._with_values else expr.name  # type: ignore[attr-defined]
         text, strength = self._print(expr)
         return f"({text})" if strength < at_least else text
 
@@ -90,7 +96,7 @@ class FormulaPrinter:
         return expr.name, _ATOM
 
     def _print_Sum(self, expr: Sum) -> tuple[str, int]:
-        return " + ".join(self._wrapped(t, _SUM) for t in expr.terms), _SUM
+        return " + ".join([self._wrapped(t, _SUM) for t in expr.terms]), _SUM
 
     def _print_Diff(self, expr: Diff) -> tuple[str, int]:
         left = self._wrapped(expr.left, _SUM)
@@ -98,7 +104,7 @@ class FormulaPrinter:
         return f"{left} {self.glyphs.minus} {right}", _SUM
 
     def _print_Prod(self, expr: Prod) -> tuple[str, int]:
-        return self.glyphs.times.join(self._wrapped(f, _PROD) for f in expr.factors), _PROD
+        return self.glyphs.times.join([self._wrapped(f, _PROD) for f in expr.factors]), _PROD
 
     def _fraction(self, num: Expr, den: Expr) -> str:
         return f"{self._wrapped(num, _ATOM)}/{self._wrapped(den, _ATOM)}"
