@@ -225,8 +225,11 @@ class _Analysis:
         weights = _nested_weights(inner, sub)
         if self.cost_options is not None:
             self.nested[layer.name] = summary
-        # Keras's expand_nested lists the inner model's layers, not its operations.
-        children = tuple(r for r in summary.rows if not r.is_operation)
+        # Keras's expand_nested lists the inner model's layers, not its operations, and
+        # opens no custom layer (kind "layer": a Layer subclass read from a script).
+        children = (
+            () if sub.kind == "layer" else tuple(r for r in summary.rows if not r.is_operation)
+        )
         why = (
             f"all weights of the layers '{sub.name}' calls, and its own"
             if sub.kind == "layer"  # a custom Layer whose call() the script reader read

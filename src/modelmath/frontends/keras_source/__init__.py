@@ -214,7 +214,7 @@ def _with_custom_layers(graph: Graph, owner: LayerObj, depth: int) -> Graph:
     """Each custom Layer whose call() was read gets its inner graph as a ``subgraph``:
     analysis computes it on the shapes it is called with and counts the weights of the
     sublayers it uses and its own, as Keras's count_params() does. Keras's summary lists
-    none of them (expand_nested only opens models), so they are not listed."""
+    none of them (expand_nested only opens models): analysis gives kind "layer" no children."""
     if depth > MAX_NESTING:
         return graph
     by_name = {obj.name: obj for obj in _inner_layers(owner)}
@@ -225,8 +225,7 @@ def _with_custom_layers(graph: Graph, owner: LayerObj, depth: int) -> Graph:
         if obj is not None and obj.traced and layer.subgraph is None:
             sub = graph_from_config(custom_layer_config(obj), source=graph.source)
             sub = _with_custom_layers(sub, obj, depth + 1)
-            hidden = tuple(replace(inner, listed=False) for inner in sub.layers)
-            layer = replace(layer, subgraph=replace(sub, layers=hidden, kind="layer"))
+            layer = replace(layer, subgraph=replace(sub, kind="layer"))
             changed = True
         elif obj is not None and obj.is_model and layer.subgraph is not None:
             layer = replace(layer, subgraph=_with_custom_layers(layer.subgraph, obj, depth + 1))
