@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from modelmath.expr import Quantity
+from modelmath.fastinit import fast_frozen_init
 from modelmath.rules.base import OutputShape
 
 
@@ -26,6 +27,7 @@ class ModuleStatus(Enum):
     DISAGREES = "disagrees"  # a rule exists but its numbers differ from the pass: observed kept
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class TensorRow:
     """One parameter or buffer as the row of its module lists it."""
@@ -46,6 +48,7 @@ class TensorRow:
         return not self.counted_here
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class FunctionRow:
     """A functional operation run in a module's own forward code."""
@@ -57,6 +60,7 @@ class FunctionRow:
     args: dict[str, Any]
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ModuleRow:
     """One call of one module."""
@@ -88,6 +92,7 @@ class ModuleRow:
         return self.path.rsplit(".", 1)[-1] if self.path else ""
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class ModuleTotals:
     """Totals over the unique parameters and buffers, and the MACs of the whole pass."""

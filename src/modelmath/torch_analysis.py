@@ -14,7 +14,9 @@ only at that module's first call; a tied or repeated use is listed and marked.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from modelmath.errors import LayerError
@@ -34,7 +36,7 @@ from modelmath.module_summary import (
     ModuleTotals,
     TensorRow,
 )
-from modelmath.rules import LayerCall, RuleResult, Weight, find_rule
+from modelmath.rules import LayerCall, RuleResult, find_rule
 from modelmath.rules.registry import Rule
 from modelmath.torch_macs import function_macs
 
@@ -80,18 +82,13 @@ def _observed(call: ModuleCall) -> list[tuple[int, ...]]:
     return [t.shape for t in tree_tensors(call.outputs)]
 
 
-def _apply_rule(call: ModuleCall) -> tuple[RuleResult | None, LayerCall | None, str]:
+def _apply_rule(
+    call: ModuleCall, op: str, fn: Rule
+) -> tuple[RuleResult | None, LayerCall | None, str]:
     """The rule's result (and what it saw) when its output shapes equal the traced ones;
-    else a note saying how they differ."""
-    found = rule_for(call)
-    if found is None:
-        return None, None, ""
-    op, fn = found
+    else a note saying how they differ. The rule's :class:`LayerError` is let through."""
     ctx = layer_call(call, op)
-    try:
-        result = fn(ctx)
-    except LayerError as err:
-        return None, None, f"the {op} rule could not be applied: {err}"
+    result = fn(ctx)
     expected = _observed(call)
     got = [o.values for o in result.outputs]
     if got != expected:
@@ -122,27 +119,119 @@ def _shape_formula(slot: TensorSlot) -> Expr:
     return product(Num(d) for d in slot.shape)
 
 
+@dataclass(frozen=True)
+class _Work:
+    """What a call's row takes from its rule and its functional calls.
+
+    It depends only on the call's class, config, options, shapes and functional calls,
+    never on its name, so calls alike (ResNet's repeated blocks, a transformer's layers)
+    can share one: see :func:`_work_key`.
+    """
+
+    result: RuleResult | None
+    note: str  # why the rule was not kept ("" when it was, or when there is none)
+    functions: tuple[FunctionRow, ...]
+    macs: Quantity
+    weights: dict[str, Quantity]  # the rule's count of each weight, by local name
+    status: ModuleStatus
+    shareable: bool  # False when the note quotes the layer's name (a rule's error)
+
+
+def _work(call: ModuleCall, *, called: bool = True) -> _Work:
+    """The rule's result (for a call the pass ran), the functional calls and the MACs."""
+    found = rule_for(call) if called else None
+    result, ctx, note, shareable = None, None, "", True
+    if found is not None:
+        try:
+            result, ctx, note = _apply_rule(call, *found)
+        except LayerError as err:  # its message names the layer: not for other calls
+            note, shareable = f"the {found[0]} rule could not be applied: {err}", False
+    functions = tuple(
+        FunctionRow(f.name, f.inputs, f.outputs, function_macs(f), dict(f.args))
+        for f in call.functions
+    )
+    mac_terms = [f.macs.expr for f in functions if f.macs.value]
+    macs = Quantity(total(mac_terms), "the contractions this module runs itself")
+    if result is not None and ctx is not None and macs.value:
+        macs = _layer_macs(ctx, result, macs)
+    weights = {w.name: Quantity(w.count, w.meaning) for w in result.weights} if result else {}
+    status = ModuleStatus.COMPUTED if result else ModuleStatus.OBSERVED
+    if note:
+        status = ModuleStatus.DISAGREES
+    return _Work(result, note, functions, macs, weights, status, shareable)
+
+
+def _work_key(call: ModuleCall, inputs: Any, outputs: Any) -> bytes | None:
+    """Everything :func:`_work` reads of ``call``, as bytes (``None`` when it cannot be
+    pickled: such a call is worked out on its own).
+
+    Pickled rather than hashed: configs hold lists and dicts, and pickle keeps apart
+    what ``==`` merges (``1``, ``1.0`` and ``True``; ``0.0`` and ``-0.0``), which a rule
+    may print differently. ``inputs`` and ``outputs`` are the call's shape trees (the
+    rules see shapes, not dtypes).
+    """
+    functions = [
+        (
+            f.name,
+            f.inputs,
+            f.outputs,
+            f.args,
+            [(a.op, a.inputs, a.output, a.config) for a in f.aten],
+        )
+        for f in call.functions
+    ]
+    parts = (call.op, call.class_module, call.bases, call.config, call.options)
+    try:
+        return pickle.dumps((parts, inputs, outputs, functions), pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an object pickle refuses: no sharing for this call
+        return None
+
+
 class _Rows:
-    """Builds the rows in execution order; counts each unique tensor once."""
+    """Builds the rows in execution order; counts each unique tensor once.
+
+    Within one :func:`summarize` (never across calls), the work of calls alike is done
+    once (``works``), and so is the product formula of each tensor shape (``shapes``).
+    """
 
     def __init__(self, trace: ModuleTrace) -> None:
         self.trace = trace
         self.counted: set[str] = set()  # qualified names already counted in a row
         self.rows: list[ModuleRow] = []
         self.notes: list[str] = []
+        self.works: dict[bytes, _Work] = {}
+        self.shapes: dict[tuple[int, ...], Quantity] = {}
+
+    def work(self, call: ModuleCall, inputs: Any, outputs: Any) -> _Work:
+        key = _work_key(call, inputs, outputs)
+        if key is None:
+            return _work(call)
+        found = self.works.get(key)
+        if found is None:
+            found = _work(call)
+            if found.shareable:
+                self.works[key] = found
+        return found
+
+    def count(self, slot: TensorSlot, weights: dict[str, Quantity]) -> Quantity:
+        """The rule's formula for a tensor when it gives its size; its shape's otherwise."""
+        w = weights.get(slot.name)
+        if w is not None and w.expr.value == slot.numel:
+            return w
+        found = self.shapes.get(slot.shape)
+        if found is None:
+            found = Quantity(_shape_formula(slot), f"a tensor of shape {slot.shape}")
+            self.shapes[slot.shape] = found
+        return found
 
     def tensors(
-        self, call: ModuleCall, slots: Sequence[TensorSlot], weights: dict[str, Weight]
+        self, call: ModuleCall, slots: Sequence[TensorSlot], weights: dict[str, Quantity]
     ) -> tuple[list[TensorRow], list[Expr]]:
         rows: list[TensorRow] = []
         counted: list[Expr] = []
         for slot in slots:
             qualified = f"{call.path}.{slot.name}".lstrip(".")
-            w = weights.get(slot.name)
-            if w is not None and w.count.value == slot.numel:
-                count = Quantity(w.count, w.meaning)
-            else:
-                count = Quantity(_shape_formula(slot), f"a tensor of shape {slot.shape}")
+            count = self.count(slot, weights)
             here = slot.owner == qualified and call.call_index == 0
             here = here and qualified not in self.counted
             if here:
@@ -165,28 +254,20 @@ class _Rows:
 
     def build(self, call: ModuleCall, *, called: bool = True) -> tuple[Expr, Expr]:
         """Append rows for ``call`` and its children; return its subtree params and MACs."""
-        result, ctx, note = _apply_rule(call) if called else (None, None, "")
+        inputs = tree_shapes(call.inputs) if called else None
+        outputs = tree_shapes(call.outputs) if called else None
+        work = self.work(call, inputs, outputs) if called else _work(call, called=False)
+        result, note = work.result, work.note
         if note:
             self.notes.append(f"{call.path or call.op}: {note}")
-        weights = {w.name: w for w in result.weights} if result else {}
-        params, counted = self.tensors(call, call.params, weights)
-        buffers, _ = self.tensors(call, call.buffers, weights)
+        params, counted = self.tensors(call, call.params, work.weights)
+        buffers, _ = self.tensors(call, call.buffers, work.weights)
         for b in buffers:  # buffers are counted apart, in the totals only
             self.counted.add(b.qualified)
         train = [t.count.expr for t in params if not t.reused and t.trainable]
         frozen = [t.count.expr for t in params if not t.reused and not t.trainable]
         own = total(counted)
-        functions = tuple(
-            FunctionRow(f.name, f.inputs, f.outputs, function_macs(f), dict(f.args))
-            for f in call.functions
-        )
-        mac_terms = [f.macs.expr for f in functions if f.macs.value]
-        macs = Quantity(total(mac_terms), "the contractions this module runs itself")
-        if result is not None and ctx is not None and macs.value:
-            macs = _layer_macs(ctx, result, macs)
-        status = ModuleStatus.COMPUTED if result else ModuleStatus.OBSERVED
-        if note:
-            status = ModuleStatus.DISAGREES
+        macs = work.macs
         index = len(self.rows)
         self.rows.append(None)  # type: ignore[arg-type]  # filled in below, after children
         sub_params: list[Expr] = [own] if own.value else []
@@ -208,8 +289,8 @@ class _Rows:
             op=call.op,
             depth=call.depth,
             call_index=call.call_index,
-            inputs=tree_shapes(call.inputs) if called else None,
-            outputs=tree_shapes(call.outputs) if called else None,
+            inputs=inputs,
+            outputs=outputs,
             output_formulas=result.outputs if result else (),
             params=Quantity(own, result.params_why if result else _own_words(params)),
             trainable=Quantity(total(train), "parameters with requires_grad=True"),
@@ -220,8 +301,8 @@ class _Rows:
             macs=macs,
             subtree_params=Quantity(total(sub_params), "this module and the modules below it"),
             subtree_macs=Quantity(total(sub_macs), "this module and the modules below it"),
-            functions=functions,
-            status=status,
+            functions=work.functions,
+            status=work.status,
             is_leaf=call.is_leaf,
             called=called,
             note=reuse or ("" if called else "not called as a module by the forward pass"),
