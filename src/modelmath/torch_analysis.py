@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from modelmath.costs import CostCall
 from modelmath.errors import LayerError
-from modelmath.expr import Expr, Num, Quantity, Sym, product, total
+from modelmath.expr import Expr, Num, Number, Quantity, Sym, product, total
 from modelmath.frontends.torch_module.records import (
     ModuleCall,
     ModuleTrace,
@@ -38,6 +39,7 @@ from modelmath.module_summary import (
 )
 from modelmath.rules import LayerCall, RuleResult, find_rule
 from modelmath.rules.registry import Rule
+from modelmath.torch_layer_macs import find_layer_cost
 from modelmath.torch_macs import function_macs
 
 _ZERO = Quantity(Num(0), "none")
@@ -99,9 +101,6 @@ def _apply_rule(
 def _layer_macs(ctx: LayerCall, result: RuleResult, traced: Quantity) -> Quantity:
     """The layer's own MAC formula (:mod:`modelmath.torch_layer_macs`) when it equals the
     traced contractions' count; the traced formula otherwise."""
-    from modelmath.costs import CostCall
-    from modelmath.torch_layer_macs import find_layer_cost
-
     rule = find_layer_cost(ctx.op)
     if rule is None:
         return traced
@@ -201,6 +200,7 @@ class _Rows:
         self.notes: list[str] = []
         self.works: dict[bytes, _Work] = {}
         self.shapes: dict[tuple[int, ...], Quantity] = {}
+        self.no_params = (Quantity(Num(0), _TRAINABLE), Quantity(Num(0), _FROZEN))
 
     def work(self, call: ModuleCall, inputs: Any, outputs: Any) -> _Work:
         key = _work_key(call, inputs, outputs)
@@ -215,25 +215,25 @@ class _Rows:
 
     def count(self, slot: TensorSlot, weights: dict[str, Quantity]) -> Quantity:
         """The rule's formula for a tensor when it gives its size; its shape's otherwise."""
+        shaped = self.shapes.get(slot.shape)  # its value is the tensor's size
+        if shaped is None:
+            shaped = Quantity(_shape_formula(slot), f"a tensor of shape {slot.shape}")
+            self.shapes[slot.shape] = shaped
         w = weights.get(slot.name)
-        if w is not None and w.expr.value == slot.numel:
-            return w
-        found = self.shapes.get(slot.shape)
-        if found is None:
-            found = Quantity(_shape_formula(slot), f"a tensor of shape {slot.shape}")
-            self.shapes[slot.shape] = found
-        return found
+        return w if w is not None and w.expr.value == shaped.expr.value else shaped
 
     def tensors(
         self, call: ModuleCall, slots: Sequence[TensorSlot], weights: dict[str, Quantity]
     ) -> tuple[list[TensorRow], list[Expr]]:
+        """A row per tensor, and the counts of those counted in this row (first calls
+        only, each tensor at most once, in the module where the model defines it)."""
         rows: list[TensorRow] = []
         counted: list[Expr] = []
+        path, first_call = call.path, call.call_index == 0
         for slot in slots:
-            qualified = f"{call.path}.{slot.name}".lstrip(".")
+            qualified = f"{path}.{slot.name}".lstrip(".")
             count = self.count(slot, weights)
-            here = slot.owner == qualified and call.call_index == 0
-            here = here and qualified not in self.counted
+            here = first_call and slot.owner == qualified and qualified not in self.counted
             if here:
                 self.counted.add(qualified)
                 counted.append(count.expr)
@@ -252,38 +252,47 @@ class _Rows:
             )
         return rows, counted
 
-    def build(self, call: ModuleCall, *, called: bool = True) -> tuple[Expr, Expr]:
-        """Append rows for ``call`` and its children; return its subtree params and MACs."""
-        inputs = tree_shapes(call.inputs) if called else None
-        outputs = tree_shapes(call.outputs) if called else None
-        work = self.work(call, inputs, outputs) if called else _work(call, called=False)
-        result, note = work.result, work.note
-        if note:
-            self.notes.append(f"{call.path or call.op}: {note}")
-        params, counted = self.tensors(call, call.params, work.weights)
-        buffers, _ = self.tensors(call, call.buffers, work.weights)
-        for b in buffers:  # buffers are counted apart, in the totals only
-            self.counted.add(b.qualified)
-        train = [t.count.expr for t in params if not t.reused and t.trainable]
-        frozen = [t.count.expr for t in params if not t.reused and not t.trainable]
-        own = total(counted)
-        macs = work.macs
+    def split(self, params: list[TensorRow]) -> tuple[Quantity, Quantity]:
+        """The trainable and frozen parameters counted in a row."""
+        if not params:  # most rows: one pair of zeros serves them all
+            return self.no_params
+        train = [t.count.expr for t in params if t.counted_here and t.trainable]
+        frozen = [t.count.expr for t in params if t.counted_here and not t.trainable]
+        return Quantity(total(train), _TRAINABLE), Quantity(total(frozen), _FROZEN)
+
+    def build(self, call: ModuleCall, *, called: bool = True) -> tuple[Number, Number]:
+        """Append rows for ``call`` and its children; return its subtree's params and MACs."""
+        if called:
+            inputs, outputs = tree_shapes(call.inputs), tree_shapes(call.outputs)
+            work = self.work(call, inputs, outputs)
+        else:
+            inputs = outputs = None
+            work = _work(call, called=False)
+        result = work.result
+        if work.note:
+            self.notes.append(f"{call.path or call.op}: {work.note}")
+        params: list[TensorRow] = []
+        buffers: list[TensorRow] = []
+        own: Expr = Num(0)
+        if call.params:
+            params, counted = self.tensors(call, call.params, work.weights)
+            own = total(counted)
+        if call.buffers:
+            buffers, _ = self.tensors(call, call.buffers, work.weights)
+            self.counted.update(b.qualified for b in buffers)  # apart, in the totals only
         index = len(self.rows)
         self.rows.append(None)  # type: ignore[arg-type]  # filled in below, after children
         sub_params: list[Expr] = [own] if own.value else []
-        sub_macs: list[Expr] = [macs.expr] if macs.value else []
+        sub_macs: list[Expr] = [work.macs.expr] if work.macs.value else []
         for child in call.children:
             p, m = self.build(child)
-            if p.value:
-                sub_params.append(Sym(child.path, p.value, f"parameters under {child.path}"))
-            if m.value:
-                sub_macs.append(Sym(child.path, m.value, f"MACs under {child.path}"))
-        reuse = ""
-        if call.call_index:
-            reuse = f"call {call.call_index + 1} of a module listed above: parameters counted there"
-        tied = [t for t in params if t.counted_at != t.qualified]
-        if tied:
-            reuse = "; ".join(f"{t.name} is {t.counted_at} (counted there)" for t in tied)
+            if p:
+                sub_params.append(Sym(child.path, p, f"parameters under {child.path}"))
+            if m:
+                sub_macs.append(Sym(child.path, m, f"MACs under {child.path}"))
+        subtree_params = Quantity(total(sub_params), _SUBTREE)
+        subtree_macs = Quantity(total(sub_macs), _SUBTREE)
+        trainable, non_trainable = self.split(params)
         self.rows[index] = ModuleRow(
             path=call.path,
             op=call.op,
@@ -293,21 +302,36 @@ class _Rows:
             outputs=outputs,
             output_formulas=result.outputs if result else (),
             params=Quantity(own, result.params_why if result else _own_words(params)),
-            trainable=Quantity(total(train), "parameters with requires_grad=True"),
-            non_trainable=Quantity(total(frozen), "parameters with requires_grad=False"),
+            trainable=trainable,
+            non_trainable=non_trainable,
             params_why=result.params_why if result else "",
             weights=tuple(params),
             buffers=tuple(buffers),
-            macs=macs,
-            subtree_params=Quantity(total(sub_params), "this module and the modules below it"),
-            subtree_macs=Quantity(total(sub_macs), "this module and the modules below it"),
+            macs=work.macs,
+            subtree_params=subtree_params,
+            subtree_macs=subtree_macs,
             functions=work.functions,
             status=work.status,
             is_leaf=call.is_leaf,
             called=called,
-            note=reuse or ("" if called else "not called as a module by the forward pass"),
+            note=_reuse_note(call, params, called),
         )
-        return total(sub_params), total(sub_macs)
+        return subtree_params.value, subtree_macs.value
+
+
+_TRAINABLE = "parameters with requires_grad=True"
+_FROZEN = "parameters with requires_grad=False"
+_SUBTREE = "this module and the modules below it"
+
+
+def _reuse_note(call: ModuleCall, params: list[TensorRow], called: bool) -> str:
+    """Why a row's parameters are counted elsewhere (tied, or a repeated call), if so."""
+    tied = [t for t in params if t.counted_at != t.qualified]
+    if tied:
+        return "; ".join(f"{t.name} is {t.counted_at} (counted there)" for t in tied)
+    if call.call_index:
+        return f"call {call.call_index + 1} of a module listed above: parameters counted there"
+    return "" if called else "not called as a module by the forward pass"
 
 
 def _place_uncalled(rows: list[ModuleRow]) -> tuple[ModuleRow, ...]:

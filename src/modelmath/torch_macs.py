@@ -96,8 +96,8 @@ def function_macs(fn: FunctionCall) -> Quantity:
     """MACs of a functional call: its contractions, in the call's own terms when known."""
     if not fn.aten:
         return Quantity(Num(0), "no contraction")
-    counted = sum(int(aten_macs(op).value) for op in fn.aten)
     if fn.name.endswith("scaled_dot_product_attention"):
+        counted = sum(int(aten_macs(op).value) for op in fn.aten)
         own = _sdpa(fn)
         if own is not None and own.value == counted:
             return Quantity(own, "scores Q·Kᵀ, then the weights times V")
