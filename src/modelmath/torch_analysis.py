@@ -200,6 +200,7 @@ class _Rows:
         self.notes: list[str] = []
         self.works: dict[bytes, _Work] = {}
         self.shapes: dict[tuple[int, ...], Quantity] = {}
+        self.sums: dict[tuple[int, ...], tuple[list[Expr], Expr]] = {}
         self.no_params = (Quantity(Num(0), _TRAINABLE), Quantity(Num(0), _FROZEN))
 
     def work(self, call: ModuleCall, inputs: Any, outputs: Any) -> _Work:
@@ -221,6 +222,17 @@ class _Rows:
             self.shapes[slot.shape] = shaped
         w = weights.get(slot.name)
         return w if w is not None and w.expr.value == shaped.expr.value else shaped
+
+    def sum_of(self, terms: list[Expr]) -> Expr:
+        """``total(terms)``, made once per list of the same terms: calls alike count the
+        same weight formulas, and then show the same sum (written once by a renderer)."""
+        if len(terms) < 2:
+            return total(terms)
+        key = tuple(map(id, terms))  # the value holds the terms: their ids stay theirs
+        found = self.sums.get(key)
+        if found is None:
+            found = self.sums[key] = (terms, total(terms))
+        return found[1]
 
     def tensors(
         self, call: ModuleCall, slots: Sequence[TensorSlot], weights: dict[str, Quantity]
@@ -276,7 +288,7 @@ class _Rows:
         own: Expr = Num(0)
         if call.params:
             params, counted = self.tensors(call, call.params, work.weights)
-            own = total(counted)
+            own = self.sum_of(counted)
         if call.buffers:
             buffers, _ = self.tensors(call, call.buffers, work.weights)
             self.counted.update(b.qualified for b in buffers)  # apart, in the totals only

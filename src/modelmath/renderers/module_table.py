@@ -28,24 +28,50 @@ HEADERS = _HEADERS
 COLUMNS = tuple(_HEADERS)
 
 
+_SIZES = frozenset((int, bool))  # a tuple of these only is one tensor's shape
+
+
 def shape_text(tree: Any) -> str:
     """``[1, 64, 56, 56]`` for one tensor, a tuple or dict of them for several."""
-    if tree is None:
+    return ShapeTexts()(tree)
+
+
+class ShapeTexts:
+    """:func:`shape_text` for the rows of one render.
+
+    Most shapes recur (a row's output is the next row's input; repeated blocks), so each
+    flat shape is written once. It is looked up with the type of each of its sizes:
+    ``(1, 2)`` and ``(True, 2)`` are equal tuples but not the same text.
+    """
+
+    def __init__(self) -> None:
+        self._shapes: dict[tuple[tuple[int, ...], tuple[type, ...]], str] = {}
+
+    def __call__(self, tree: Any) -> str:
+        if tree is None:
+            return "--"
+        if isinstance(tree, tuple):
+            types = tuple(map(type, tree))
+            if _SIZES.issuperset(types):
+                key = (tree, types)
+                text = self._shapes.get(key)
+                if text is None:
+                    text = self._shapes[key] = "[" + ", ".join([str(d) for d in tree]) + "]"
+                return text
+            if all(isinstance(d, int) for d in tree):
+                return "[" + ", ".join([str(d) for d in tree]) + "]"
+        if isinstance(tree, dict):
+            return "{" + ", ".join(f"{k}: {self(v)}" for k, v in tree.items()) + "}"
+        if isinstance(tree, (tuple, list)):
+            inner = [self(t) for t in tree]
+            if len(inner) == 1 and isinstance(tree, tuple):
+                return inner[0]
+            return (
+                ("(" if isinstance(tree, tuple) else "[")
+                + ", ".join(inner)
+                + (")" if isinstance(tree, tuple) else "]")
+            )
         return "--"
-    if isinstance(tree, tuple) and all(isinstance(d, int) for d in tree):
-        return "[" + ", ".join(str(d) for d in tree) + "]"
-    if isinstance(tree, dict):
-        return "{" + ", ".join(f"{k}: {shape_text(v)}" for k, v in tree.items()) + "}"
-    if isinstance(tree, (tuple, list)):
-        inner = [shape_text(t) for t in tree]
-        if len(inner) == 1 and isinstance(tree, tuple):
-            return inner[0]
-        return (
-            ("(" if isinstance(tree, tuple) else "[")
-            + ", ".join(inner)
-            + (")" if isinstance(tree, tuple) else "]")
-        )
-    return "--"
 
 
 def _count(q: Quantity, blank_zero: bool = True) -> str:
@@ -68,15 +94,18 @@ def _label(row: ModuleRow) -> str:
     return indent + name
 
 
-def _cells(row: ModuleRow, folded: bool, columns: tuple[str, ...]) -> list[str]:
+def _cells(
+    row: ModuleRow, folded: bool, columns: tuple[str, ...], shapes: ShapeTexts | None = None
+) -> list[str]:
+    shapes = shapes or ShapeTexts()
     params = row.subtree_params if folded else row.params
     macs = row.subtree_macs if folded else row.macs
     out = []
     for col in columns:
         if col == "input":
-            out.append(shape_text(row.inputs))
+            out.append(shapes(row.inputs))
         elif col == "output":
-            out.append(shape_text(row.outputs))
+            out.append(shapes(row.outputs))
         elif col == "params":
             text = _count(params)
             if row.call_index or any(w.reused for w in row.weights):
@@ -141,38 +170,58 @@ def count_text(q: Quantity) -> str:
     return _count(q, False)
 
 
-def _working(row: ModuleRow, folded: bool, printer: FormulaPrinter) -> list[str]:
-    """Lines of working under a row: output sizes, parameters, MACs."""
-    lines: list[str] = []
+class _Working:
+    """The lines of working under the rows of one render.
 
-    def add(label: str, expr: Expr, why: str = "") -> None:
-        if expr.is_leaf:
-            return
-        text = printer.values(expr)
+    Rows of calls alike share their formula objects (see ``torch_analysis``), so each
+    line is written once: by label, formula (by id, held so that its id stays its own)
+    and reason.
+    """
+
+    def __init__(self, printer: FormulaPrinter) -> None:
+        self.printer = printer
+        self._lines: dict[tuple[str, int, str], tuple[Expr, str]] = {}
+
+    def line(self, label: str, expr: Expr, why: str = "") -> str:
+        """``label value = working   why`` (the working cut at MAX_CELL_FORMULA)."""
+        key = (label, id(expr), why)
+        done = self._lines.get(key)
+        if done is not None:
+            return done[1]
+        text = self.printer.values(expr)
         if len(text) > MAX_CELL_FORMULA:
             text = text[: MAX_CELL_FORMULA - 1] + "…"
-        lines.append(f"{label} {format_number(expr.value)} = {text}" + (f"   {why}" if why else ""))
+        line = f"{label} {format_number(expr.value)} = {text}" + (f"   {why}" if why else "")
+        self._lines[key] = (expr, line)
+        return line
 
-    if row.status is ModuleStatus.COMPUTED:
-        for out in row.output_formulas:
-            for d in out.dims:
-                if d is not None and not d.is_leaf:
-                    add("shape", d, out.why)
-                    break
-    if not folded:
-        if row.params.value:
-            add("params", row.params.expr, row.params_why)
-        if row.macs.value:
-            add("MACs", row.macs.expr)
-        counted = [f for f in row.functions if f.macs.value]
-        if len(counted) > 1:  # one call's formula is the row's own: shown once
-            for f in counted:
-                add(f"  {f.name}", f.macs.expr)
-        elif counted:
-            lines[-1] += f"   ({counted[0].name})"
-    if row.note:
-        lines.append(row.note)
-    return lines
+    def __call__(self, row: ModuleRow, folded: bool) -> list[str]:
+        """Lines of working under a row: output sizes, parameters, MACs."""
+        lines: list[str] = []
+        if row.status is ModuleStatus.COMPUTED:
+            for out in row.output_formulas:
+                for d in out.dims:
+                    if d is not None and not d.is_leaf:
+                        lines.append(self.line("shape", d, out.why))
+                        break
+        if not folded:
+            params, macs = row.params.expr, row.macs.expr
+            if params.value and not params.is_leaf:
+                lines.append(self.line("params", params, row.params_why))
+            if macs.value and not macs.is_leaf:
+                lines.append(self.line("MACs", macs))
+            counted = [f for f in row.functions if f.macs.value]
+            if len(counted) > 1:  # one call's formula is the row's own: shown once
+                lines += [
+                    self.line(f"  {f.name}", f.macs.expr)
+                    for f in counted
+                    if not f.macs.expr.is_leaf
+                ]
+            elif counted:
+                lines[-1] += f"   ({counted[0].name})"
+        if row.note:
+            lines.append(row.note)
+        return lines
 
 
 def render_module_table(
@@ -196,26 +245,27 @@ def render_module_table(
 
 def _render_module_table(summary: ModuleSummary, *, explain: bool, ascii_only: bool) -> str:
     columns = tuple(c for c in summary.columns if c in _HEADERS)
-    printer = FormulaPrinter(ascii_only=ascii_only)
+    workings = _Working(FormulaPrinter(ascii_only=ascii_only))
+    shapes = ShapeTexts()
     table: list[tuple[list[str], list[str]]] = []
     for row, folded in visible_rows(summary):
-        cells = [_label(row), *_cells(row, folded, columns)]
-        table.append((cells, _working(row, folded, printer) if explain else []))
+        cells = [_label(row), *_cells(row, folded, columns, shapes)]
+        table.append((cells, workings(row, folded) if explain else []))
     header = ["Layer (type: name)", *(_HEADERS[c] for c in columns)]
-    widths = [len(h) for h in header]
-    for cells, _ in table:
-        widths = [max(w, len(c)) for w, c in zip(widths, cells)]
+    widths = [max(map(len, column)) for column in zip(header, *(cells for cells, _ in table))]
     width = sum(widths) + 2 * (len(widths) - 1)
     rule, heavy = "-" * width, "=" * width
+    first, rest = widths[0], widths[1:]
 
     def line(cells: list[str]) -> str:
-        parts = [cells[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(cells[1:], widths[1:])]
+        parts = [cells[0].ljust(first), *map(str.rjust, cells[1:], rest)]
         return "  ".join(parts).rstrip()
 
     out = [heavy, line(header), heavy]
+    indent = " " * 6
     for cells, working in table:
         out.append(line(cells))
-        out.extend(" " * 6 + w for w in working)
+        out += [indent + w for w in working]
     t = summary.totals
     out += [
         heavy,
