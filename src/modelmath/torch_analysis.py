@@ -201,6 +201,7 @@ class _Rows:
         self.works: dict[bytes, _Work] = {}
         self.shapes: dict[tuple[int, ...], Quantity] = {}
         self.sums: dict[tuple[int, ...], tuple[list[Expr], Expr]] = {}
+        self.zero: Expr = Num(0)  # shared: rows alike then share their working's memo key
         self.no_params = (Quantity(Num(0), _TRAINABLE), Quantity(Num(0), _FROZEN))
 
     def work(self, call: ModuleCall, inputs: Any, outputs: Any) -> _Work:
@@ -285,7 +286,7 @@ class _Rows:
             self.notes.append(f"{call.path or call.op}: {work.note}")
         params: list[TensorRow] = []
         buffers: list[TensorRow] = []
-        own: Expr = Num(0)
+        own = self.zero
         if call.params:
             params, counted = self.tensors(call, call.params, work.weights)
             own = self.sum_of(counted)

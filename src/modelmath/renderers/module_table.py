@@ -173,14 +173,15 @@ def count_text(q: Quantity) -> str:
 class _Working:
     """The lines of working under the rows of one render.
 
-    Rows of calls alike share their formula objects (see ``torch_analysis``), so each
-    line is written once: by label, formula (by id, held so that its id stays its own)
-    and reason.
+    Rows of calls alike share their formula objects (see ``torch_analysis``), so their
+    lines are written once: by the ids of what they are made of, each memo entry holding
+    the row or formula they came from so that those ids stay theirs while it lives.
     """
 
     def __init__(self, printer: FormulaPrinter) -> None:
         self.printer = printer
         self._lines: dict[tuple[str, int, str], tuple[Expr, str]] = {}
+        self._rows: dict[tuple[Any, ...], tuple[ModuleRow, tuple[str, ...]]] = {}
 
     def line(self, label: str, expr: Expr, why: str = "") -> str:
         """``label value = working   why`` (the working cut at MAX_CELL_FORMULA)."""
@@ -195,8 +196,24 @@ class _Working:
         self._lines[key] = (expr, line)
         return line
 
-    def __call__(self, row: ModuleRow, folded: bool) -> list[str]:
-        """Lines of working under a row: output sizes, parameters, MACs."""
+    def __call__(self, row: ModuleRow, folded: bool) -> tuple[str, ...]:
+        """Lines of working under a row: output sizes, parameters, MACs, its note."""
+        key = (
+            id(row.output_formulas),
+            row.status,
+            id(row.params.expr),
+            row.params_why,
+            id(row.macs.expr),
+            id(row.functions),
+            folded,
+        )
+        done = self._rows.get(key)
+        if done is None:
+            done = self._rows[key] = (row, tuple(self.formulas(row, folded)))
+        return (*done[1], row.note) if row.note else done[1]
+
+    def formulas(self, row: ModuleRow, folded: bool) -> list[str]:
+        """The lines of a row's formulas: output sizes, parameters, MACs."""
         lines: list[str] = []
         if row.status is ModuleStatus.COMPUTED:
             for out in row.output_formulas:
@@ -219,8 +236,6 @@ class _Working:
                 ]
             elif counted:
                 lines[-1] += f"   ({counted[0].name})"
-        if row.note:
-            lines.append(row.note)
         return lines
 
 
@@ -247,10 +262,10 @@ def _render_module_table(summary: ModuleSummary, *, explain: bool, ascii_only: b
     columns = tuple(c for c in summary.columns if c in _HEADERS)
     workings = _Working(FormulaPrinter(ascii_only=ascii_only))
     shapes = ShapeTexts()
-    table: list[tuple[list[str], list[str]]] = []
+    table: list[tuple[list[str], tuple[str, ...]]] = []
     for row, folded in visible_rows(summary):
         cells = [_label(row), *_cells(row, folded, columns, shapes)]
-        table.append((cells, workings(row, folded) if explain else []))
+        table.append((cells, workings(row, folded) if explain else ()))
     header = ["Layer (type: name)", *(_HEADERS[c] for c in columns)]
     widths = [max(map(len, column)) for column in zip(header, *(cells for cells, _ in table))]
     width = sum(widths) + 2 * (len(widths) - 1)
