@@ -99,8 +99,35 @@ def trace(
     dtypes: Sequence[Any] | None = None,
     forward_kwargs: Mapping[str, Any] | None = None,
     train: bool = False,
+    tracer: str = "auto",
 ) -> ModuleTrace:
-    """Trace one forward pass of a meta copy of ``model``; ``model`` is left untouched."""
+    """Trace one forward pass of ``model``; ``model`` is left untouched.
+
+    ``tracer="auto"`` tries the fast symbolic tracer (:mod:`.fast_trace`) and, where it
+    does not know an operation exactly, traces a meta copy with torch's own kernels;
+    ``"symbolic"`` and ``"meta"`` force one (the tests compare the two).
+    """
+    if tracer not in ("auto", "symbolic", "meta"):
+        raise UsageError("unknown tracer", received=repr(tracer), fix="Use auto, symbolic or meta")
+    args, kwargs = meta_inputs(input_size, input_data, dtypes)
+    kwargs.update(dict(forward_kwargs or {}))
+    if tracer != "meta":
+        from modelmath.frontends.torch_module.fast_trace import fast_trace
+        from modelmath.frontends.torch_module.symbolic import Unsupported
+
+        try:
+            return fast_trace(model, args, kwargs, train=train)
+        except Unsupported:
+            if tracer == "symbolic":
+                raise
+        except Exception:  # the general tracer reruns the forward pass and explains it
+            if tracer == "symbolic":
+                raise
+    return _meta_trace(model, args, kwargs, train)
+
+
+def _meta_trace(model: Any, args: list[Any], kwargs: dict[str, Any], train: bool) -> ModuleTrace:
+    """The general tracer: a meta copy of ``model`` run under torch's meta kernels."""
     import torch
 
     from modelmath.frontends.torch_module.meta_copy import meta_copy
@@ -113,8 +140,6 @@ def trace(
 
     copy = meta_copy(model)
     copy.train(train)
-    args, kwargs = meta_inputs(input_size, input_data, dtypes)
-    kwargs.update(dict(forward_kwargs or {}))
     tracer = Tracer(copy)
     handles = tracer.install()
     try:

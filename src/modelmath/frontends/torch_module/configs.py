@@ -45,9 +45,17 @@ _EXTRA: dict[str, tuple[str, ...]] = {
 }
 
 
+_SCALARS = {bool, int, float, str}
+
+
 def plain(value: Any) -> Any:
     """``value`` as plain Python data (torch.Size and lists become tuples)."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    kind = type(value)
+    if value is None or kind in _SCALARS:
+        return value
+    if kind is tuple and all(type(v) in _SCALARS for v in value):
+        return value
+    if isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (tuple, list, torch.Size)):
         return tuple(plain(v) for v in value)
@@ -56,18 +64,42 @@ def plain(value: Any) -> Any:
     return repr(value)
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}  # class → the settings it lists
+_MISSING = object()
+_MODULE_GETATTR = torch.nn.Module.__getattr__
+
+
+def _setting(module: torch.nn.Module, cls: type, name: str) -> Any:
+    """``getattr(module, name)``, or _MISSING where ``hasattr`` would be False, without
+    the exception ``Module.__getattr__`` raises for a missing name (most of the cost)."""
+    found = module.__dict__.get(name, _MISSING)
+    if found is not _MISSING and not hasattr(cls, name):
+        return found
+    if hasattr(cls, name) or getattr(cls, "__getattr__", None) is not _MODULE_GETATTR:
+        return getattr(module, name, _MISSING)
+    for store in ("_parameters", "_buffers", "_modules"):
+        found = module.__dict__[store].get(name, _MISSING)
+        if found is not _MISSING:
+            return found
+    return _MISSING
+
+
 def module_config(module: torch.nn.Module) -> dict[str, Any]:
     """The settings of ``module`` by their torch names."""
     cls = type(module)
-    names = [*getattr(cls, "__constants__", ()), *_EXTRA.get(cls.__name__, ())]
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = (*getattr(cls, "__constants__", ()), *_EXTRA.get(cls.__name__, ()))
     config: dict[str, Any] = {}
     for name in names:
-        if hasattr(module, name):
-            config[name] = plain(getattr(module, name))
+        value = _setting(module, cls, name)
+        if value is not _MISSING:
+            config[name] = plain(value)
     params = module._parameters
     for flag, param in (("bias", "bias"), ("bias", "in_proj_bias"), ("add_bias_kv", "bias_k")):
-        if param in params or hasattr(module, param):
-            config[flag] = getattr(module, param, None) is not None
+        value = params[param] if param in params else _setting(module, cls, param)
+        if param in params or value is not _MISSING:
+            config[flag] = value is not None
     if cls.__name__ == "MultiheadAttention":
         config["bias"] = module.in_proj_bias is not None
     if "elementwise_affine" in config or "affine" in config:

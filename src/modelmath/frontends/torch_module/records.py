@@ -15,9 +15,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from modelmath.fastinit import fast_frozen_init
+
 Shape = tuple[int, ...]
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class TensorInfo:
     """A tensor as a summary needs it: shape and dtype."""
@@ -55,6 +58,7 @@ def tree_tensors(tree: Tree) -> Iterator[TensorInfo]:
             yield from tree_tensors(v)
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class TensorSlot:
     """One parameter or buffer of a module, by its local name."""
@@ -75,6 +79,7 @@ class TensorSlot:
         return n
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class AtenOp:
     """One contraction the dispatcher ran (mm, addmm, bmm, baddbmm, convolution)."""
@@ -136,3 +141,4 @@ class ModuleTrace:
     parameters: tuple[TensorSlot, ...]  # every unique parameter, under its first name
     buffers: tuple[TensorSlot, ...]
     uncalled: tuple[ModuleCall, ...] = ()  # modules the forward pass never ran
+    traced_by: str = "meta"  # "symbolic" (shape rules) or "meta" (torch's meta kernels)

@@ -1,0 +1,309 @@
+"""The fast tracer: a module's forward code run on shape-only tensors.
+
+The general tracer (:mod:`.tracer`) runs the forward pass on the meta device under two
+torch modes and forward hooks; every operation then goes through torch's dispatcher and
+its meta kernels, tens of microseconds each. This one runs the same forward code on
+:class:`SymTensor` objects instead: each torch function it calls is answered by a shape
+rule of :mod:`.symbolic_ops` in a few microseconds, and module calls are seen by
+wrapping each module's ``forward`` on a light copy of the module tree (no hooks). It
+records exactly what the general tracer records — the same :class:`ModuleCall` tree,
+the same functional calls with the same aten contractions — and the tests hold the two
+equal on every model of the corpus.
+
+It gives up, returning None, at the first thing it does not know exactly: an operation
+without a rule, an argument a rule does not expect, a module with hooks, a module held
+outside the module tree, reading a tensor's values. The caller then uses the general
+tracer, so the answer never depends on which one ran.
+
+The copy shares nothing mutable with the user's model: parameters and buffers become
+SymTensors, hook dictionaries are made anew, and any attribute that is not plain data
+makes the fast tracer give up. The user's model is never touched.
+
+>>> import torch
+>>> t = fast_trace(torch.nn.Sequential(torch.nn.Linear(4, 2)),
+...                [SymTensor((1, 4), torch.float32)], {}, train=False)
+>>> [c.op for c in t.root.walk()], t.root.outputs.shape, t.traced_by
+(['Sequential', 'Linear'], (1, 2), 'symbolic')
+"""
+
+from __future__ import annotations
+
+import types
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+from modelmath.frontends.torch_module.records import (
+    FunctionCall,
+    ModuleCall,
+    ModuleTrace,
+    TensorSlot,
+)
+from modelmath.frontends.torch_module.symbolic import (
+    Shape,
+    SymParameter,
+    SymTensor,
+    Unsupported,
+    set_dispatch,
+)
+from modelmath.frontends.torch_module.symbolic_ops import HANDLERS
+from modelmath.frontends.torch_module.tracer import (
+    Tracer,
+    _shown,
+    _small_args,
+    dtype_name,
+    function_name,
+    to_tree,
+)
+
+# Attribute values shared with the copy as they are: immutable plain data.
+_PLAIN = {
+    int, float, bool, str, bytes, complex, type(None), type, torch.dtype, torch.device,
+    torch.memory_format, torch.layout, types.FunctionType, types.BuiltinFunctionType,
+}  # fmt: skip
+_FORWARD_HOOKS = (
+    "_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks",
+)  # fmt: skip
+_GLOBAL_HOOKS = (
+    "_global_forward_hooks", "_global_forward_pre_hooks", "_global_backward_hooks",
+    "_global_backward_pre_hooks",
+)  # fmt: skip
+_EMPTY_MAPS = (dict, OrderedDict)
+_NAMES: dict[Any, str] = {}  # function → its name as the general tracer writes it
+_DUNDER_SHOWN = ("__matmul__", "__rmatmul__")
+
+
+_TREE = frozenset(("_parameters", "_buffers", "_modules"))
+
+
+def _plain_tuple(value: tuple[Any, ...]) -> bool:
+    return all(type(v) in _PLAIN for v in value)
+
+
+def _plain_value(value: Any) -> Any:
+    """``value`` if the copy may share it (immutable plain data), a fresh copy of an
+    empty or flat container, else Unsupported."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind in (tuple, list, set, frozenset) and all(type(v) in _PLAIN for v in value):
+        return value if kind in (tuple, frozenset) else kind(value)
+    if kind in (dict, OrderedDict) and not value:
+        return kind()
+    raise Unsupported(f"an attribute of type {kind.__name__}")
+
+
+def _shapes(obj: Any, out: list[Shape], depth: int = 0) -> list[Shape]:
+    """The shapes of the tensors in ``obj``, found as the general tracer's ``_tensors``
+    finds them (nested tuples and lists, three levels down)."""
+    if type(obj) is SymTensor or type(obj) is SymParameter:
+        out.append(obj._shape)
+    elif isinstance(obj, (tuple, list)) and depth < 3:
+        for v in obj:
+            _shapes(v, out, depth + 1)
+    elif isinstance(obj, torch.Tensor):
+        raise Unsupported("a real tensor among the operands")
+    return out
+
+
+class FastTracer(Tracer):
+    """Copies the module tree with SymTensor weights and records the pass as it runs."""
+
+    def __init__(self, model: torch.nn.Module, train: bool) -> None:
+        # Tracer's own __init__ walks the tree three times; the copy below does it once.
+        self.train = train
+        self.names: dict[int, str] = {}
+        self.owners: dict[int, str] = {}
+        self.parameters: list[TensorSlot] = []
+        self.buffers: list[TensorSlot] = []
+        self.memo: dict[int, Any] = {}
+        self.stack: list[ModuleCall] = []
+        self.failed: ModuleCall | None = None
+        self.roots: list[ModuleCall] = []
+        self.call_counts: dict[int, int] = {}
+        self.functions: list[Any] = []
+        self.called: set[int] = set()
+        self.described: dict[int, Any] = {}
+        self.model = self._copy(model, "")
+
+    # -- the copy -------------------------------------------------------------------------
+    def _tensor(self, t: Any, name: str, is_buffer: bool) -> SymTensor:
+        found: SymTensor | None = self.memo.get(id(t))
+        if found is None:
+            found = self.memo[id(t)] = self._symbolic(t)
+        if name and id(found) not in self.owners:  # its first name in named_parameters
+            self.owners[id(found)] = name
+            slot = TensorSlot(
+                name.rsplit(".", 1)[-1],
+                found._shape,
+                dtype_name(found.dtype),
+                found.requires_grad and not is_buffer,
+                name,
+                is_buffer=is_buffer,
+            )
+            (self.buffers if is_buffer else self.parameters).append(slot)
+        return found
+
+    @staticmethod
+    def _symbolic(t: Any) -> SymTensor:
+        if type(t) not in (torch.Tensor, torch.nn.Parameter) or t.layout != torch.strided:
+            raise Unsupported(f"a tensor of type {type(t).__name__}")
+        kind = SymParameter if type(t) is torch.nn.Parameter else SymTensor
+        return kind(t.shape, t.dtype, requires_grad=bool(t.requires_grad))
+
+    def _copy(self, module: torch.nn.Module, path: str) -> torch.nn.Module:
+        found = self.memo.get(id(module))
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        cls = type(module)
+        state = module.__dict__
+        if "forward" in state or state.get("_compiled_call_impl") is not None:
+            raise Unsupported("a module whose forward is replaced or compiled")
+        for hooks in _FORWARD_HOOKS:
+            if state.get(hooks):
+                raise Unsupported("a module with hooks")
+        new = cls.__new__(cls)
+        self.memo[id(module)] = new
+        self.names[id(new)] = path
+        prefix = f"{path}." if path else ""
+        copied = dict(state)  # plain values stay shared; the rest is replaced below
+        for key, value in state.items():
+            kind = type(value)
+            if kind in _PLAIN:
+                continue
+            if kind is tuple and _plain_tuple(value):
+                continue
+            if key in _TREE or key.endswith("hooks"):
+                # replaced below; hooks: forward ones are empty (checked above), and
+                # the state-dict ones are never run by a forward pass
+                continue
+            if kind in _EMPTY_MAPS and not value:
+                copied[key] = kind()
+            elif isinstance(value, torch.Tensor):
+                copied[key] = self._tensor(value, "", False)
+            elif isinstance(value, torch.nn.Module):
+                raise Unsupported("a module held outside the module tree")
+            else:
+                copied[key] = _plain_value(value)
+        # Parameters, then buffers, then children: named_parameters' order.
+        tensor = self._tensor
+        copied["_parameters"] = {
+            k: None if p is None else tensor(p, prefix + k, False)
+            for k, p in module._parameters.items()
+        }
+        copied["_buffers"] = {
+            k: None if b is None else tensor(b, prefix + k, True)
+            for k, b in module._buffers.items()
+        }
+        copied["_modules"] = {
+            k: None if c is None else self._copy(c, prefix + k) for k, c in module._modules.items()
+        }
+        copied["training"] = self.train
+        copied["forward"] = self._forward(new, cls.forward)
+        new.__dict__.update(copied)
+        return new
+
+    def _forward(self, module: torch.nn.Module, forward: Any) -> Callable[..., Any]:
+        bound = forward.__get__(module)
+
+        def traced_forward(*args: Any, **kwargs: Any) -> Any:
+            self._pre_hook(module, args, kwargs)
+            output = bound(*args, **kwargs)
+            call = self.stack.pop()
+            call.outputs = to_tree(output)
+            return output
+
+        return traced_forward
+
+    # -- functional calls -----------------------------------------------------------------
+    def call(self, func: Any, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        handler = HANDLERS.get(func)
+        if handler is None:
+            raise Unsupported(f"no shape rule for {getattr(func, '__name__', func)}")
+        aten: list[Any] = []
+        result = handler(args, kwargs, aten)
+        short = getattr(func, "__name__", "")
+        if not self.stack or (short.startswith("__") and short not in _DUNDER_SHOWN):
+            return result
+        name = _NAMES.get(func)
+        if name is None:
+            name = _NAMES[func] = function_name(func)
+        if aten or _shown(name):
+            self.stack[-1].functions.append(
+                FunctionCall(
+                    name,
+                    tuple(_shapes(list(args), [])),
+                    tuple(_shapes(result, [])),
+                    aten,
+                    args=_small_args(name, args, kwargs),
+                )
+            )
+        return result
+
+
+class _SymbolicMode(TorchFunctionMode):
+    """Sends every torch function called during the pass to the fast tracer's rules."""
+
+    def __init__(self, tracer: FastTracer) -> None:
+        super().__init__()
+        self.tracer = tracer
+
+    def __torch_function__(
+        self,
+        func: Callable[..., Any],
+        types: Any,
+        args: Sequence[Any] = (),
+        kwargs: Mapping[str, Any] | None = None,
+    ) -> Any:
+        return self.tracer.call(func, args, kwargs or {})
+
+
+def symbolic_inputs(tensors: Any) -> Any:
+    """Meta (or real) tensors in a nested structure → SymTensors of the same metadata."""
+    if isinstance(tensors, torch.Tensor):
+        return SymTensor(tensors.shape, tensors.dtype, tensors.stride())
+    if isinstance(tensors, Mapping):
+        return {k: symbolic_inputs(v) for k, v in tensors.items()}
+    if isinstance(tensors, (list, tuple)):
+        return type(tensors)(symbolic_inputs(v) for v in tensors)
+    return tensors
+
+
+def fast_trace(
+    model: torch.nn.Module,
+    args: Sequence[Any],
+    kwargs: Mapping[str, Any],
+    *,
+    train: bool,
+) -> ModuleTrace:
+    """Trace ``model`` on SymTensors; raises :class:`Unsupported` (or whatever the forward
+    code raised) when it cannot, and the caller falls back to the general tracer."""
+    hooks = torch.nn.modules.module
+    if any(getattr(hooks, h, None) for h in _GLOBAL_HOOKS):
+        raise Unsupported("global module hooks are registered")
+    tracer = FastTracer(model, train)
+    sym_args = [symbolic_inputs(a) for a in args]
+    sym_kwargs = {k: symbolic_inputs(v) for k, v in kwargs.items()}
+    set_dispatch(tracer.call)
+    try:
+        with torch.no_grad(), _SymbolicMode(tracer):
+            tracer.model(*sym_args, **sym_kwargs)
+    finally:
+        set_dispatch(None)
+    if not tracer.roots:
+        raise Unsupported("the model was not called as a module")
+    return ModuleTrace(
+        root=tracer.roots[0],
+        model_name=type(model).__name__,
+        inputs=to_tree([*sym_args, *sym_kwargs.values()]),
+        parameters=tuple(tracer.parameters),
+        buffers=tuple(tracer.buffers),
+        uncalled=tuple(tracer.uncalled()),
+        traced_by="symbolic",
+    )
+
+
+__all__ = ["FastTracer", "fast_trace", "symbolic_inputs"]

@@ -1,0 +1,277 @@
+"""Shape-only tensors: what the fast tracer runs a module's forward code on.
+
+A :class:`SymTensor` has a shape, strides, a dtype and nothing else: no storage, no
+dispatcher, no kernel. Each torch operation the forward code applies to one goes to a
+shape rule of :mod:`modelmath.frontends.torch_module.symbolic_ops`, which answers as
+torch would (same shape, dtype and strides) or raises :class:`Unsupported` when the
+operation, or the case of it, is not one it knows exactly; the caller then traces the
+model the slow, general way on the meta device. So a SymTensor never gives an answer
+torch would not: it gives torch's answer or none.
+
+It claims to be a ``torch.Tensor`` (``isinstance`` holds) because model code branches
+on that; reading its values (``bool``, ``item``, iteration) is refused, as on meta.
+
+>>> x = SymTensor((2, 3, 4), torch.float32)
+>>> x.shape, x.stride(), x.is_contiguous(), isinstance(x, torch.Tensor)
+(torch.Size([2, 3, 4]), (12, 4, 1), True, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+import torch
+
+Shape = tuple[int, ...]
+
+_META = torch.device("meta")
+_FLOAT_TYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
+
+
+class Unsupported(Exception):
+    """The fast tracer does not know this operation, or this case of it, exactly."""
+
+
+_STRIDES: dict[Shape, Shape] = {}
+
+
+def contiguous_strides(shape: Sequence[int]) -> Shape:
+    """Strides of a fresh tensor of ``shape`` (row-major, as ``torch.empty`` lays it)."""
+    found: Shape | None = _STRIDES.get(shape)  # type: ignore[call-overload]
+    if found is not None:
+        return found
+    strides = [1] * len(shape)
+    step = 1
+    for i in range(len(shape) - 1, -1, -1):
+        strides[i] = step
+        step *= max(shape[i], 1)
+    out = tuple(strides)
+    if type(shape) is tuple and len(_STRIDES) < 4096:  # a pure function of the shape
+        _STRIDES[shape] = out
+    return out
+
+
+def is_contiguous(shape: Sequence[int], stride: Sequence[int]) -> bool:
+    """torch's rule: dimensions of size 1 do not count; an empty tensor is contiguous."""
+    expected = 1
+    for size, st in zip(reversed(shape), reversed(stride)):
+        if size == 0:
+            return True
+        if size != 1:
+            if st != expected:
+                return False
+            expected *= size
+    return True
+
+
+def dense_layout(shape: Sequence[int], stride: Sequence[int]) -> bool:
+    """True when the strides are a permutation of a contiguous layout (non-overlapping and
+    dense): an element-wise result then keeps them, as ``torch.empty_like`` does."""
+    dims = sorted((st, size) for size, st in zip(shape, stride) if size != 1)
+    expected = 1
+    for st, size in dims:
+        if size == 0:
+            return True
+        if st != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _refuse(what: str) -> NoReturn:
+    raise Unsupported(what)
+
+
+class SymTensor:
+    """A tensor known by its shape, strides and dtype only."""
+
+    __slots__ = ("__weakref__", "_shape", "_stride", "dtype", "requires_grad")
+
+    device = _META
+    is_meta = True
+    is_cuda = False
+    is_sparse = False
+    is_nested = False
+    is_quantized = False
+    layout = torch.strided
+    _is_param = False
+
+    def __init__(
+        self,
+        shape: Sequence[int],
+        dtype: torch.dtype,
+        stride: Sequence[int] | None = None,
+        requires_grad: bool = False,
+    ) -> None:
+        self._shape: Shape = shape if type(shape) is tuple else tuple(shape)
+        self._stride: Shape = contiguous_strides(self._shape) if stride is None else tuple(stride)
+        self.dtype = dtype
+        self.requires_grad = requires_grad
+
+    # Model code checks isinstance(x, torch.Tensor); isinstance consults __class__.
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return torch.Tensor
+
+    @classmethod
+    def __torch_function__(
+        cls,
+        func: Callable[..., Any],
+        types: Any,
+        args: Sequence[Any] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> Any:
+        if not _dispatch:
+            _refuse(f"{getattr(func, '__name__', func)} outside the symbolic trace")
+        return _dispatch[0](func, tuple(args), dict(kwargs or {}))
+
+    # -- what can be read without running anything -------------------------------------
+    @property
+    def shape(self) -> torch.Size:
+        return torch.Size(self._shape)
+
+    def size(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return torch.Size(self._shape)
+        return self._shape[_dim(dim, len(self._shape))]
+
+    def stride(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return self._stride
+        return self._stride[_dim(dim, len(self._shape))]
+
+    def dim(self) -> int:
+        return len(self._shape)
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    def numel(self) -> int:
+        n = 1
+        for d in self._shape:
+            n *= d
+        return n
+
+    nelement = numel
+
+    def __len__(self) -> int:
+        if not self._shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self._shape[0]
+
+    def is_contiguous(self, memory_format: Any = torch.contiguous_format) -> bool:
+        if memory_format is not torch.contiguous_format:
+            _refuse(f"is_contiguous({memory_format})")
+        return is_contiguous(self._shape, self._stride)
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_complex(self) -> bool:
+        return self.dtype.is_complex
+
+    def element_size(self) -> int:
+        return self.dtype.itemsize
+
+    def get_device(self) -> int:
+        return -1
+
+    # -- reading values is what a shape cannot do --------------------------------------
+    def __bool__(self) -> bool:
+        _refuse("the value of a tensor (bool)")
+
+    def __int__(self) -> int:
+        _refuse("the value of a tensor (int)")
+
+    def __float__(self) -> float:
+        _refuse("the value of a tensor (float)")
+
+    def __index__(self) -> int:
+        _refuse("the value of a tensor (index)")
+
+    def __iter__(self) -> Any:
+        _refuse("iterating over a tensor")
+
+    def item(self) -> Any:
+        _refuse("the value of a tensor (item)")
+
+    def tolist(self) -> Any:
+        _refuse("the value of a tensor (tolist)")
+
+    def numpy(self) -> Any:
+        _refuse("the value of a tensor (numpy)")
+
+    def __array__(self, *args: Any) -> Any:
+        _refuse("the value of a tensor (numpy)")
+
+    def __repr__(self) -> str:
+        return f"SymTensor({list(self._shape)}, {self.dtype})"
+
+    __hash__ = object.__hash__
+
+
+class SymParameter(SymTensor):
+    """A parameter's stand-in: ``isinstance(p, nn.Parameter)`` holds too."""
+
+    __slots__ = ()
+    _is_param = True
+
+
+def _dim(dim: int, ndim: int) -> int:
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise IndexError(f"Dimension out of range (got {dim} for {ndim} dimensions)")
+    return dim % max(ndim, 1)
+
+
+# Tensor methods and operators, each routed through the active trace like a torch function.
+# The func given is torch's own (Tensor.view, Tensor.__add__), so a recorded call carries
+# the name torch's mode would have shown.
+_Dispatch = Callable[[Callable[..., Any], tuple[Any, ...], dict[str, Any]], Any]
+_dispatch: list[_Dispatch] = []
+
+
+def set_dispatch(fn: _Dispatch | None) -> None:
+    """Install (or with None remove) the function tensor methods are routed to."""
+    _dispatch.clear()
+    if fn is not None:
+        _dispatch.append(fn)
+
+
+def _method(func: Callable[..., Any]) -> Callable[..., Any]:
+    def method(self: SymTensor, *args: Any, **kwargs: Any) -> Any:
+        if not _dispatch:
+            _refuse(f"{func.__name__} outside the symbolic trace")
+        return _dispatch[0](func, (self, *args), kwargs)
+
+    method.__name__ = func.__name__
+    return method
+
+
+METHODS = (
+    "view", "reshape", "flatten", "permute", "transpose", "unsqueeze", "squeeze",
+    "contiguous", "expand", "expand_as", "view_as", "reshape_as", "t", "matmul", "mm",
+    "bmm", "relu", "relu_", "sigmoid", "tanh", "softmax", "add", "add_", "sub", "sub_",
+    "mul", "mul_", "div", "div_", "mean", "sum", "chunk", "split", "type_as", "to",
+    "float", "half", "double", "__add__", "__radd__", "__iadd__", "__sub__", "__rsub__",
+    "__isub__", "__mul__", "__rmul__", "__imul__", "__truediv__", "__itruediv__",
+    "__matmul__", "__rmatmul__", "__neg__", "__getitem__", "__eq__", "__ne__", "__lt__",
+    "__le__", "__gt__", "__ge__",
+)  # fmt: skip
+
+for _name in METHODS:
+    setattr(SymTensor, _name, _method(getattr(torch.Tensor, _name)))
+SymTensor.__hash__ = object.__hash__  # type: ignore[assignment]  # __eq__ above unsets it
+
+__all__ = [
+    "SymParameter",
+    "SymTensor",
+    "Unsupported",
+    "contiguous_strides",
+    "dense_layout",
+    "is_contiguous",
+    "set_dispatch",
+]

@@ -1,0 +1,1046 @@
+"""Shape rules of the torch operations the fast tracer knows, each as torch computes it.
+
+Each rule takes the call's positional and keyword arguments as torch received them and
+returns what torch would return, as :class:`SymTensor` objects of the right shape, dtype
+and strides; a contraction (``mm``, ``addmm``, ``bmm``, ``convolution``) also lists the
+aten operation torch would dispatch, with its operand shapes, because the MACs are
+counted from those. Any case a rule does not know exactly (an argument it does not
+expect, a layout it does not follow, an input torch would refuse) raises
+:class:`Unsupported`, and the model is traced the general way instead. The tests compare
+every rule with torch on the meta device over a grid of cases.
+
+>>> import torch
+>>> out = HANDLERS[torch.conv2d]((SymTensor((1, 3, 8, 8), torch.float32),
+...     SymTensor((4, 3, 3, 3), torch.float32)), {}, [])
+>>> out.shape
+torch.Size([1, 4, 6, 6])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.symbolic import (
+    Shape,
+    SymTensor,
+    Unsupported,
+    contiguous_strides,
+    dense_layout,
+    is_contiguous,
+)
+
+Handler = Callable[[Sequence[Any], Mapping[str, Any], list[AtenOp]], Any]
+HANDLERS: dict[Any, Handler] = {}
+_MISSING: Any = object()
+# Module-level loop variables of the registrations below (functions of many types).
+_func: Any
+_funcs: Any
+_names: Any
+_defaults: Any
+_max: Any
+_avg: Any
+_f: Any
+_t: Any
+
+
+def _bind(
+    args: Sequence[Any], kwargs: Mapping[str, Any], names: Sequence[str], defaults: Sequence[Any]
+) -> list[Any]:
+    """The arguments by position, as a Python signature with ``names`` would bind them;
+    ``defaults`` aligned with ``names`` (``_MISSING`` for a required one)."""
+    if len(args) > len(names):
+        raise Unsupported("more positional arguments than the rule knows")
+    values = list(args) + list(defaults[len(args) :])
+    for key, value in kwargs.items():
+        try:
+            i = names.index(key)
+        except ValueError:
+            raise Unsupported(f"keyword {key!r}") from None
+        if i < len(args):
+            raise Unsupported(f"{key!r} given twice")
+        values[i] = value
+    if any(v is _MISSING for v in values):
+        raise Unsupported("a required argument is missing")
+    return values
+
+
+def _sym(x: Any) -> SymTensor:
+    if type(x) is not SymTensor and not isinstance(x, SymTensor):
+        raise Unsupported(f"an operand that is not a traced tensor ({type(x).__name__})")
+    return x
+
+
+def _new(shape: Sequence[int], dtype: torch.dtype) -> SymTensor:
+    return SymTensor(shape, dtype)
+
+
+def _wrap(dim: int, ndim: int) -> int:
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise Unsupported("a dimension that is not an int")
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise Unsupported("a dimension out of range")
+    return dim % n
+
+
+def _ints(value: Any, n: int, what: str) -> tuple[int, ...]:
+    """An int or a sequence of ``n`` ints (a one-element sequence is repeated, as torch's
+    ``_pair``/``_triple`` arguments are)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,) * n
+    if isinstance(value, (tuple, list, torch.Size)) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        if len(value) == n:
+            return tuple(value)
+        if len(value) == 1:
+            return (value[0],) * n
+    raise Unsupported(f"{what}={value!r}")
+
+
+def _register(*funcs: Any) -> Callable[[Handler], Handler]:
+    def add(handler: Handler) -> Handler:
+        for f in funcs:
+            HANDLERS[f] = handler
+        return handler
+
+    return add
+
+
+# -- convolution ------------------------------------------------------------------------
+
+
+def _conv(nd: int, transposed: bool) -> Handler:
+    names: tuple[str, ...]
+    if transposed:
+        names = (
+            "input",
+            "weight",
+            "bias",
+            "stride",
+            "padding",
+            "output_padding",
+            "groups",
+            "dilation",
+        )
+        defaults: tuple[Any, ...] = (_MISSING, _MISSING, None, 1, 0, 0, 1, 1)
+    else:
+        names = ("input", "weight", "bias", "stride", "padding", "dilation", "groups")
+        defaults = (_MISSING, _MISSING, None, 1, 0, 1, 1)
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bound = dict(zip(names, _bind(args, kwargs, names, defaults)))
+        x, w, b = _sym(bound["input"]), _sym(bound["weight"]), bound["bias"]
+        groups = bound["groups"]
+        if x.dim() != nd + 2 or w.dim() != nd + 2 or not isinstance(groups, int) or groups < 1:
+            raise Unsupported("convolution input or weight of another rank")
+        if x.dtype != w.dtype or not x.dtype.is_floating_point:
+            raise Unsupported("convolution of mixed or non-float dtypes")
+        if not is_contiguous(x._shape, x._stride):
+            raise Unsupported("convolution of a non-contiguous input")
+        if b is not None and (
+            _sym(b)._shape != ((w._shape[1] * groups,) if transposed else (w._shape[0],))
+            or b.dtype != x.dtype
+        ):
+            raise Unsupported("convolution bias of another size")
+        n, c, *space = x._shape
+        kernel = w._shape[2:]
+        stride = _ints(bound["stride"], nd, "stride")
+        dilation = _ints(bound["dilation"], nd, "dilation")
+        padding_arg = bound["padding"]
+        if min(stride) < 1 or min(dilation) < 1:
+            raise Unsupported("stride or dilation below 1")
+        if transposed:
+            if c != w._shape[0] or c % groups:
+                raise Unsupported("input channels do not match the weight")
+            padding = _ints(padding_arg, nd, "padding")
+            extra = _ints(bound["output_padding"], nd, "output_padding")
+            out_c = w._shape[1] * groups
+            sizes = tuple(
+                (s - 1) * st - 2 * p + d * (k - 1) + op + 1
+                for s, st, p, d, k, op in zip(space, stride, padding, dilation, kernel, extra)
+            )
+            if any(op >= max(st, d) for op, st, d in zip(extra, stride, dilation)):
+                raise Unsupported("output_padding not smaller than stride or dilation")
+        else:
+            if c != w._shape[1] * groups or w._shape[0] % groups:
+                raise Unsupported("input channels do not match the weight")
+            out_c = w._shape[0]
+            if padding_arg == "valid":
+                padding = (0,) * nd
+            elif padding_arg == "same":
+                if max(stride) != 1:
+                    raise Unsupported("padding='same' with a stride")
+                sizes = tuple(space)
+                padding = ()
+            else:
+                padding = _ints(padding_arg, nd, "padding")
+            if padding != ():
+                sizes = tuple(
+                    (s + 2 * p - d * (k - 1) - 1) // st + 1
+                    for s, st, p, d, k in zip(space, stride, padding, dilation, kernel)
+                )
+                if any(
+                    s + 2 * p < d * (k - 1) + 1
+                    for s, p, d, k in zip(space, padding, dilation, kernel)
+                ):
+                    raise Unsupported("kernel larger than the padded input")
+        if any(s < 1 for s in sizes) or n < 1 or min(space) < 1:
+            raise Unsupported("an empty convolution")
+        out = _new((n, out_c, *sizes), x.dtype)
+        aten.append(
+            AtenOp(
+                "convolution",
+                (x._shape, w._shape),
+                out._shape,
+                {"transposed": transposed, "groups": groups},
+            )
+        )
+        return out
+
+    return handler
+
+
+for _nd, (_f, _t) in enumerate(
+    (
+        (torch.conv1d, torch.conv_transpose1d),
+        (torch.conv2d, torch.conv_transpose2d),
+        (torch.conv3d, torch.conv_transpose3d),
+    ),
+    start=1,
+):
+    HANDLERS[_f] = _conv(_nd, False)
+    HANDLERS[_t] = _conv(_nd, True)
+
+
+# -- linear and matmul ------------------------------------------------------------------
+
+
+def _prod(shape: Sequence[int]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+@_register(F.linear)
+def _linear(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, w, b = _bind(args, kwargs, ("input", "weight", "bias"), (_MISSING, _MISSING, None))
+    x, w = _sym(x), _sym(w)
+    if w.dim() != 2 or x.dim() < 1 or x._shape[-1] != w._shape[1] or x.dtype != w.dtype:
+        raise Unsupported("linear of mismatched sizes or dtypes")
+    if b is not None and (_sym(b)._shape != (w._shape[0],) or b.dtype != x.dtype):
+        raise Unsupported("linear bias of another size")
+    if not x.dtype.is_floating_point or 0 in x._shape or 0 in w._shape:
+        raise Unsupported("linear of a non-float or empty input")
+    rows = _prod(x._shape[:-1])
+    k, n = w._shape[1], w._shape[0]
+    if x.dim() == 1 and b is None:
+        raise Unsupported("linear of a vector without bias")
+    fused = b is not None and (x.dim() <= 2 or is_contiguous(x._shape, x._stride))
+    aten.append(AtenOp("addmm" if fused else "mm", ((rows, k), (k, n)), (rows, n)))
+    return _new((*x._shape[:-1], n), x.dtype)
+
+
+def _broadcast(a: Shape, b: Shape) -> Shape:
+    out = []
+    for i in range(max(len(a), len(b))):
+        x = a[len(a) - 1 - i] if i < len(a) else 1
+        y = b[len(b) - 1 - i] if i < len(b) else 1
+        if x != y and x != 1 and y != 1:
+            raise Unsupported("shapes that do not broadcast")
+        out.append(y if x == 1 else x)
+    return tuple(reversed(out))
+
+
+@_register(torch.matmul, torch.Tensor.matmul, torch.Tensor.__matmul__)
+def _matmul(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
+    return _matmul_of(_sym(a), _sym(b), aten)
+
+
+@_register(torch.Tensor.__rmatmul__)
+def _rmatmul(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
+    return _matmul_of(_sym(b), _sym(a), aten)
+
+
+def _matmul_of(a: SymTensor, b: SymTensor, aten: list[AtenOp]) -> SymTensor:
+    if a.dtype != b.dtype or not a.dtype.is_floating_point:
+        raise Unsupported("matmul of mixed or non-float dtypes")
+    if a.dim() < 2 or b.dim() < 2 or a._shape[-1] != b._shape[-2]:
+        raise Unsupported("matmul of vectors or mismatched sizes")
+    if 0 in a._shape or 0 in b._shape:
+        raise Unsupported("matmul of an empty tensor")
+    n, k, p = a._shape[-2], a._shape[-1], b._shape[-1]
+    if b.dim() == 2:  # a 2-d right operand: the left one's leading axes are folded in
+        rows = _prod(a._shape[:-1])
+        aten.append(AtenOp("mm", ((rows, k), (k, p)), (rows, p)))
+        return _new((*a._shape[:-1], p), a.dtype)
+    batch = _broadcast(a._shape[:-2], b._shape[:-2])
+    size = _prod(batch)
+    aten.append(AtenOp("bmm", ((size, n, k), (size, k, p)), (size, n, p)))
+    return _new((*batch, n, p), a.dtype)
+
+
+@_register(torch.mm, torch.Tensor.mm)
+def _mm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b = (_sym(v) for v in _bind(args, kwargs, ("input", "mat2"), (_MISSING, _MISSING)))
+    if a.dim() != 2 or b.dim() != 2:
+        raise Unsupported("mm of tensors that are not matrices")
+    return _matmul_of(a, b, aten)
+
+
+@_register(torch.bmm, torch.Tensor.bmm)
+def _bmm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b = (_sym(v) for v in _bind(args, kwargs, ("input", "mat2"), (_MISSING, _MISSING)))
+    if a.dim() != 3 or b.dim() != 3 or a._shape[0] != b._shape[0]:
+        raise Unsupported("bmm of tensors that are not batches of matrices")
+    return _matmul_of(a, b, aten)
+
+
+# -- element-wise -----------------------------------------------------------------------
+
+
+def _like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
+    """An element-wise result of ``x``: its strides when dense, else row-major when
+    ``x``'s axes are in row-major order (torch's layout inference agrees then)."""
+    if dense_layout(x._shape, x._stride):
+        return SymTensor(x._shape, dtype or x.dtype, x._stride)
+    if not is_contiguous(x._shape, x._stride):
+        order = [st for size, st in zip(x._shape, x._stride) if size != 1]
+        if order != sorted(order, reverse=True) or 0 in order:
+            raise Unsupported("an element-wise op on a strided layout")
+    return _new(x._shape, dtype or x.dtype)
+
+
+def _float_input(x: Any) -> SymTensor:
+    t = _sym(x)
+    if not t.dtype.is_floating_point:
+        raise Unsupported("an activation of a non-float tensor")
+    return t
+
+
+def _unary(names: Sequence[str], defaults: Sequence[Any], inplace_at: int | None = None) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bound = _bind(args, kwargs, names, defaults)
+        x = _float_input(bound[0])
+        for v in bound[1:]:
+            if not isinstance(v, (bool, int, float, str)):
+                raise Unsupported("a non-scalar setting")
+        if inplace_at is not None and bound[inplace_at]:
+            return x
+        return _like(x)
+
+    return handler
+
+
+_INPLACE_UNARY = (
+    (F.relu, ("input", "inplace"), (_MISSING, False)),
+    (F.relu6, ("input", "inplace"), (_MISSING, False)),
+    (F.silu, ("input", "inplace"), (_MISSING, False)),
+    (F.hardswish, ("input", "inplace"), (_MISSING, False)),
+    (F.hardsigmoid, ("input", "inplace"), (_MISSING, False)),
+    (F.mish, ("input", "inplace"), (_MISSING, False)),
+    (F.leaky_relu, ("input", "negative_slope", "inplace"), (_MISSING, 0.01, False)),
+    (F.elu, ("input", "alpha", "inplace"), (_MISSING, 1.0, False)),
+    (F.hardtanh, ("input", "min_val", "max_val", "inplace"), (_MISSING, -1.0, 1.0, False)),
+)
+for _func, _names, _defaults in _INPLACE_UNARY:
+    HANDLERS[_func] = _unary(_names, _defaults, inplace_at=len(_names) - 1)
+for _func in (
+    torch.relu,
+    torch.sigmoid,
+    torch.tanh,
+    F.sigmoid,
+    F.tanh,
+    torch.Tensor.relu,
+    torch.Tensor.sigmoid,
+    torch.Tensor.tanh,
+):
+    HANDLERS[_func] = _unary(("input",), (_MISSING,))
+
+
+@_register(torch.relu_, torch.Tensor.relu_)
+def _relu_inplace(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
+    return _float_input(x)
+
+
+HANDLERS[F.gelu] = _unary(("input", "approximate"), (_MISSING, "none"))
+HANDLERS[F.softplus] = _unary(("input", "beta", "threshold"), (_MISSING, 1.0, 20.0))
+
+
+@_register(F.dropout)
+def _dropout(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, p, training, inplace = _bind(
+        args, kwargs, ("input", "p", "training", "inplace"), (_MISSING, 0.5, True, False)
+    )
+    if not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0 or not isinstance(training, bool):
+        raise Unsupported("a dropout probability outside [0, 1]")
+    x = _float_input(x)
+    # torch returns the input itself when there is nothing to drop
+    return x if inplace or not training or p == 0 else _like(x)
+
+
+def _softmax(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, dim, _level, dtype = _bind(
+        args, kwargs, ("input", "dim", "_stacklevel", "dtype"), (_MISSING, None, 3, None)
+    )
+    x = _float_input(x)
+    if dim is None or (dtype is not None and not isinstance(dtype, torch.dtype)):
+        raise Unsupported("softmax without dim")
+    _wrap(dim, x.dim())
+    return _like(x, dtype)
+
+
+HANDLERS[F.softmax] = HANDLERS[F.log_softmax] = _softmax
+
+
+def _result_dtype(operands: Sequence[Any]) -> torch.dtype:
+    """torch's type promotion for tensors of one dtype and Python numbers."""
+    tensors = [o for o in operands if isinstance(o, SymTensor)]
+    dtypes = {t.dtype for t in tensors}
+    if len(dtypes) != 1:
+        raise Unsupported("an element-wise op on tensors of different dtypes")
+    dtype = dtypes.pop()
+    for o in operands:
+        if isinstance(o, SymTensor):
+            continue
+        if isinstance(o, bool):
+            if dtype == torch.bool:
+                continue
+        elif isinstance(o, int):
+            if dtype == torch.bool:
+                raise Unsupported("a bool tensor with an int")
+        elif isinstance(o, float):
+            if not dtype.is_floating_point:
+                raise Unsupported("an integer tensor with a float")
+        else:
+            raise Unsupported(f"an operand of type {type(o).__name__}")
+    return dtype
+
+
+def _elementwise(operands: Sequence[Any]) -> SymTensor:
+    tensors = [o for o in operands if isinstance(o, SymTensor)]
+    dtype = _result_dtype(operands)
+    shape: Shape = ()
+    for t in tensors:
+        shape = _broadcast(shape, t._shape)
+    full = [t for t in tensors if t._shape == shape]
+    if full and all(t._stride == full[0]._stride for t in full) and len(full) == len(tensors):
+        return _like(full[0], dtype)
+    if all(is_contiguous(t._shape, t._stride) for t in tensors):
+        return _new(shape, dtype)
+    raise Unsupported("an element-wise op on tensors of different layouts")
+
+
+def _binary(names: Sequence[str], defaults: Sequence[Any], *, inplace: bool = False) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bound = _bind(args, kwargs, names, defaults)
+        for extra in bound[2:]:
+            if not isinstance(extra, (int, float)) or isinstance(extra, bool):
+                raise Unsupported("an element-wise setting that is not a number")
+        out = _elementwise(bound[:2])
+        if inplace:
+            target = _sym(bound[0])
+            if out._shape != target._shape or out.dtype != target.dtype:
+                raise Unsupported("an in-place op that would change the tensor")
+            return target
+        return out
+
+    return handler
+
+
+_ADD = (("input", "other", "alpha"), (_MISSING, _MISSING, 1))
+_MUL = (("input", "other"), (_MISSING, _MISSING))
+_DIV = (("input", "other", "rounding_mode"), (_MISSING, _MISSING, None))
+for _funcs, (_names, _defaults) in (
+    (
+        (
+            torch.add,
+            torch.Tensor.add,
+            torch.Tensor.__add__,
+            torch.sub,
+            torch.Tensor.sub,
+            torch.Tensor.__sub__,
+        ),
+        _ADD,
+    ),
+    (
+        (
+            torch.mul,
+            torch.Tensor.mul,
+            torch.Tensor.__mul__,
+            torch.Tensor.__radd__,
+            torch.Tensor.__rmul__,
+        ),
+        _MUL,
+    ),
+):
+    for _func in _funcs:
+        HANDLERS[_func] = _binary(_names, _defaults)
+for _func in (torch.Tensor.add_, torch.Tensor.sub_, torch.Tensor.__iadd__, torch.Tensor.__isub__):
+    HANDLERS[_func] = _binary(*_ADD, inplace=True)
+for _func in (torch.Tensor.mul_, torch.Tensor.__imul__):
+    HANDLERS[_func] = _binary(*_MUL, inplace=True)
+HANDLERS[torch.Tensor.__rsub__] = _binary(*_MUL)
+
+
+def _division(*, inplace: bool) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        a, b, mode = _bind(args, kwargs, *_DIV)
+        if mode is not None:
+            raise Unsupported("division with a rounding mode")
+        out = _elementwise((a, b))
+        if not out.dtype.is_floating_point:
+            raise Unsupported("division of integers")
+        if inplace:
+            if out._shape != _sym(a)._shape:
+                raise Unsupported("an in-place op that would change the tensor")
+            return a
+        return out
+
+    return handler
+
+
+for _func in (torch.div, torch.Tensor.div, torch.Tensor.__truediv__):
+    HANDLERS[_func] = _division(inplace=False)
+for _func in (torch.Tensor.div_, torch.Tensor.__itruediv__):
+    HANDLERS[_func] = _division(inplace=True)
+
+
+@_register(torch.Tensor.__neg__, torch.neg)
+def _neg(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
+    x = _sym(x)
+    if x.dtype == torch.bool:
+        raise Unsupported("negation of a bool tensor")
+    return _like(x)
+
+
+# -- normalization ----------------------------------------------------------------------
+
+
+def _vector(t: Any, size: int, dtype: torch.dtype | None = None) -> None:
+    if t is not None and (_sym(t)._shape != (size,) or (dtype is not None and t.dtype != dtype)):
+        raise Unsupported("a per-channel tensor of another size")
+
+
+@_register(F.batch_norm)
+def _batch_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    names = (
+        "input",
+        "running_mean",
+        "running_var",
+        "weight",
+        "bias",
+        "training",
+        "momentum",
+        "eps",
+    )
+    x, mean, var, w, b, training, _momentum, _eps = _bind(
+        args, kwargs, names, (_MISSING, _MISSING, _MISSING, None, None, False, 0.1, 1e-5)
+    )
+    x = _float_input(x)
+    if x.dim() < 2 or 0 in x._shape:
+        raise Unsupported("batch norm of an input without channels")
+    c = x._shape[1]
+    for t in (mean, var, w, b):
+        _vector(t, c)
+    if training and x.numel() // c <= 1:
+        raise Unsupported("batch norm in training with one value per channel")
+    if not training and (mean is None or var is None):
+        raise Unsupported("batch norm in eval without running statistics")
+    if not is_contiguous(x._shape, x._stride):
+        raise Unsupported("batch norm of a non-contiguous input")
+    return _new(x._shape, x.dtype)
+
+
+@_register(F.layer_norm)
+def _layer_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, shape, w, b, _eps = _bind(
+        args,
+        kwargs,
+        ("input", "normalized_shape", "weight", "bias", "eps"),
+        (_MISSING, _MISSING, None, None, 1e-5),
+    )
+    x = _float_input(x)
+    if isinstance(shape, int):
+        normalized: tuple[int, ...] = (shape,)
+    else:
+        normalized = _ints(shape, len(shape), "normalized_shape")
+    if not normalized or x._shape[len(x._shape) - len(normalized) :] != normalized:
+        raise Unsupported("layer norm over axes the input does not end with")
+    for t in (w, b):
+        if t is not None and (_sym(t)._shape != normalized or t.dtype != x.dtype):
+            raise Unsupported("layer norm weight of another shape")
+    return _new(x._shape, x.dtype)  # torch makes the input contiguous first
+
+
+@_register(F.group_norm)
+def _group_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, groups, w, b, _eps = _bind(
+        args,
+        kwargs,
+        ("input", "num_groups", "weight", "bias", "eps"),
+        (_MISSING, _MISSING, None, None, 1e-5),
+    )
+    x = _float_input(x)
+    if x.dim() < 2 or not isinstance(groups, int) or groups < 1 or x._shape[1] % groups:
+        raise Unsupported("group norm of channels the groups do not divide")
+    for t in (w, b):
+        _vector(t, x._shape[1], x.dtype)
+    if not is_contiguous(x._shape, x._stride):
+        raise Unsupported("group norm of a non-contiguous input")
+    return _new(x._shape, x.dtype)
+
+
+# -- pooling ----------------------------------------------------------------------------
+
+
+def _pool_size(size: int, k: int, s: int, p: int, d: int, ceil: bool) -> int:
+    """torch's pooling_output_shape."""
+    span = size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil else 0)
+    out = span // s + 1
+    if ceil and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _pool(nd: int, kind: str) -> Handler:
+    names: tuple[str, ...]
+    if kind == "max":
+        names = (
+            "input",
+            "kernel_size",
+            "stride",
+            "padding",
+            "dilation",
+            "ceil_mode",
+            "return_indices",
+        )
+        defaults: tuple[Any, ...] = (_MISSING, _MISSING, None, 0, 1, False, False)
+    else:
+        names = (
+            "input",
+            "kernel_size",
+            "stride",
+            "padding",
+            "ceil_mode",
+            "count_include_pad",
+            "divisor_override",
+        )
+        defaults = (_MISSING, _MISSING, None, 0, False, True, None)
+        if nd == 1:
+            names, defaults = names[:-1], defaults[:-1]
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bound = dict(zip(names, _bind(args, kwargs, names, defaults)))
+        x = _float_input(bound["input"])
+        if x.dim() != nd + 2 or 0 in x._shape:
+            raise Unsupported("pooling of an unbatched or empty input")
+        if not is_contiguous(x._shape, x._stride):
+            raise Unsupported("pooling of a non-contiguous input")
+        kernel = _ints(bound["kernel_size"], nd, "kernel_size")
+        stride_arg = bound["stride"]
+        stride = (
+            kernel
+            if stride_arg is None or stride_arg == [] or stride_arg == ()
+            else (_ints(stride_arg, nd, "stride"))
+        )
+        padding = _ints(bound["padding"], nd, "padding")
+        dilation = _ints(bound.get("dilation", 1), nd, "dilation")
+        ceil = bound["ceil_mode"]
+        if not isinstance(ceil, bool) or min(kernel) < 1 or min(stride) < 1 or min(dilation) < 1:
+            raise Unsupported("pooling settings out of range")
+        for k, p, d in zip(kernel, padding, dilation):
+            limit = ((k - 1) * d + 1) // 2 if kind == "max" else k // 2
+            if p < 0 or p > limit:
+                raise Unsupported("pooling padding over half the kernel")
+        sizes = tuple(
+            _pool_size(s, k, st, p, d, ceil)
+            for s, k, st, p, d in zip(x._shape[2:], kernel, stride, padding, dilation)
+        )
+        if min(sizes) < 1:
+            raise Unsupported("pooling output of size 0")
+        out = _new((*x._shape[:2], *sizes), x.dtype)
+        if kind == "max" and bound["return_indices"]:
+            return out, _new(out._shape, torch.int64)
+        if kind == "max" and bound["return_indices"] is not False:
+            raise Unsupported("return_indices that is not a bool")
+        return out
+
+    return handler
+
+
+for _nd, (_max, _avg) in enumerate(
+    ((F.max_pool1d, F.avg_pool1d), (F.max_pool2d, F.avg_pool2d), (F.max_pool3d, F.avg_pool3d)),
+    start=1,
+):
+    HANDLERS[_max] = _pool(_nd, "max")
+    HANDLERS[_avg] = _pool(_nd, "avg")
+
+
+def _adaptive(nd: int, kind: str) -> Handler:
+    names: tuple[str, ...] = ("input", "output_size")
+    defaults: tuple[Any, ...] = (_MISSING, _MISSING)
+    if kind == "max":
+        names, defaults = (*names, "return_indices"), (*defaults, False)
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bound = _bind(args, kwargs, names, defaults)
+        x = _float_input(bound[0])
+        if x.dim() != nd + 2 or 0 in x._shape:
+            raise Unsupported("adaptive pooling of an unbatched or empty input")
+        size = bound[1]
+        if isinstance(size, (tuple, list)) and len(size) == nd:
+            sizes = tuple(x._shape[2 + i] if s is None else s for i, s in enumerate(size))
+        else:
+            sizes = _ints(size, nd, "output_size")
+        if not all(isinstance(s, int) and s >= 0 for s in sizes):
+            raise Unsupported("an adaptive output size that is not a size")
+        if not is_contiguous(x._shape, x._stride):
+            raise Unsupported("pooling of a non-contiguous input")
+        out = _new((*x._shape[:2], *sizes), x.dtype)
+        if kind == "max" and bound[2]:
+            return out, _new(out._shape, torch.int64)
+        return out
+
+    return handler
+
+
+for _nd, (_max, _avg) in enumerate(
+    (
+        (F.adaptive_max_pool1d, F.adaptive_avg_pool1d),
+        (F.adaptive_max_pool2d, F.adaptive_avg_pool2d),
+        (F.adaptive_max_pool3d, F.adaptive_avg_pool3d),
+    ),
+    start=1,
+):
+    HANDLERS[_max] = _adaptive(_nd, "max")
+    HANDLERS[_avg] = _adaptive(_nd, "avg")
+
+
+# -- views and shape changes ------------------------------------------------------------
+
+
+def view_strides(old: Shape, stride: Shape, new: Shape) -> Shape | None:
+    """torch's computeStride: the strides of ``new`` as a view of (``old``, ``stride``),
+    or None when no view exists (reshape then copies)."""
+    if _prod(old) == 0:
+        return stride if old == new else contiguous_strides(new)
+    if not old:
+        return tuple(1 for _ in new)
+    out = [0] * len(new)
+    view_d = len(new) - 1
+    base = stride[-1]
+    tensor_numel = view_numel = 1
+    for tensor_d in range(len(old) - 1, -1, -1):
+        tensor_numel *= old[tensor_d]
+        if tensor_d == 0 or (
+            old[tensor_d - 1] != 1 and stride[tensor_d - 1] != tensor_numel * base
+        ):
+            while view_d >= 0 and (view_numel < tensor_numel or new[view_d] == 1):
+                out[view_d] = view_numel * base
+                view_numel *= new[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if tensor_d > 0:
+                base = stride[tensor_d - 1]
+                tensor_numel = view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(out)
+
+
+def _infer(shape: Sequence[Any], numel: int) -> Shape:
+    sizes = list(shape)
+    if not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
+        raise Unsupported("a shape that is not ints")
+    if sizes.count(-1) > 1 or any(s < -1 for s in sizes):
+        raise Unsupported("a shape with more than one -1")
+    known = _prod([s for s in sizes if s != -1])
+    if -1 in sizes:
+        if known == 0 or numel % known:
+            raise Unsupported("a shape that does not fit the elements")
+        sizes[sizes.index(-1)] = numel // known
+    elif known != numel:
+        raise Unsupported("a shape that does not fit the elements")
+    return tuple(sizes)
+
+
+def _shape_args(rest: Sequence[Any]) -> Sequence[Any]:
+    if len(rest) == 1 and isinstance(rest[0], (tuple, list, torch.Size)):
+        return tuple(rest[0])
+    return rest
+
+
+def _reshape_to(x: SymTensor, shape: Shape, *, copy_if_needed: bool) -> SymTensor:
+    strides = view_strides(x._shape, x._stride, shape)
+    if strides is None:
+        if not copy_if_needed:
+            raise Unsupported("a view of a layout that cannot be viewed")
+        return _new(shape, x.dtype)
+    return SymTensor(shape, x.dtype, strides)
+
+
+@_register(torch.Tensor.view)
+def _view(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if kwargs or not args:
+        raise Unsupported("view with keywords")
+    x = _sym(args[0])
+    rest = _shape_args(args[1:])
+    if len(rest) == 1 and isinstance(rest[0], torch.dtype):
+        raise Unsupported("view as another dtype")
+    return _reshape_to(x, _infer(rest, x.numel()), copy_if_needed=False)
+
+
+@_register(torch.Tensor.reshape, torch.reshape)
+def _reshape(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if not args:
+        raise Unsupported("reshape without input")
+    x = _sym(args[0])
+    rest = _shape_args(args[1:]) if not kwargs else _shape_args((kwargs.get("shape"),))
+    if kwargs and (set(kwargs) != {"shape"} or len(args) != 1):
+        raise Unsupported("reshape with other keywords")
+    return _reshape_to(x, _infer(rest, x.numel()), copy_if_needed=True)
+
+
+@_register(torch.flatten, torch.Tensor.flatten)
+def _flatten(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, start, end = _bind(args, kwargs, ("input", "start_dim", "end_dim"), (_MISSING, 0, -1))
+    x = _sym(x)
+    if not isinstance(start, int) or not isinstance(end, int):
+        raise Unsupported("flatten by dimension names")
+    if x.dim() == 0:
+        return _reshape_to(x, (1,), copy_if_needed=True)
+    start, end = _wrap(start, x.dim()), _wrap(end, x.dim())
+    if start > end:
+        raise Unsupported("flatten with start_dim after end_dim")
+    if start == end:
+        return x
+    shape = (*x._shape[:start], _prod(x._shape[start : end + 1]), *x._shape[end + 1 :])
+    return _reshape_to(x, shape, copy_if_needed=True)
+
+
+@_register(torch.Tensor.permute, torch.permute)
+def _permute(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if not args:
+        raise Unsupported("permute without input")
+    x = _sym(args[0])
+    dims = _shape_args(args[1:]) if not kwargs else _shape_args((kwargs.get("dims"),))
+    if kwargs and (set(kwargs) != {"dims"} or len(args) != 1):
+        raise Unsupported("permute with other keywords")
+    order = [_wrap(d, x.dim()) for d in dims]
+    if sorted(order) != list(range(x.dim())):
+        raise Unsupported("permute dims that are not a permutation")
+    return SymTensor(tuple(x._shape[d] for d in order), x.dtype, tuple(x._stride[d] for d in order))
+
+
+@_register(torch.Tensor.transpose, torch.transpose)
+def _transpose(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, d0, d1 = _bind(args, kwargs, ("input", "dim0", "dim1"), (_MISSING, _MISSING, _MISSING))
+    x = _sym(x)
+    d0, d1 = _wrap(d0, x.dim()), _wrap(d1, x.dim())
+    shape, stride = list(x._shape), list(x._stride)
+    if x.dim() == 0:
+        return x
+    shape[d0], shape[d1] = shape[d1], shape[d0]
+    stride[d0], stride[d1] = stride[d1], stride[d0]
+    return SymTensor(shape, x.dtype, stride)
+
+
+@_register(torch.Tensor.unsqueeze, torch.unsqueeze)
+def _unsqueeze(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, dim = _bind(args, kwargs, ("input", "dim"), (_MISSING, _MISSING))
+    x = _sym(x)
+    dim = _wrap(dim, x.dim() + 1)
+    new_stride = 1 if dim >= x.dim() else x._shape[dim] * x._stride[dim]
+    return SymTensor(
+        (*x._shape[:dim], 1, *x._shape[dim:]),
+        x.dtype,
+        (*x._stride[:dim], new_stride, *x._stride[dim:]),
+    )
+
+
+@_register(torch.Tensor.contiguous)
+def _contiguous(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, fmt = _bind(args, kwargs, ("input", "memory_format"), (_MISSING, torch.contiguous_format))
+    x = _sym(x)
+    if fmt is not torch.contiguous_format:
+        raise Unsupported("contiguous in another memory format")
+    return x if is_contiguous(x._shape, x._stride) else _new(x._shape, x.dtype)
+
+
+@_register(torch.Tensor.expand)
+def _expand(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if kwargs or not args:
+        raise Unsupported("expand with keywords")
+    x = _sym(args[0])
+    sizes = list(_shape_args(args[1:]))
+    if len(sizes) < x.dim() or not all(isinstance(s, int) for s in sizes):
+        raise Unsupported("expand to fewer dimensions")
+    lead = len(sizes) - x.dim()
+    shape, stride = [], []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise Unsupported("expand a new dimension to -1")
+            shape.append(s)
+            stride.append(0)
+            continue
+        old, st = x._shape[i - lead], x._stride[i - lead]
+        if s == -1 or s == old:
+            shape.append(old)
+            stride.append(st)
+        elif old == 1 and s >= 0:
+            shape.append(s)
+            stride.append(0)
+        else:
+            raise Unsupported("expand of a dimension that is not 1")
+    return SymTensor(shape, x.dtype, stride)
+
+
+def _joined(tensors: Any) -> list[SymTensor]:
+    if not isinstance(tensors, (tuple, list)) or not tensors:
+        raise Unsupported("cat of no tensors")
+    out = [_sym(t) for t in tensors]
+    if len({t.dtype for t in out}) != 1 or len({t.dim() for t in out}) != 1:
+        raise Unsupported("cat of tensors of different dtypes or ranks")
+    # The result is contiguous unless the inputs suggest channels-last, which only a
+    # non-contiguous 4-d or 5-d input can.
+    if any(t.dim() in (4, 5) and not is_contiguous(t._shape, t._stride) for t in out):
+        raise Unsupported("cat of 4-d or 5-d tensors in another layout")
+    return out
+
+
+@_register(torch.cat, torch.concat, torch.concatenate)
+def _cat(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    tensors, dim = _bind(args, kwargs, ("tensors", "dim"), (_MISSING, 0))
+    parts = _joined(tensors)
+    if parts[0].dim() == 0:
+        raise Unsupported("cat of 0-d tensors")
+    dim = _wrap(dim, parts[0].dim())
+    first = parts[0]._shape
+    for p in parts[1:]:
+        if p._shape[:dim] != first[:dim] or p._shape[dim + 1 :] != first[dim + 1 :]:
+            raise Unsupported("cat of tensors whose other sizes differ")
+    size = sum(p._shape[dim] for p in parts)
+    return _new((*first[:dim], size, *first[dim + 1 :]), parts[0].dtype)
+
+
+@_register(torch.stack)
+def _stack(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    tensors, dim = _bind(args, kwargs, ("tensors", "dim"), (_MISSING, 0))
+    parts = _joined(tensors)
+    if len({p._shape for p in parts}) != 1:
+        raise Unsupported("stack of tensors of different shapes")
+    shape = parts[0]._shape
+    dim = _wrap(dim, len(shape) + 1)
+    return _new((*shape[:dim], len(parts), *shape[dim:]), parts[0].dtype)
+
+
+def _pieces(x: SymTensor, dim: int, sizes: Sequence[int]) -> tuple[SymTensor, ...]:
+    out = []
+    for s in sizes:
+        shape = list(x._shape)
+        shape[dim] = s
+        out.append(SymTensor(shape, x.dtype, x._stride))
+    return tuple(out)
+
+
+@_register(torch.Tensor.chunk, torch.chunk)
+def _chunk(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, chunks, dim = _bind(args, kwargs, ("input", "chunks", "dim"), (_MISSING, _MISSING, 0))
+    x = _sym(x)
+    if not isinstance(chunks, int) or chunks < 1 or x.dim() == 0:
+        raise Unsupported("chunk into fewer than one piece")
+    dim = _wrap(dim, x.dim())
+    n = x._shape[dim]
+    step = -(-n // chunks) if n else 0
+    if step == 0:
+        raise Unsupported("chunk of an empty dimension")
+    sizes = [min(step, n - i) for i in range(0, n, step)]
+    return _pieces(x, dim, sizes)
+
+
+@_register(torch.Tensor.split, torch.split)
+def _split(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, size, dim = _bind(
+        args, kwargs, ("tensor", "split_size_or_sections", "dim"), (_MISSING, _MISSING, 0)
+    )
+    x = _sym(x)
+    if x.dim() == 0:
+        raise Unsupported("split of a 0-d tensor")
+    dim = _wrap(dim, x.dim())
+    n = x._shape[dim]
+    if isinstance(size, int) and not isinstance(size, bool):
+        if size < 1 or n == 0:
+            raise Unsupported("split into empty pieces")
+        sizes = [min(size, n - i) for i in range(0, n, size)]
+    elif isinstance(size, (list, tuple)) and all(isinstance(s, int) and s >= 0 for s in size):
+        if sum(size) != n:
+            raise Unsupported("split sections that do not add up")
+        sizes = list(size)
+    else:
+        raise Unsupported("split by something else than sizes")
+    return _pieces(x, dim, sizes)
+
+
+def _reduction(names: Sequence[str]) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        x, dim, keepdim, dtype = _bind(args, kwargs, names, (_MISSING, None, False, None))
+        x = _float_input(x)
+        if dtype is not None or not isinstance(keepdim, bool):
+            raise Unsupported("a reduction with a dtype")
+        if dim is None or dim == () or dim == []:
+            if keepdim or dim is not None:
+                raise Unsupported("a full reduction with keepdim")
+            return _new((), x.dtype)
+        dims = {_wrap(d, x.dim()) for d in ((dim,) if isinstance(dim, int) else dim)}
+        shape = (
+            [1 if i in dims else s for i, s in enumerate(x._shape)]
+            if keepdim
+            else [s for i, s in enumerate(x._shape) if i not in dims]
+        )
+        return _new(shape, x.dtype)
+
+    return handler
+
+
+for _func in (torch.mean, torch.Tensor.mean, torch.sum, torch.Tensor.sum):
+    HANDLERS[_func] = _reduction(("input", "dim", "keepdim", "dtype"))
+
+
+@_register(F.embedding)
+def _embedding(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    names = (
+        "input",
+        "weight",
+        "padding_idx",
+        "max_norm",
+        "norm_type",
+        "scale_grad_by_freq",
+        "sparse",
+    )
+    ids, w, pad, max_norm, _norm, _scale, sparse = _bind(
+        args, kwargs, names, (_MISSING, _MISSING, None, None, 2.0, False, False)
+    )
+    ids, w = _sym(ids), _sym(w)
+    if ids.dtype not in (torch.int64, torch.int32) or w.dim() != 2 or max_norm is not None:
+        raise Unsupported("embedding of non-integer ids or with max_norm")
+    if pad is not None and not (isinstance(pad, int) and -w._shape[0] <= pad < w._shape[0]):
+        raise Unsupported("embedding padding_idx out of range")
+    if sparse:
+        raise Unsupported("sparse embedding")
+    return _new((*ids._shape, w._shape[1]), w.dtype)
+
+
+__all__ = ["HANDLERS", "view_strides"]

@@ -1,0 +1,347 @@
+"""Each shape rule of the fast tracer answers as torch does on the meta device.
+
+For every case the operation runs twice: on meta tensors by torch itself (with the
+contractions it dispatches recorded, as the general tracer records them), and on
+SymTensors of the same shapes, strides and dtypes by the rule. The rule must give the
+same shapes, strides and dtypes and the same contractions, or refuse the case
+(``Unsupported``); where torch raises, the rule must refuse. Cases marked ``must`` are
+ones the fast tracer exists for: refusing them fails the test too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch.utils._python_dispatch import TorchDispatchMode
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.symbolic import SymParameter, SymTensor, Unsupported
+from modelmath.frontends.torch_module.symbolic_ops import HANDLERS
+from modelmath.frontends.torch_module.tracer import _CONTRACTIONS
+
+
+class _Contractions(TorchDispatchMode):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.ops: list[AtenOp] = []
+
+    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        out = func(*args, **(kwargs or {}))
+        name = func.overloadpacket.__name__
+        if name in _CONTRACTIONS:
+            a, b = _CONTRACTIONS[name]
+            config = {}
+            if name in ("convolution", "_convolution"):
+                config = {"transposed": bool(args[6]), "groups": int(args[8])}
+            self.ops.append(
+                AtenOp(name, (tuple(args[a].shape), tuple(args[b].shape)), tuple(out.shape), config)
+            )
+        return out
+
+
+def meta(
+    *shape: int,
+    dtype: torch.dtype = torch.float32,
+    order: Sequence[int] | None = None,
+    param: bool = False,
+) -> torch.Tensor:
+    """A meta tensor of ``shape``; with ``order``, laid out in that axis order (a permuted
+    contiguous tensor, so its strides are not row-major)."""
+    if order is None:
+        t = torch.empty(shape, dtype=dtype, device="meta")
+    else:
+        base = torch.empty([shape[i] for i in order], dtype=dtype, device="meta")
+        t = base.permute(*[order.index(i) for i in range(len(shape))])
+    return torch.nn.Parameter(t, requires_grad=True) if param else t
+
+
+def _sym(obj: Any) -> Any:
+    if isinstance(obj, torch.Tensor):
+        kind = SymParameter if isinstance(obj, torch.nn.Parameter) else SymTensor
+        return kind(obj.shape, obj.dtype, obj.stride(), requires_grad=obj.requires_grad)
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_sym(v) for v in obj)
+    return obj
+
+
+def _describe(obj: Any) -> Any:
+    if isinstance(obj, SymTensor):
+        return (tuple(obj._shape), tuple(obj._stride), obj.dtype)
+    if isinstance(obj, torch.Tensor):
+        return (tuple(obj.shape), tuple(obj.stride()), obj.dtype)
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_describe(v) for v in obj)
+    return obj
+
+
+Case = tuple[str, Callable[..., Any], tuple[Any, ...], dict[str, Any], bool]
+
+
+def _cases() -> Iterator[Case]:
+    def c(func: Any, *args: Any, must: bool = True, **kwargs: Any) -> Case:
+        label = f"{getattr(func, '__name__', func)}{tuple(_describe(a) for a in args)}{kwargs}"
+        return label, func, args, kwargs, must
+
+    w = meta(8, 3, 3, 3, param=True)
+    b8 = meta(8, param=True)
+    # convolution
+    for stride, padding, dilation in [
+        (1, 0, 1),
+        (2, 1, 1),
+        ((2, 1), (1, 2), 1),
+        (1, 2, 2),
+        (1, "same", 1),
+        (1, "valid", 1),
+        (3, 0, 1),
+    ]:
+        yield c(torch.conv2d, meta(2, 3, 17, 16), w, b8, stride, padding, dilation)
+    yield c(torch.conv2d, meta(1, 6, 9, 9), meta(8, 3, 3, 3), None, 1, 1, 1, 2)
+    yield c(torch.conv2d, meta(1, 6, 9, 9), meta(6, 1, 3, 3), None, 1, 1, 1, 6)
+    yield c(torch.conv2d, meta(1, 4, 9, 9), w, must=False)  # wrong channels: torch raises
+    yield c(torch.conv2d, meta(1, 3, 2, 2), w, must=False)  # kernel larger than input
+    yield c(torch.conv2d, meta(1, 3, 9, 9, order=(0, 2, 3, 1)), w, must=False)
+    yield c(torch.conv1d, meta(2, 4, 50), meta(6, 4, 5), meta(6), 2, 2)
+    yield c(torch.conv3d, meta(1, 2, 6, 7, 8), meta(4, 2, 3, 3, 3), None, 1, 1)
+    yield c(torch.conv_transpose2d, meta(2, 8, 7, 7), meta(8, 4, 3, 3), meta(4), 2, 1, 1)
+    yield c(torch.conv_transpose2d, meta(2, 8, 7, 7), meta(8, 2, 4, 4), None, 2, 1, 0, 2)
+    yield c(torch.conv_transpose1d, meta(2, 8, 10), meta(8, 4, 3), None, 3, 0, 2)
+    yield c(torch.conv_transpose3d, meta(1, 4, 3, 4, 5), meta(4, 2, 2, 2, 2), None, 2)
+    # linear and matmul: the contractions must be the dispatcher's
+    lw, lb = meta(5, 4, param=True), meta(5, param=True)
+    for x in (
+        meta(3, 4),
+        meta(2, 3, 4),
+        meta(2, 2, 3, 4),
+        meta(4),
+        meta(3, 2, 4, order=(1, 0, 2)),
+        meta(2, 3, 2, 4, order=(0, 2, 1, 3)),
+    ):
+        yield c(F.linear, x, lw, lb, must=x.dim() > 1)
+        yield c(F.linear, x, lw, must=x.dim() > 1)
+    yield c(F.linear, meta(3, 5), lw, lb, must=False)
+    for a, b_ in [
+        ((3, 4), (4, 5)),
+        ((2, 3, 4), (4, 5)),
+        ((3, 4), (2, 4, 5)),
+        ((2, 3, 4, 5), (2, 3, 5, 6)),
+        ((2, 3, 4, 5), (1, 3, 5, 6)),
+        ((6, 4, 5), (6, 5, 7)),
+        ((2, 3, 4, 5), (5, 6)),
+        ((2, 3, 4, 5), (3, 5, 6)),
+    ]:
+        yield c(torch.matmul, meta(*a), meta(*b_))
+        yield c(torch.Tensor.__matmul__, meta(*a), meta(*b_))
+    yield c(torch.matmul, meta(2, 3, 4), meta(2, 5, 4).transpose(1, 2))
+    yield c(torch.matmul, meta(4), meta(4, 5), must=False)
+    yield c(torch.bmm, meta(6, 4, 5), meta(6, 5, 7))
+    yield c(torch.mm, meta(4, 5), meta(5, 7))
+    # element-wise
+    x = meta(2, 8, 5, 5)
+    xt = meta(2, 8, 5, 5, order=(0, 2, 3, 1))
+    for func in (
+        F.relu,
+        F.gelu,
+        F.silu,
+        torch.sigmoid,
+        torch.tanh,
+        F.hardswish,
+        F.relu6,
+        F.leaky_relu,
+        F.elu,
+        F.softplus,
+        F.hardsigmoid,
+        F.mish,
+    ):
+        yield c(func, x)
+        yield c(func, xt)
+    yield c(F.relu, x, inplace=True)
+    yield c(F.dropout, x, 0.1, False)
+    yield c(F.dropout, x, 0.1, True)
+    yield c(F.dropout, x, 0.0, True)
+    yield c(F.softmax, meta(2, 4, 7), -1)
+    yield c(F.softmax, meta(2, 4, 7), dim=1, dtype=torch.float64)
+    yield c(F.log_softmax, meta(2, 4, 7), 1)
+    for other in (meta(2, 8, 5, 5), meta(8, 1, 1), meta(5), 2.0, 3, meta(1, 8, 1, 1)):
+        yield c(torch.add, x, other)
+        yield c(torch.Tensor.__mul__, x, other)
+        yield c(torch.Tensor.__truediv__, x, other)
+        yield c(torch.Tensor.__sub__, x, other)
+    yield c(torch.add, xt, xt)
+    yield c(torch.add, xt, x, must=False)
+    yield c(torch.add, meta(3, 4, dtype=torch.int64), 2.5, must=False)
+    yield c(torch.add, meta(3, 4, dtype=torch.int64), 2)
+    yield c(torch.add, meta(3, 4), meta(3, 4, dtype=torch.float16), must=False)
+    yield c(torch.add, meta(3, 4), meta(2, 4), must=False)
+    yield c(torch.Tensor.__iadd__, meta(3, 4), meta(4))
+    yield c(torch.Tensor.__iadd__, meta(4), meta(3, 4), must=False)
+    yield c(torch.Tensor.__radd__, meta(3, 4), 1.0)
+    yield c(torch.Tensor.__rsub__, meta(3, 4), 1.0)
+    yield c(torch.Tensor.__neg__, meta(3, 4))
+    # normalization
+    yield c(F.batch_norm, x, meta(8), meta(8), meta(8), meta(8), False, 0.1, 1e-5)
+    yield c(F.batch_norm, meta(2, 8), meta(8), meta(8), None, None, True, 0.1, 1e-5)
+    yield c(F.batch_norm, meta(1, 8), meta(8), meta(8), None, None, True, must=False)
+    yield c(F.layer_norm, meta(2, 5, 8), (8,), meta(8), meta(8), 1e-5)
+    yield c(F.layer_norm, meta(2, 5, 8), [5, 8])
+    yield c(F.layer_norm, meta(2, 5, 8, order=(1, 0, 2)), (8,), meta(8), meta(8), 1e-5)
+    yield c(F.layer_norm, meta(2, 8, 5, order=(0, 2, 1)), (5,))
+    yield c(F.layer_norm, meta(2, 5, 8), (5,), must=False)
+    yield c(F.group_norm, x, 4, meta(8), meta(8))
+    yield c(F.group_norm, x, 3, must=False)
+    # pooling
+    for k, s, p, ceil in [
+        (2, 2, 0, False),
+        (3, 2, 1, False),
+        (3, 2, 1, True),
+        (3, 2, 0, True),
+        ((2, 3), (1, 2), (1, 0), False),
+        (3, None, 0, True),
+    ]:
+        yield c(F.max_pool2d, meta(2, 4, 11, 10), k, s, p, ceil_mode=ceil)
+        yield c(F.avg_pool2d, meta(2, 4, 11, 10), k, s, p, ceil)
+    yield c(F.max_pool2d, meta(2, 4, 11, 10), 3, 2, 1, 2)
+    yield c(F.max_pool2d, meta(2, 4, 11, 10), 2, 2, 2, must=False)
+    yield c(F.max_pool1d, meta(2, 4, 11), 3, 2)
+    yield c(F.avg_pool1d, meta(2, 4, 11), 3, 2, 1)
+    yield c(F.max_pool3d, meta(1, 2, 5, 6, 7), 2)
+    yield c(F.avg_pool3d, meta(1, 2, 5, 6, 7), 2, 2, 1, True, False)
+    yield c(F.adaptive_avg_pool2d, x, 1)
+    yield c(F.adaptive_avg_pool2d, x, (3, None))
+    yield c(F.adaptive_avg_pool1d, meta(2, 4, 11), 4)
+    yield c(F.adaptive_max_pool2d, x, (2, 2))
+    yield c(F.adaptive_avg_pool3d, meta(1, 2, 5, 6, 7), (1, 2, 3))
+    # views and shape changes
+    y = meta(2, 3, 4, 5)
+    yt = y.transpose(1, 2)
+    for t in (y, yt):
+        yield c(torch.Tensor.view, t, 2, -1, must=t is y)
+        yield c(torch.Tensor.view, t, (6, 20), must=t is y)
+        yield c(torch.Tensor.view, t, 2, 3, 4, 5, must=False)
+        yield c(torch.Tensor.reshape, t, 6, 20)
+        yield c(torch.Tensor.reshape, t, (-1, 5))
+        yield c(torch.reshape, t, (2, 60))
+        yield c(torch.flatten, t, 1)
+        yield c(torch.Tensor.flatten, t, 2)
+        yield c(torch.Tensor.flatten, t, 1, 1)
+        yield c(torch.Tensor.flatten, t, -2)
+        yield c(torch.Tensor.permute, t, 0, 2, 3, 1)
+        yield c(torch.permute, t, (3, 2, 1, 0))
+        yield c(torch.Tensor.transpose, t, 1, -1)
+        yield c(torch.transpose, t, 0, 1)
+        yield c(torch.Tensor.unsqueeze, t, 1)
+        yield c(torch.Tensor.unsqueeze, t, -1)
+        yield c(torch.unsqueeze, t, 4)
+        yield c(torch.Tensor.contiguous, t)
+        yield c(torch.Tensor.chunk, t, 2, 3)
+        yield c(torch.chunk, t, 3, -1)
+        yield c(torch.Tensor.split, t, 2, 2)
+        yield c(torch.split, t, [1, 4], 3)
+        yield c(torch.Tensor.mean, t, 1)
+        yield c(torch.Tensor.mean, t, (2, 3), True)
+        yield c(torch.mean, t, dim=-1, keepdim=True)
+        yield c(torch.Tensor.sum, t, 1)
+        yield c(torch.Tensor.mean, t)
+    yield c(torch.Tensor.view, meta(2, 1, 3).transpose(0, 1), 3, 2)
+    yield c(torch.Tensor.view, meta(4, 6)[:, :3] if False else meta(4, 6), 24)
+    yield c(torch.Tensor.expand, meta(1, 1, 8), 4, -1, -1)
+    yield c(torch.Tensor.expand, meta(3, 1), 2, 3, 5)
+    yield c(torch.Tensor.expand, meta(3, 2), 3, 5, must=False)
+    yield c(torch.cat, [meta(2, 3, 4), meta(2, 5, 4)], 1)
+    yield c(torch.cat, [meta(1, 1, 4).expand(2, -1, -1), meta(2, 5, 4)], 1)
+    yield c(torch.cat, [meta(2, 3, 4), meta(2, 5, 4).transpose(0, 0)], -2)
+    yield c(torch.cat, [meta(2, 3, 4), meta(2, 5, 3)], 1, must=False)
+    yield c(torch.cat, (meta(2, 3), meta(2, 3)))
+    yield c(torch.stack, [meta(2, 3), meta(2, 3)], 1)
+    yield c(torch.stack, [meta(2, 3), meta(2, 3)], -1)
+    # the other names of the same operations (methods, operators, in-place forms)
+    yield c(torch.Tensor.matmul, meta(2, 3, 4), meta(4, 5))
+    yield c(torch.Tensor.__rmatmul__, meta(4, 5), meta(2, 3, 4))
+    yield c(torch.Tensor.mm, meta(3, 4), meta(4, 5))
+    yield c(torch.Tensor.bmm, meta(2, 3, 4), meta(2, 4, 5))
+    for func in (
+        F.hardtanh,
+        torch.relu,
+        F.sigmoid,
+        F.tanh,
+        torch.Tensor.relu,
+        torch.Tensor.sigmoid,
+        torch.Tensor.tanh,
+        torch.relu_,
+        torch.Tensor.relu_,
+        torch.neg,
+    ):
+        yield c(func, meta(2, 3, 4))
+        yield c(func, meta(2, 3, 4, order=(2, 0, 1)))
+    for func in (
+        torch.Tensor.add,
+        torch.Tensor.__add__,
+        torch.sub,
+        torch.Tensor.sub,
+        torch.mul,
+        torch.Tensor.mul,
+        torch.Tensor.__rmul__,
+        torch.Tensor.add_,
+        torch.Tensor.sub_,
+        torch.Tensor.__isub__,
+        torch.Tensor.mul_,
+        torch.Tensor.__imul__,
+        torch.div,
+        torch.Tensor.div,
+        torch.Tensor.div_,
+        torch.Tensor.__itruediv__,
+    ):
+        yield c(func, meta(2, 3, 4), meta(3, 4))
+        yield c(func, meta(2, 3, 4), 2.0)
+        yield c(func, meta(3, 4), meta(2, 3, 4), must=False)
+    yield c(torch.add, meta(2, 3), meta(2, 3), alpha=2)
+    yield c(torch.div, meta(2, 3), meta(2, 3), rounding_mode="floor", must=False)
+    yield c(F.adaptive_max_pool1d, meta(2, 4, 11), 3)
+    yield c(F.adaptive_max_pool3d, meta(1, 2, 5, 6, 7), 2)
+    yield c(F.adaptive_max_pool2d, meta(1, 2, 5, 6), 2, True)
+    yield c(F.max_pool2d, meta(1, 2, 5, 6), 2, return_indices=True)
+    yield c(torch.concat, [meta(2, 3), meta(2, 3)], 1)
+    yield c(torch.concatenate, [meta(2, 3), meta(2, 3)])
+    yield c(torch.sum, meta(2, 3, 4), (0, 2))
+    ids = meta(2, 7, dtype=torch.int64)
+    yield c(F.embedding, ids, meta(50, 16, param=True))
+    yield c(F.embedding, ids, meta(50, 16), 0)
+    yield c(F.embedding, meta(2, 7), meta(50, 16), must=False)
+
+
+CASES = list(_cases())
+
+
+@pytest.mark.parametrize("label,func,args,kwargs,must", CASES, ids=[c[0][:90] for c in CASES])
+def test_rule_equals_torch(
+    label: str, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any], must: bool
+) -> None:
+    recorder = _Contractions()
+    try:
+        with torch.no_grad(), recorder:
+            expected = func(*args, **kwargs)
+    except Exception:
+        expected = None  # torch refuses: the rule must refuse too
+    handler = HANDLERS[func]
+    aten: list[AtenOp] = []
+    sym_args = _sym(args)
+    try:
+        got = handler(sym_args, {k: _sym(v) for k, v in kwargs.items()}, aten)
+    except Unsupported:
+        assert not (must and expected is not None), f"refused a case torch runs: {label}"
+        return
+    assert expected is not None, f"torch refuses this case, the rule answered: {label}"
+    assert _describe(got) == _describe(expected), label
+    assert aten == recorder.ops, label
+    # In-place operations and no-op views return their input itself, as torch does.
+    if isinstance(expected, torch.Tensor) and expected is args[0]:
+        assert got is sym_args[0], label
+
+
+def test_every_handler_is_exercised() -> None:
+    tested = {c[1] for c in CASES}
+    untested = [getattr(f, "__name__", str(f)) for f in HANDLERS if f not in tested]
+    assert not untested

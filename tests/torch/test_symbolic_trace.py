@@ -1,0 +1,165 @@
+"""The fast (symbolic) tracer records exactly what the general (meta) tracer records.
+
+For every architecture of the corpus the symbolic tracer either refuses the model
+(``Unsupported``: ``trace`` then falls back to the meta tracer) or gives the same trace:
+the same calls with the same shapes, settings, functional calls and contractions, the
+same parameters and buffers. The CNNs it exists for must not be refused, and the user's
+model must come out as it went in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import torch
+from corpus import CORPUS
+from torch import nn
+
+import modelmath
+from modelmath.errors import UsageError
+from modelmath.frontends.torch_module import trace
+from modelmath.frontends.torch_module.records import ModuleCall, ModuleTrace
+from modelmath.frontends.torch_module.symbolic import Unsupported
+
+# Architectures the symbolic tracer must run itself (it exists to make these fast).
+SYMBOLIC = {
+    "resnet_basic", "resnet_bottleneck", "vgg", "mobilenet_v2", "efficientnet", "unet",
+    "inception", "dense_block", "conv_transpose_autoencoder", "conv_transpose_1d_3d",
+    "frozen_backbone", "functional_params",
+}  # fmt: skip
+
+
+def _plain(call: ModuleCall, ids: dict[int, int]) -> dict[str, Any]:
+    """A call as data, its module's id replaced by the order of first appearance (the
+    two tracers copy the model differently, so the ids themselves differ)."""
+    out = {f.name: getattr(call, f.name) for f in dataclasses.fields(call)}
+    out["module_id"] = ids.setdefault(call.module_id, len(ids))
+    out["children"] = [_plain(c, ids) for c in call.children]
+    return out
+
+
+def _as_data(t: ModuleTrace) -> dict[str, Any]:
+    ids: dict[int, int] = {}
+    return {
+        "root": _plain(t.root, ids),
+        "uncalled": [_plain(c, ids) for c in t.uncalled],
+        "parameters": t.parameters,
+        "buffers": t.buffers,
+        "inputs": t.inputs,
+        "model_name": t.model_name,
+    }
+
+
+def _state(model: nn.Module) -> list[Any]:
+    """What the trace must not change: every module's attributes, flags and tensors."""
+    out: list[Any] = []
+    for name, m in model.named_modules():
+        out.append((name, m.training, sorted(m.__dict__)))
+        out.extend((name, k, id(v)) for k, v in m.__dict__.items() if not isinstance(v, dict))
+        for store in ("_parameters", "_buffers", "_modules"):
+            out.extend((name, store, k, id(v)) for k, v in getattr(m, store).items())
+    out.extend((n, p.device.type, p.requires_grad, p.sum().item()) for n, p in
+               model.named_parameters())  # fmt: skip
+    out.extend((n, b.device.type, b.float().sum().item()) for n, b in model.named_buffers())
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_symbolic_trace_equals_meta_trace(name: str) -> None:
+    torch.manual_seed(0)
+    model, inputs = CORPUS[name]()
+    before = _state(model)
+    try:
+        fast = trace(model, input_data=inputs, tracer="symbolic")
+    except Unsupported:
+        assert name not in SYMBOLIC, f"{name} fell back to the meta tracer"
+        return
+    except Exception as err:  # the forward code met something a SymTensor lacks
+        assert name not in SYMBOLIC, f"{name}: {type(err).__name__}: {err}"
+        return
+    assert _state(model) == before, "the symbolic trace changed the user's model"
+    assert fast.traced_by == "symbolic"
+    general = trace(model, input_data=inputs, tracer="meta")
+    assert general.traced_by == "meta"
+    assert _as_data(fast) == _as_data(general)
+
+
+@pytest.mark.parametrize("name", ["resnet_bottleneck", "mobilenet_v2", "unet"])
+def test_summaries_are_the_same_text(name: str) -> None:
+    torch.manual_seed(0)
+    model, inputs = CORPUS[name]()
+    from modelmath.torch_analysis import summarize
+
+    fast = summarize(trace(model, input_data=inputs, tracer="symbolic"))
+    general = summarize(trace(model, input_data=inputs, tracer="meta"))
+    assert str(fast) == str(general)
+    assert fast.to_json() == general.to_json()
+
+
+def test_training_mode_and_the_model_left_in_its_mode() -> None:
+    torch.manual_seed(0)
+    model, inputs = CORPUS["resnet_basic"]()
+    model.train()
+    fast = trace(model, input_data=inputs, tracer="symbolic", train=True)
+    general = trace(model, input_data=inputs, tracer="meta", train=True)
+    assert _as_data(fast) == _as_data(general)
+    assert all(m.training for m in model.modules())
+    model.eval()
+    trace(model, input_data=inputs, tracer="symbolic", train=True)
+    assert not any(m.training for m in model.modules())
+
+
+class _Holder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inner = nn.Linear(4, 4)
+        self.config = SimpleNamespace(scale=2.0)  # not plain data: the copy cannot share it
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner(x) * self.config.scale
+
+
+class _ItemReader(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x) * float(x.shape[-1])
+
+
+def _hooked() -> nn.Module:
+    m = nn.Sequential(nn.Linear(4, 4), nn.ReLU())
+    m[0].register_forward_hook(lambda mod, i, o: None)
+    return m
+
+
+@pytest.mark.parametrize("make", [_Holder, _hooked])
+def test_what_the_symbolic_tracer_refuses_goes_to_the_meta_tracer(make: Any) -> None:
+    model = make()
+    with pytest.raises(Unsupported):
+        trace(model, input_size=(2, 4), tracer="symbolic")
+    auto = trace(model, input_size=(2, 4))
+    assert auto.traced_by == "meta"
+    assert _as_data(auto) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
+
+
+def test_forward_code_reading_shapes_as_numbers_is_fine() -> None:
+    model = _ItemReader()
+    t = trace(model, input_size=(2, 4))
+    assert t.traced_by == "symbolic"
+    assert _as_data(t) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
+
+
+def test_a_failing_forward_pass_is_explained_by_the_meta_tracer() -> None:
+    model = nn.Sequential(nn.Linear(4, 8), nn.Linear(7, 2))
+    with pytest.raises(UsageError, match="in_features=8"):
+        modelmath.summary(model, input_size=(1, 4))
+
+
+def test_unknown_tracer_name_is_refused() -> None:
+    with pytest.raises(UsageError, match="auto, symbolic or meta"):
+        trace(nn.Linear(2, 2), input_size=(1, 2), tracer="fast")
