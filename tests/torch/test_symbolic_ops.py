@@ -163,6 +163,7 @@ def _cases() -> Iterator[Case]:
     yield c(F.dropout, x, 0.1, True)
     yield c(F.dropout, x, 0.0, True)
     yield c(F.softmax, meta(2, 4, 7), -1)
+    yield c(F.softmax, meta(2, 4, 7).transpose(0, 2), 0)
     yield c(F.softmax, meta(2, 4, 7), dim=1, dtype=torch.float64)
     yield c(F.log_softmax, meta(2, 4, 7), 1)
     for other in (meta(2, 8, 5, 5), meta(8, 1, 1), meta(5), 2.0, 3, meta(1, 8, 1, 1)):
@@ -171,7 +172,15 @@ def _cases() -> Iterator[Case]:
         yield c(torch.Tensor.__truediv__, x, other)
         yield c(torch.Tensor.__sub__, x, other)
     yield c(torch.add, xt, xt)
-    yield c(torch.add, xt, x, must=False)
+    yield c(torch.add, xt, x)
+    yield c(torch.add, x, xt)
+    yield c(torch.mul, xt, meta(8, 1, 1))
+    yield c(torch.mul, meta(2, 1, 5, 5), xt)
+    yield c(torch.add, meta(2, 3, 4).transpose(0, 1), meta(4))
+    yield c(torch.add, meta(3, 1, 4), meta(3, 5, 1).transpose(0, 0))
+    yield c(torch.add, meta(1, 8), meta(8, 1))
+    yield c(F.relu, meta(2, 1, 5).transpose(1, 2))
+    yield c(F.gelu, meta(4, 6)[:, ::2] if False else meta(6, 4).t())
     yield c(torch.add, meta(3, 4, dtype=torch.int64), 2.5, must=False)
     yield c(torch.add, meta(3, 4, dtype=torch.int64), 2)
     yield c(torch.add, meta(3, 4), meta(3, 4, dtype=torch.float16), must=False)
@@ -306,6 +315,70 @@ def _cases() -> Iterator[Case]:
     yield c(torch.concat, [meta(2, 3), meta(2, 3)], 1)
     yield c(torch.concatenate, [meta(2, 3), meta(2, 3)])
     yield c(torch.sum, meta(2, 3, 4), (0, 2))
+    # attention and transformer pieces
+    for q, k, v in [
+        ((2, 4, 7, 8), (2, 4, 9, 8), (2, 4, 9, 6)),
+        ((4, 7, 8), (4, 9, 8), (4, 9, 8)),
+        ((2, 4, 7, 8), (2, 1, 9, 8), (2, 1, 9, 8)),
+        ((7, 8), (9, 8), (9, 8)),
+    ]:
+        yield c(F.scaled_dot_product_attention, meta(*q), meta(*k), meta(*v), must=len(q) > 2)
+    sq = meta(2, 4, 7, 8)
+    yield c(F.scaled_dot_product_attention, sq, sq, sq, is_causal=True)
+    yield c(F.scaled_dot_product_attention, sq, sq, sq, attn_mask=meta(7, 7))
+    yield c(F.scaled_dot_product_attention, sq, sq, sq, None, 0.0, False, 0.5, must=False)
+    yield c(F.scaled_dot_product_attention, sq, sq, sq, scale=0.5)
+    tq = meta(2, 7, 4, 8).transpose(1, 2)
+    yield c(F.scaled_dot_product_attention, tq, tq, tq)
+    yield c(F.scaled_dot_product_attention, sq, meta(2, 4, 9, 5), meta(2, 4, 9, 6), must=False)
+    yield c(F.rms_norm, meta(2, 5, 8), (8,), meta(8), 1e-6)
+    yield c(F.rms_norm, meta(2, 5, 8), [5, 8])
+    yield c(torch.rms_norm, meta(2, 5, 8), [8])
+    yield c(F.rms_norm, meta(2, 5, 8), (5,), must=False)
+    for t in (meta(2, 9, 4, 8), meta(2, 9, 4, 8).transpose(1, 2)):
+        yield c(torch.Tensor.repeat_interleave, t, 2, 1)
+        yield c(torch.repeat_interleave, t, 3, -1)
+    for index in [
+        0,
+        -1,
+        (slice(None), 0),
+        (Ellipsis, 1),
+        (slice(None), None),
+        (None, 1),
+        (slice(1, 3), slice(None, None, 2)),
+        (slice(-2, None),),
+        (Ellipsis, None),
+        (0, Ellipsis, slice(1, None)),
+        (slice(5, 2),),
+        (slice(None), slice(None), 3),
+        (slice(None), 7),
+        (0, 0, 0, 0),
+    ]:
+        yield c(
+            torch.Tensor.__getitem__,
+            meta(4, 5, 6),
+            index,
+            must=index not in [(slice(None), 7), (0, 0, 0, 0)],
+        )
+        yield c(
+            torch.Tensor.__getitem__,
+            meta(4, 5, 6).transpose(0, 2),
+            index,
+            must=index not in [(slice(None), 7), (0, 0, 0, 0)],
+        )
+    yield c(torch.Tensor.__getitem__, meta(4, 5), meta(4, dtype=torch.int64), must=False)
+    yield c(torch.Tensor.unflatten, meta(2, 12, 5), 1, (3, 4))
+    yield c(torch.unflatten, meta(2, 12, 5), -1, (5, 1))
+    yield c(torch.Tensor.unflatten, meta(2, 12, 5).transpose(1, 2), 2, (-1, 4))
+    for func in (F.selu, F.celu, F.logsigmoid, F.softsign, F.tanhshrink):
+        yield c(func, x)
+    for t in (meta(3, 4, 5), meta(3, 4, 5).permute(2, 0, 1)):
+        yield c(torch.Tensor.unbind, t)
+        yield c(torch.unbind, t, 2)
+        yield c(torch.Tensor.softmax, t, -1)
+        yield c(torch.Tensor.log_softmax, t, 0)
+        yield c(torch.softmax, t, 1)
+        yield c(torch.log_softmax, t, 1, dtype=torch.float64)
     ids = meta(2, 7, dtype=torch.int64)
     yield c(F.embedding, ids, meta(50, 16, param=True))
     yield c(F.embedding, ids, meta(50, 16), 0)
@@ -342,6 +415,14 @@ def test_rule_equals_torch(
 
 
 def test_every_handler_is_exercised() -> None:
-    tested = {c[1] for c in CASES}
+    tested = {c[1] for c in CASES} | {torch.Tensor.__iter__}  # see the test below
     untested = [getattr(f, "__name__", str(f)) for f in HANDLERS if f not in tested]
     assert not untested
+
+
+def test_iterating_over_a_tensor_unbinds_its_first_axis() -> None:
+    for t in (meta(3, 4, 5), meta(3, 4, 5).permute(2, 0, 1)):
+        got = tuple(HANDLERS[torch.Tensor.__iter__]((_sym(t),), {}, []))
+        assert [_describe(g) for g in got] == [_describe(e) for e in t]
+    with pytest.raises(Unsupported):
+        HANDLERS[torch.Tensor.__iter__]((SymTensor((), torch.float32),), {}, [])

@@ -10,6 +10,7 @@ model must come out as it went in.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,6 +22,7 @@ from torch import nn
 import modelmath
 from modelmath.errors import UsageError
 from modelmath.frontends.torch_module import trace
+from modelmath.frontends.torch_module.fast_trace import FastTracer
 from modelmath.frontends.torch_module.records import ModuleCall, ModuleTrace
 from modelmath.frontends.torch_module.symbolic import Unsupported
 
@@ -28,7 +30,7 @@ from modelmath.frontends.torch_module.symbolic import Unsupported
 SYMBOLIC = {
     "resnet_basic", "resnet_bottleneck", "vgg", "mobilenet_v2", "efficientnet", "unet",
     "inception", "dense_block", "conv_transpose_autoencoder", "conv_transpose_1d_3d",
-    "frozen_backbone", "functional_params",
+    "frozen_backbone", "functional_params", "gpt_tied", "vit",
 }  # fmt: skip
 
 
@@ -163,3 +165,52 @@ def test_a_failing_forward_pass_is_explained_by_the_meta_tracer() -> None:
 def test_unknown_tracer_name_is_refused() -> None:
     with pytest.raises(UsageError, match="auto, symbolic or meta"):
         trace(nn.Linear(2, 2), input_size=(1, 2), tracer="fast")
+
+
+def test_a_llama_style_decoder_runs_symbolically_and_equals_the_meta_trace() -> None:
+    """RMSNorm, grouped key/value heads repeated, causal attention, SwiGLU: the decoder of
+    the 70-billion-parameter benchmark, at a small size."""
+    from project_paths import ROOT
+
+    sys.path.insert(0, str(ROOT))
+    from bench.torch_70b import Block, Decoder
+
+    with torch.device("meta"):
+        model = Decoder(100, 32, 3, 4, 2, 48)
+    ran: list[int] = []
+    forward = Block.forward
+
+    def counted(self: Block, x: torch.Tensor) -> torch.Tensor:
+        ran.append(1)
+        return forward(self, x)
+
+    Block.forward = counted  # type: ignore[method-assign]
+    try:
+        fast = trace(model, input_size=(2, 9), dtypes=[torch.long], tracer="symbolic")
+        assert len(ran) == 1  # the three blocks are alike: two were replayed from the first
+        general = trace(model, input_size=(2, 9), dtypes=[torch.long], tracer="meta")
+        assert len(ran) == 4
+    finally:
+        Block.forward = forward  # type: ignore[method-assign]
+    assert _as_data(fast) == _as_data(general)
+    assert [c.op for c in fast.root.children].count("Block") == 3
+
+
+_INIT = FastTracer.__init__
+
+
+def _without_reuse(self: FastTracer, model: nn.Module, train: bool) -> None:
+    _INIT(self, model, train)
+    self.reuse = False
+
+
+@pytest.mark.parametrize("name", sorted(SYMBOLIC))
+def test_repeated_blocks_give_the_same_trace_as_tracing_each(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    torch.manual_seed(0)
+    model, inputs = CORPUS[name]()
+    reused = trace(model, input_data=inputs, tracer="symbolic")
+    monkeypatch.setattr(FastTracer, "__init__", _without_reuse)
+    each = trace(model, input_data=inputs, tracer="symbolic")
+    assert _as_data(reused) == _as_data(each)

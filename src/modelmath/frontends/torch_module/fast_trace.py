@@ -36,6 +36,7 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
+from modelmath.frontends.torch_module.configs import module_config
 from modelmath.frontends.torch_module.records import (
     FunctionCall,
     ModuleCall,
@@ -109,6 +110,78 @@ def _shapes(obj: Any, out: list[Shape], depth: int = 0) -> list[Shape]:
     return out
 
 
+def _tensor_key(t: SymTensor | None) -> Any:
+    if t is None:
+        return None
+    return (t._shape, t._stride, t.dtype, t.requires_grad, t._is_param)
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, (list, set)):
+        return (
+            type(value),
+            tuple(sorted(value, key=repr)) if isinstance(value, set) else tuple(value),
+        )
+    return value
+
+
+_SCALAR_ARGS = {type(None), int, float, bool, str}
+
+
+def inputs_key(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+    """What a module call's result depends on besides the module: each tensor's shape,
+    strides, dtype and which arguments are one same tensor; each plain value. None when an
+    argument is anything else (the call is then never reused)."""
+    parts: list[Any] = []
+    seen: dict[int, int] = {}
+    for value in (*args, *kwargs.items()):
+        name = None
+        if type(value) is tuple and len(parts) >= len(args):
+            name, value = value
+        kind = type(value)
+        if kind is SymTensor:
+            parts.append((name, _tensor_key(value), seen.setdefault(id(value), len(parts))))
+        elif kind in _SCALAR_ARGS:
+            parts.append((name, kind, value))
+        else:
+            return None
+    return tuple(parts)
+
+
+def output_spec(output: Any, args: Sequence[Any]) -> Any:
+    """How to rebuild ``output`` for a reused call: new SymTensors of the same metadata,
+    or the very argument it returned. None when it holds anything else."""
+    kind = type(output)
+    if kind is SymTensor:
+        for i, a in enumerate(args):
+            if a is output:
+                return ("arg", i)
+        return ("new", output._shape, output._stride, output.dtype, output.requires_grad)
+    if kind in _SCALAR_ARGS:
+        return ("value", output)
+    if kind in (tuple, list):
+        parts = [output_spec(o, args) for o in output]
+        return None if any(p is None for p in parts) else (kind, parts)
+    return None
+
+
+def rebuild(spec: Any, args: Sequence[Any]) -> Any:
+    tag = spec[0]
+    if tag == "arg":
+        return args[spec[1]]
+    if tag == "new":
+        return SymTensor(spec[1], spec[3], spec[2], spec[4])
+    if tag == "value":
+        return spec[1]
+    return spec[0](rebuild(p, args) for p in spec[1])
+
+
+def _self_contained(call: ModuleCall) -> bool:
+    """True when every call under ``call`` is of a module inside its subtree."""
+    prefix = f"{call.path}."
+    return all(c.path.startswith(prefix) for child in call.children for c in child.walk())
+
+
 class FastTracer(Tracer):
     """Copies the module tree with SymTensor weights and records the pass as it runs."""
 
@@ -127,6 +200,13 @@ class FastTracer(Tracer):
         self.functions: list[Any] = []
         self.called: set[int] = set()
         self.described: dict[int, Any] = {}
+        # Repeated blocks: each module's structural signature (an interned int; None when
+        # its subtree is not its own), and the recorded call of each (signature, inputs).
+        self.signatures: dict[int, int | None] = {}
+        self.interned: dict[Any, int] = {}
+        self.recorded: dict[Any, tuple[ModuleCall, Any]] = {}
+        self.configs: dict[int, dict[str, Any]] = {}
+        self.reuse = not train  # in training, forward code may draw random numbers
         self.model = self._copy(model, "")
 
     # -- the copy -------------------------------------------------------------------------
@@ -170,11 +250,12 @@ class FastTracer(Tracer):
         self.names[id(new)] = path
         prefix = f"{path}." if path else ""
         copied = dict(state)  # plain values stay shared; the rest is replaced below
+        signature: list[Any] = [cls]
         for key, value in state.items():
             kind = type(value)
-            if kind in _PLAIN:
-                continue
-            if kind is tuple and _plain_tuple(value):
+            if kind in _PLAIN or (kind is tuple and _plain_tuple(value)):
+                if key != "training":
+                    signature.append((key, value))
                 continue
             if key in _TREE or key.endswith("hooks"):
                 # replaced below; hooks: forward ones are empty (checked above), and
@@ -183,11 +264,13 @@ class FastTracer(Tracer):
             if kind in _EMPTY_MAPS and not value:
                 copied[key] = kind()
             elif isinstance(value, torch.Tensor):
-                copied[key] = self._tensor(value, "", False)
+                copied[key] = sym = self._tensor(value, "", False)
+                signature.append((key, _tensor_key(sym)))
             elif isinstance(value, torch.nn.Module):
                 raise Unsupported("a module held outside the module tree")
             else:
                 copied[key] = _plain_value(value)
+                signature.append((key, _hashable(copied[key])))
         # Parameters, then buffers, then children: named_parameters' order.
         tensor = self._tensor
         copied["_parameters"] = {
@@ -198,10 +281,24 @@ class FastTracer(Tracer):
             k: None if b is None else tensor(b, prefix + k, True)
             for k, b in module._buffers.items()
         }
-        copied["_modules"] = {
-            k: None if c is None else self._copy(c, prefix + k) for k, c in module._modules.items()
-        }
+        children = {}
+        own = True  # the subtree holds no module that appears elsewhere in the model
+        for k, c in module._modules.items():
+            if c is not None and id(c) in self.memo:
+                own = False
+            children[k] = None if c is None else self._copy(c, prefix + k)
+        copied["_modules"] = children
         copied["training"] = self.train
+        for store in ("_parameters", "_buffers"):
+            signature.append(tuple((k, _tensor_key(t)) for k, t in copied[store].items()))
+        for k, c in children.items():
+            child = None if c is None else self.signatures[id(c)]
+            own = own and (c is None or child is not None)
+            signature.append((k, child))
+        whole = tuple(signature)
+        self.signatures[id(new)] = (
+            self.interned.setdefault(whole, len(self.interned)) if own else None
+        )
         copied["forward"] = self._forward(new, cls.forward)
         new.__dict__.update(copied)
         return new
@@ -210,13 +307,87 @@ class FastTracer(Tracer):
         bound = forward.__get__(module)
 
         def traced_forward(*args: Any, **kwargs: Any) -> Any:
+            key = None
+            signature = self.signatures.get(id(module))
+            if signature is not None and self.reuse and self.stack:
+                inputs = inputs_key(args, kwargs)
+                if inputs is not None:
+                    key = (signature, inputs)
+                    found = self.recorded.get(key)
+                    if found is not None:
+                        return self._replay(module, found, args)
             self._pre_hook(module, args, kwargs)
+            call = self.stack[-1]
             output = bound(*args, **kwargs)
-            call = self.stack.pop()
+            self.stack.pop()
             call.outputs = to_tree(output)
+            if key is not None:
+                spec = output_spec(output, args)
+                if spec is not None and _self_contained(call):
+                    self.recorded[key] = (call, spec)
             return output
 
         return traced_forward
+
+    def config(self, module: torch.nn.Module) -> dict[str, Any]:
+        # Modules of one signature have the same class, settings and tensors: one config.
+        signature = self.signatures.get(id(module))
+        if signature is None:
+            return module_config(module)
+        found = self.configs.get(signature)
+        if found is None:
+            found = self.configs[signature] = module_config(module)
+        return found
+
+    def slots(self, module: torch.nn.Module, path: str) -> tuple[tuple[TensorSlot, ...], ...]:
+        # The general tracer's slots, read from SymTensors without torch.Size round trips.
+        owners = self.owners
+        tensors: dict[str, Any] = module._parameters  # SymTensors in the copy
+        params = tuple(
+            TensorSlot(k, p._shape, dtype_name(p.dtype), p.requires_grad,
+                       owners.get(id(p)) or f"{path}.{k}".lstrip("."))
+            for k, p in tensors.items()
+            if p is not None
+        )  # fmt: skip
+        if not module._buffers:
+            return params, ()
+        non_persistent = module._non_persistent_buffers_set
+        tensors = dict(module._buffers)
+        buffers = tuple(
+            TensorSlot(k, b._shape, dtype_name(b.dtype), False,
+                       owners.get(id(b)) or f"{path}.{k}".lstrip("."), is_buffer=True,
+                       persistent=k not in non_persistent)
+            for k, b in tensors.items()
+            if b is not None
+        )  # fmt: skip
+        return params, buffers
+
+    def _replay(self, module: torch.nn.Module, found: tuple[ModuleCall, Any], args: Any) -> Any:
+        """A call alike one already traced (same structure, settings, tensor shapes and
+        inputs): its record is copied onto this module and its descendants, without
+        running the forward code again."""
+        template, spec = found
+        root = template.path
+        depth = len(self.stack)
+
+        def clone(t: ModuleCall, target: torch.nn.Module) -> ModuleCall:
+            index = self.call_counts.get(id(target), 0)
+            self.call_counts[id(target)] = index + 1
+            self.called.add(id(target))
+            call = self.describe(target, depth + t.depth - template.depth, index)
+            call.inputs, call.outputs, call.options = t.inputs, t.outputs, t.options
+            call.functions = list(t.functions)
+            for child in t.children:
+                inner = module
+                for part in (
+                    child.path[len(root) + 1 :].split(".") if root else child.path.split(".")
+                ):
+                    inner = inner._modules[part]  # type: ignore[assignment]
+                call.children.append(clone(child, inner))
+            return call
+
+        self.stack[-1].children.append(clone(template, module))
+        return rebuild(spec, args)
 
     # -- functional calls -----------------------------------------------------------------
     def call(self, func: Any, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:

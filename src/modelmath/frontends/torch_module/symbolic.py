@@ -193,9 +193,6 @@ class SymTensor:
     def __index__(self) -> int:
         _refuse("the value of a tensor (index)")
 
-    def __iter__(self) -> Any:
-        _refuse("iterating over a tensor")
-
     def item(self) -> Any:
         _refuse("the value of a tensor (item)")
 
@@ -259,7 +256,8 @@ METHODS = (
     "float", "half", "double", "__add__", "__radd__", "__iadd__", "__sub__", "__rsub__",
     "__isub__", "__mul__", "__rmul__", "__imul__", "__truediv__", "__itruediv__",
     "__matmul__", "__rmatmul__", "__neg__", "__getitem__", "__eq__", "__ne__", "__lt__",
-    "__le__", "__gt__", "__ge__",
+    "__le__", "__gt__", "__ge__", "__iter__", "unflatten", "unbind", "repeat_interleave",
+    "log_softmax",
 )  # fmt: skip
 
 for _name in METHODS:

@@ -30,7 +30,6 @@ from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
     contiguous_strides,
-    dense_layout,
     is_contiguous,
 )
 
@@ -307,16 +306,61 @@ def _bmm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
 # -- element-wise -----------------------------------------------------------------------
 
 
+def _iterator_strides(shape: Shape, operands: Sequence[SymTensor]) -> Shape:
+    """The strides torch's TensorIterator gives an element-wise result of ``shape``: its
+    axes ordered by the operands' strides (the first operand decides, broadcast axes
+    defer to the next, equal strides put the smaller axis first), then laid out densely
+    in that order. Mirrors reorder_dimensions and allocate_or_resize_outputs."""
+    ndim = len(shape)
+    if ndim <= 1:
+        return contiguous_strides(shape)
+    strides = []
+    for t in operands:
+        offset = ndim - len(t._shape)
+        row = [0] * ndim
+        for i, (size, st) in enumerate(zip(t._shape, t._stride)):
+            row[offset + i] = 0 if size == 1 and shape[offset + i] != 1 else st
+        strides.append(row)
+
+    def should_swap(d0: int, d1: int) -> int:
+        for row in strides:
+            s0, s1 = row[d0], row[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 < s1:
+                return -1
+            if s0 > s1:
+                return 1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+
+    perm = list(range(ndim - 1, -1, -1))  # perm[0] is the fastest-moving axis
+    for i in range(1, ndim):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            comparison = should_swap(perm[d0], perm[d1])
+            if comparison > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif comparison < 0:
+                break
+    out = [0] * ndim
+    step = 1
+    for axis in perm:
+        out[axis] = step
+        step *= shape[axis]
+    return tuple(out)
+
+
 def _like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
-    """An element-wise result of ``x``: its strides when dense, else row-major when
-    ``x``'s axes are in row-major order (torch's layout inference agrees then)."""
-    if dense_layout(x._shape, x._stride):
-        return SymTensor(x._shape, dtype or x.dtype, x._stride)
-    if not is_contiguous(x._shape, x._stride):
-        order = [st for size, st in zip(x._shape, x._stride) if size != 1]
-        if order != sorted(order, reverse=True) or 0 in order:
-            raise Unsupported("an element-wise op on a strided layout")
-    return _new(x._shape, dtype or x.dtype)
+    """An element-wise result of ``x`` alone, laid out as torch lays it. Some kernels keep
+    a dense input's strides exactly (``empty_like``), others lay the result out anew in
+    the input's axis order (TensorIterator); where the two differ (odd strides on axes of
+    size 1, gaps) the layout depends on the kernel, so the case is refused."""
+    if _iterator_strides(x._shape, (x,)) != x._stride:
+        raise Unsupported("an element-wise op on a layout whose result depends on the kernel")
+    return SymTensor(x._shape, dtype or x.dtype, x._stride)
 
 
 def _float_input(x: Any) -> SymTensor:
@@ -396,10 +440,20 @@ def _softmax(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     if dim is None or (dtype is not None and not isinstance(dtype, torch.dtype)):
         raise Unsupported("softmax without dim")
     _wrap(dim, x.dim())
-    return _like(x, dtype)
+    return _new(x._shape, dtype or x.dtype)  # torch makes the input contiguous first
 
 
 HANDLERS[F.softmax] = HANDLERS[F.log_softmax] = _softmax
+
+
+@_register(torch.Tensor.softmax, torch.Tensor.log_softmax, torch.softmax, torch.log_softmax)
+def _softmax_method(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, dim, dtype = _bind(args, kwargs, ("input", "dim", "dtype"), (_MISSING, _MISSING, None))
+    x = _float_input(x)
+    if dtype is not None and not isinstance(dtype, torch.dtype):
+        raise Unsupported("softmax to a dtype given otherwise")
+    _wrap(dim, x.dim())
+    return _new(x._shape, dtype or x.dtype)
 
 
 def _result_dtype(operands: Sequence[Any]) -> torch.dtype:
@@ -432,12 +486,9 @@ def _elementwise(operands: Sequence[Any]) -> SymTensor:
     shape: Shape = ()
     for t in tensors:
         shape = _broadcast(shape, t._shape)
-    full = [t for t in tensors if t._shape == shape]
-    if full and all(t._stride == full[0]._stride for t in full) and len(full) == len(tensors):
-        return _like(full[0], dtype)
     if all(is_contiguous(t._shape, t._stride) for t in tensors):
         return _new(shape, dtype)
-    raise Unsupported("an element-wise op on tensors of different layouts")
+    return SymTensor(shape, dtype, _iterator_strides(shape, tensors))
 
 
 def _binary(names: Sequence[str], defaults: Sequence[Any], *, inplace: bool = False) -> Handler:
@@ -1041,6 +1092,158 @@ def _embedding(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp
     if sparse:
         raise Unsupported("sparse embedding")
     return _new((*ids._shape, w._shape[1]), w.dtype)
+
+
+# -- attention and transformer pieces ---------------------------------------------------
+
+
+@_register(F.scaled_dot_product_attention)
+def _sdpa(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    names = ("query", "key", "value", "attn_mask", "dropout_p", "is_causal", "scale", "enable_gqa")
+    if len(args) > 6:
+        raise Unsupported("scale and enable_gqa are keyword-only")
+    q, k, v, mask, p, causal, scale, gqa = _bind(
+        args, kwargs, names, (_MISSING, _MISSING, _MISSING, None, 0.0, False, None, False)
+    )
+    q, k, v = _sym(q), _sym(k), _sym(v)
+    if gqa or not isinstance(causal, bool) or not isinstance(p, (int, float)):
+        raise Unsupported("attention with grouped heads or unusual settings")
+    if scale is not None and not isinstance(scale, (int, float)):
+        raise Unsupported("attention with a tensor scale")
+    if min(q.dim(), k.dim(), v.dim()) < 3 or k._shape[-2] != v._shape[-2]:
+        raise Unsupported("attention on tensors of fewer than 3 dimensions")
+    if causal and mask is not None:
+        raise Unsupported("attention with both a mask and is_causal")
+    if mask is not None:
+        mask = _sym(mask)
+        expected = (*_broadcast(q._shape[:-2], k._shape[:-2]), q._shape[-2], k._shape[-2])
+        if _broadcast(mask._shape, expected) != expected:
+            raise Unsupported("an attention mask of another shape")
+    # torch on meta runs the math: (Q·scale)(Kᵀ·scale) as a batched product, softmax, ·V
+    k_t = SymTensor((*k._shape[:-2], k._shape[-1], k._shape[-2]), k.dtype)
+    scores = _matmul_of(q, k_t, aten)
+    return _matmul_of(scores, v, aten)
+
+
+def _rms_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, shape, w, _eps = _bind(
+        args,
+        kwargs,
+        ("input", "normalized_shape", "weight", "eps"),
+        (_MISSING, _MISSING, None, None),
+    )
+    x = _float_input(x)
+    normalized = (
+        (shape,) if isinstance(shape, int) else _ints(shape, len(shape), "normalized_shape")
+    )
+    if not normalized or x._shape[len(x._shape) - len(normalized) :] != normalized:
+        raise Unsupported("RMS norm over axes the input does not end with")
+    if x.dtype not in (torch.float32, torch.float64) or not is_contiguous(x._shape, x._stride):
+        raise Unsupported("RMS norm of a half-precision or non-contiguous input")
+    if w is not None and (_sym(w)._shape != normalized or w.dtype != x.dtype):
+        raise Unsupported("RMS norm weight of another shape")
+    return _new(x._shape, x.dtype)
+
+
+HANDLERS[F.rms_norm] = _rms_norm
+if hasattr(torch, "rms_norm"):
+    HANDLERS[torch.rms_norm] = _rms_norm
+
+
+@_register(torch.Tensor.repeat_interleave, torch.repeat_interleave)
+def _repeat_interleave(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, repeats, dim, size = _bind(
+        args, kwargs, ("input", "repeats", "dim", "output_size"), (_MISSING, _MISSING, None, None)
+    )
+    x = _sym(x)
+    if not isinstance(repeats, int) or isinstance(repeats, bool) or repeats < 0:
+        raise Unsupported("repeat_interleave by a tensor of counts")
+    if dim is None or size is not None or x.dim() == 0:
+        raise Unsupported("repeat_interleave without a dimension")
+    dim = _wrap(dim, x.dim())
+    shape = list(x._shape)
+    shape[dim] *= repeats
+    return _new(shape, x.dtype)
+
+
+@_register(torch.Tensor.__getitem__)
+def _getitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """Basic indexing (ints, slices, None, ...): a view, as torch's applySlicing makes it."""
+    if kwargs or len(args) != 2:
+        raise Unsupported("indexing with keywords")
+    x, index = _sym(args[0]), args[1]
+    items = index if type(index) is tuple else (index,)
+    for item in items:
+        if not (item is None or item is Ellipsis or type(item) in (int, slice)):
+            raise Unsupported("advanced indexing (tensors, lists or bools)")
+    consumed = sum(1 for item in items if type(item) in (int, slice))
+    if consumed > x.dim() or sum(1 for item in items if item is Ellipsis) > 1:
+        raise Unsupported("too many indices")
+    shape, stride = list(x._shape), list(x._stride)
+    dim = 0
+    for item in items:
+        if item is Ellipsis:
+            dim += x.dim() - consumed
+        elif item is None:
+            new_stride = 1 if dim >= len(shape) else shape[dim] * stride[dim]
+            shape.insert(dim, 1)
+            stride.insert(dim, new_stride)
+            dim += 1
+        elif type(item) is int:
+            size = shape[dim]
+            if not -size <= item < size:
+                raise Unsupported("an index out of range")
+            del shape[dim], stride[dim]
+        else:
+            start, stop, step = item.start, item.stop, item.step
+            step = 1 if step is None else step
+            if not all(v is None or type(v) is int for v in (start, stop)) or type(step) is not int:
+                raise Unsupported("a slice of non-ints")
+            if step <= 0:
+                raise Unsupported("a slice with a step below 1")
+            size = shape[dim]
+            begin = 0 if start is None else (start + size if start < 0 else start)
+            end = size if stop is None else (stop + size if stop < 0 else stop)
+            begin, end = min(max(begin, 0), size), min(max(end, 0), size)
+            shape[dim] = max(0, (end - begin + step - 1) // step)
+            stride[dim] *= step
+            dim += 1
+    return SymTensor(shape, x.dtype, stride)
+
+
+@_register(torch.Tensor.unbind, torch.unbind)
+def _unbind(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, dim = _bind(args, kwargs, ("input", "dim"), (_MISSING, 0))
+    x = _sym(x)
+    if x.dim() == 0:
+        raise Unsupported("unbind of a 0-d tensor")
+    dim = _wrap(dim, x.dim())
+    shape, stride = x._shape[:dim] + x._shape[dim + 1 :], x._stride[:dim] + x._stride[dim + 1 :]
+    return tuple(SymTensor(shape, x.dtype, stride) for _ in range(x._shape[dim]))
+
+
+@_register(torch.Tensor.__iter__)
+def _iter(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if kwargs or len(args) != 1:
+        raise Unsupported("iteration with arguments")
+    return iter(_unbind(args, {}, aten))
+
+
+@_register(torch.Tensor.unflatten, torch.unflatten)
+def _unflatten(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, dim, sizes = _bind(args, kwargs, ("input", "dim", "sizes"), (_MISSING, _MISSING, _MISSING))
+    x = _sym(x)
+    if x.dim() == 0 or not isinstance(sizes, (tuple, list, torch.Size)) or not sizes:
+        raise Unsupported("unflatten of a 0-d tensor or into nothing")
+    dim = _wrap(dim, x.dim())
+    inner = _infer(sizes, x._shape[dim])
+    return _reshape_to(x, (*x._shape[:dim], *inner, *x._shape[dim + 1 :]), copy_if_needed=False)
+
+
+HANDLERS[F.selu] = _unary(("input", "inplace"), (_MISSING, False), inplace_at=1)
+HANDLERS[F.celu] = _unary(("input", "alpha", "inplace"), (_MISSING, 1.0, False), inplace_at=2)
+for _func in (F.logsigmoid, F.softsign, F.tanhshrink):
+    HANDLERS[_func] = _unary(("input",), (_MISSING,))
 
 
 __all__ = ["HANDLERS", "view_strides"]

@@ -200,6 +200,10 @@ class Tracer:
                 )
         return tuple(params), tuple(buffers)
 
+    def config(self, module: torch.nn.Module) -> dict[str, Any]:
+        """The module's settings (see :func:`module_config`)."""
+        return module_config(module)
+
     def describe(self, module: torch.nn.Module, depth: int, call_index: int) -> ModuleCall:
         known = self.described.get(id(module))
         if known is None:
@@ -216,7 +220,7 @@ class Tracer:
             known = self.described[id(module)] = (
                 path,
                 cls.__name__,
-                module_config(module),
+                self.config(module),
                 params,
                 buffers,
                 not module._modules,
