@@ -77,11 +77,10 @@ _NAMES: dict[Any, str] = {}  # function → its name as the general tracer write
 _DUNDER_SHOWN = ("__matmul__", "__rmatmul__")
 
 
-_TREE = frozenset(("_parameters", "_buffers", "_modules"))
-
-
-def _plain_tuple(value: tuple[Any, ...]) -> bool:
-    return all(type(v) in _PLAIN for v in value)
+# What every module holds for torch's own bookkeeping (its tensors, children, hooks, mode);
+# the copy replaces the first ones and shares the hook dictionaries (the forward ones are
+# checked to be empty; the state-dict ones never run in a forward pass).
+_BOOKKEEPING = frozenset(torch.nn.Module().__dict__) - {"_non_persistent_buffers_set"}
 
 
 def _plain_value(value: Any) -> Any:
@@ -206,26 +205,54 @@ class FastTracer(Tracer):
         self.interned: dict[Any, int] = {}
         self.recorded: dict[Any, tuple[ModuleCall, Any]] = {}
         self.configs: dict[int, dict[str, Any]] = {}
+        self.slot_of: dict[int, TensorSlot] = {}  # id(SymTensor) → its model-wide slot
+        self.module_slots: dict[int, tuple[tuple[TensorSlot, ...], ...]] = {}
         self.reuse = not train  # in training, forward code may draw random numbers
         self.model = self._copy(model, "")
 
     # -- the copy -------------------------------------------------------------------------
-    def _tensor(self, t: Any, name: str, is_buffer: bool) -> SymTensor:
+    def _tensor(self, t: Any, name: str, is_buffer: bool, local: str = "") -> SymTensor:
         found: SymTensor | None = self.memo.get(id(t))
         if found is None:
             found = self.memo[id(t)] = self._symbolic(t)
         if name and id(found) not in self.owners:  # its first name in named_parameters
             self.owners[id(found)] = name
             slot = TensorSlot(
-                name.rsplit(".", 1)[-1],
+                local,
                 found._shape,
                 dtype_name(found.dtype),
                 found.requires_grad and not is_buffer,
                 name,
                 is_buffer=is_buffer,
             )
+            self.slot_of[id(found)] = slot
             (self.buffers if is_buffer else self.parameters).append(slot)
         return found
+
+    def _slots(
+        self, tensors: dict[str, Any], prefix: str, is_buffer: bool, non_persistent: Any
+    ) -> tuple[dict[str, Any], tuple[TensorSlot, ...]]:
+        """The SymTensors of a module's parameters (or buffers), and the module's slots for
+        them as :meth:`Tracer.slots` makes them: the model-wide slot itself where this
+        module is where the tensor is counted, a slot naming its owner where it is tied."""
+        syms: dict[str, Any] = {}
+        slots: list[TensorSlot] = []
+        for k, t in tensors.items():
+            if t is None:
+                syms[k] = None
+                continue
+            sym = syms[k] = self._tensor(t, prefix + k, is_buffer, k)
+            owner = self.owners[id(sym)]
+            persistent = k not in non_persistent
+            if owner == prefix + k and persistent:
+                slots.append(self.slot_of[id(sym)])
+            else:
+                slots.append(
+                    TensorSlot(k, sym._shape, dtype_name(sym.dtype),
+                               sym.requires_grad and not is_buffer, owner, is_buffer=is_buffer,
+                               persistent=persistent)
+                )  # fmt: skip
+        return syms, tuple(slots)
 
     @staticmethod
     def _symbolic(t: Any) -> SymTensor:
@@ -251,15 +278,13 @@ class FastTracer(Tracer):
         prefix = f"{path}." if path else ""
         copied = dict(state)  # plain values stay shared; the rest is replaced below
         signature: list[Any] = [cls]
+        is_plain = _PLAIN.__contains__
         for key, value in state.items():
+            if key in _BOOKKEEPING:
+                continue  # replaced below, or hooks: the forward ones are empty (checked)
             kind = type(value)
-            if kind in _PLAIN or (kind is tuple and _plain_tuple(value)):
-                if key != "training":
-                    signature.append((key, value))
-                continue
-            if key in _TREE or key.endswith("hooks"):
-                # replaced below; hooks: forward ones are empty (checked above), and
-                # the state-dict ones are never run by a forward pass
+            if kind in _PLAIN or (kind is tuple and all(map(is_plain, map(type, value)))):
+                signature.append((key, value))
                 continue
             if kind in _EMPTY_MAPS and not value:
                 copied[key] = kind()
@@ -272,15 +297,11 @@ class FastTracer(Tracer):
                 copied[key] = _plain_value(value)
                 signature.append((key, _hashable(copied[key])))
         # Parameters, then buffers, then children: named_parameters' order.
-        tensor = self._tensor
-        copied["_parameters"] = {
-            k: None if p is None else tensor(p, prefix + k, False)
-            for k, p in module._parameters.items()
-        }
-        copied["_buffers"] = {
-            k: None if b is None else tensor(b, prefix + k, True)
-            for k, b in module._buffers.items()
-        }
+        copied["_parameters"], params = self._slots(module._parameters, prefix, False, ())
+        copied["_buffers"], buffers = self._slots(
+            module._buffers, prefix, True, state.get("_non_persistent_buffers_set", ())
+        )
+        self.module_slots[id(new)] = (params, buffers)
         children = {}
         own = True  # the subtree holds no module that appears elsewhere in the model
         for k, c in module._modules.items():
@@ -340,27 +361,7 @@ class FastTracer(Tracer):
         return found
 
     def slots(self, module: torch.nn.Module, path: str) -> tuple[tuple[TensorSlot, ...], ...]:
-        # The general tracer's slots, read from SymTensors without torch.Size round trips.
-        owners = self.owners
-        tensors: dict[str, Any] = module._parameters  # SymTensors in the copy
-        params = tuple(
-            TensorSlot(k, p._shape, dtype_name(p.dtype), p.requires_grad,
-                       owners.get(id(p)) or f"{path}.{k}".lstrip("."))
-            for k, p in tensors.items()
-            if p is not None
-        )  # fmt: skip
-        if not module._buffers:
-            return params, ()
-        non_persistent = module._non_persistent_buffers_set
-        tensors = dict(module._buffers)
-        buffers = tuple(
-            TensorSlot(k, b._shape, dtype_name(b.dtype), False,
-                       owners.get(id(b)) or f"{path}.{k}".lstrip("."), is_buffer=True,
-                       persistent=k not in non_persistent)
-            for k, b in tensors.items()
-            if b is not None
-        )  # fmt: skip
-        return params, buffers
+        return self.module_slots[id(module)]  # made with the copy
 
     def _replay(self, module: torch.nn.Module, found: tuple[ModuleCall, Any], args: Any) -> Any:
         """A call alike one already traced (same structure, settings, tensor shapes and
