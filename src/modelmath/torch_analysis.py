@@ -199,12 +199,26 @@ class _Rows:
         self.rows: list[ModuleRow] = []
         self.notes: list[str] = []
         self.works: dict[bytes, _Work] = {}
+        self.by_identity: dict[tuple[Any, ...], _Work] = {}
         self.shapes: dict[tuple[int, ...], Quantity] = {}
         self.sums: dict[tuple[int, ...], tuple[list[Expr], Expr]] = {}
         self.zero: Expr = Num(0)  # shared: rows alike then share their working's memo key
         self.no_params = (Quantity(Num(0), _TRAINABLE), Quantity(Num(0), _FROZEN))
 
     def work(self, call: ModuleCall, inputs: Any, outputs: Any) -> _Work:
+        # A call the symbolic tracer replayed holds the very objects of the call it copies:
+        # found by identity, it needs no pickling (the trace keeps those objects alive).
+        same = (call.op, call.class_module, id(call.config), id(call.options),
+                id(call.inputs), id(call.outputs), *map(id, call.functions))  # fmt: skip
+        found = self.by_identity.get(same)
+        if found is not None:
+            return found
+        found = self._work(call, inputs, outputs)
+        if found.shareable:
+            self.by_identity[same] = found
+        return found
+
+    def _work(self, call: ModuleCall, inputs: Any, outputs: Any) -> _Work:
         key = _work_key(call, inputs, outputs)
         if key is None:
             return _work(call)
