@@ -30,7 +30,8 @@ from modelmath.frontends.torch_module.symbolic import Unsupported
 SYMBOLIC = {
     "resnet_basic", "resnet_bottleneck", "vgg", "mobilenet_v2", "efficientnet", "unet",
     "inception", "dense_block", "conv_transpose_autoencoder", "conv_transpose_1d_3d",
-    "frozen_backbone", "functional_params", "gpt_tied", "vit",
+    "frozen_backbone", "functional_params", "gpt_tied", "vit", "vit_torch_encoder",
+    "torch_transformer",
 }  # fmt: skip
 
 
@@ -214,3 +215,23 @@ def test_repeated_blocks_give_the_same_trace_as_tracing_each(
     monkeypatch.setattr(FastTracer, "__init__", _without_reuse)
     each = trace(model, input_data=inputs, tracer="symbolic")
     assert _as_data(reused) == _as_data(each)
+
+
+def test_modules_in_a_plain_list_are_named_with_the_fix() -> None:
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stem = nn.Linear(4, 8)
+            self.layers = [nn.Linear(8, 8), nn.Linear(8, 2)]  # not registered
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            x = self.stem(x)
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+    Net()(torch.zeros(1, 4))  # PyTorch itself runs it (with unregistered weights)
+    with pytest.raises(UsageError) as err:
+        modelmath.summary(Net(), input_size=(1, 4))
+    text = str(err.value)
+    assert "plain 'layers' attribute" in text and "nn.ModuleList" in text

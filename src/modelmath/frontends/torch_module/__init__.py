@@ -148,6 +148,15 @@ def _meta_trace(model: Any, args: list[Any], kwargs: dict[str, Any], train: bool
     except ModelMathError:
         raise
     except Exception as err:  # the user's forward code: report it, never a traceback
+        from modelmath.frontends.torch_module.diagnose import (
+            unregistered_error,
+            unregistered_modules,
+        )
+
+        loose = unregistered_modules(model)
+        if loose:  # their real weights were copied as they are, off the meta device
+            what, fix = unregistered_error(loose)
+            raise UsageError(what, fix=fix) from None
         where = tracer.failed or (tracer.stack[-1] if tracer.stack else None)
         raise forward_error(err, where, copy) from None
     finally:

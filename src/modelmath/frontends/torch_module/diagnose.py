@@ -118,3 +118,50 @@ def _fix(op: str, module: Any, inputs: list[TensorInfo]) -> str:
             "(dtypes=[torch.long], or --dtypes long on the command line)"
         )
     return GENERIC_FIX
+
+
+def unregistered_modules(model: Any) -> list[tuple[str, str, str]]:
+    """Modules with tensors held in a plain list, tuple or dict attribute instead of
+    ``nn.ModuleList``/``nn.ModuleDict``: (owner path, attribute, class of the module).
+
+    PyTorch registers only modules assigned directly or held in its containers; these
+    are left out of ``model.parameters()`` (no optimizer trains them) and out of
+    ``model.to(device)``, a common mistake the forward pass then trips over.
+
+    >>> import torch
+    >>> class Net(torch.nn.Module):
+    ...     def __init__(self) -> None:
+    ...         super().__init__()
+    ...         self.layers = [torch.nn.Linear(2, 2)]
+    >>> unregistered_modules(Net())
+    [('', 'layers', 'Linear')]
+    """
+    import torch
+
+    found: list[tuple[str, str, str]] = []
+    for path, module in model.named_modules():
+        for attr, value in vars(module).items():
+            if attr.startswith("_") or not isinstance(value, (list, tuple, dict)):
+                continue
+            items = value.values() if isinstance(value, dict) else value
+            for item in items:
+                if isinstance(item, torch.nn.Module) and any(
+                    True for _ in item.parameters()
+                ):  # modules without tensors copy and run on meta as they are
+                    found.append((path, attr, type(item).__name__))
+                    break
+    return found
+
+
+def unregistered_error(found: list[tuple[str, str, str]]) -> tuple[str, str]:
+    """The message and the fix for :func:`unregistered_modules`' findings."""
+    path, attr, cls = found[0]
+    owner = f"module '{path}'" if path else "the model"
+    what = (
+        f"{owner} holds {cls} modules in the plain {attr!r} attribute, so PyTorch does not "
+        "register their parameters (model.parameters() leaves them out: no optimizer "
+        "trains them, model.to() does not move them)"
+    )
+    return what, (
+        f"Hold them in nn.ModuleList (or nn.ModuleDict): self.{attr} = nn.ModuleList([...])"
+    )
