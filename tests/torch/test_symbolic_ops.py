@@ -59,12 +59,20 @@ def meta(
     return torch.nn.Parameter(t, requires_grad=True) if param else t
 
 
-def _sym(obj: Any) -> Any:
+def _sym(obj: Any, memo: dict[int, SymTensor] | None = None) -> Any:
+    """``obj`` with each meta tensor replaced by a SymTensor of its metadata; one tensor
+    passed twice becomes one SymTensor (rules may branch on ``q is k``, as torch does)."""
+    memo = {} if memo is None else memo
     if isinstance(obj, torch.Tensor):
-        kind = SymParameter if isinstance(obj, torch.nn.Parameter) else SymTensor
-        return kind(obj.shape, obj.dtype, obj.stride(), requires_grad=obj.requires_grad)
+        found = memo.get(id(obj))
+        if found is None:
+            kind = SymParameter if isinstance(obj, torch.nn.Parameter) else SymTensor
+            found = memo[id(obj)] = kind(
+                obj.shape, obj.dtype, obj.stride(), requires_grad=obj.requires_grad
+            )
+        return found
     if isinstance(obj, (list, tuple)):
-        return type(obj)(_sym(v) for v in obj)
+        return type(obj)(_sym(v, memo) for v in obj)
     return obj
 
 
@@ -379,10 +387,61 @@ def _cases() -> Iterator[Case]:
         yield c(torch.Tensor.log_softmax, t, 0)
         yield c(torch.softmax, t, 1)
         yield c(torch.log_softmax, t, 1, dtype=torch.float64)
+    for t in (meta(3, 1, 4, 1), meta(3, 1, 4, 1).transpose(0, 2)):
+        yield c(torch.Tensor.squeeze, t)
+        yield c(torch.Tensor.squeeze, t, 1)
+        yield c(torch.squeeze, t, -1)
+        yield c(torch.squeeze, t, 0)
+        yield c(torch.squeeze, t, (1, 3))
+    yield c(torch.squeeze, meta(3), 1, must=False)
+    yield from _attention_cases(c)
     ids = meta(2, 7, dtype=torch.int64)
     yield c(F.embedding, ids, meta(50, 16, param=True))
     yield c(F.embedding, ids, meta(50, 16), 0)
     yield c(F.embedding, meta(2, 7), meta(50, 16), must=False)
+
+
+def _attention_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """F.multi_head_attention_forward as nn.MultiheadAttention calls it."""
+    w, b = meta(48, 16, param=True), meta(48, param=True)
+    ow, ob = meta(16, 16, param=True), meta(16, param=True)
+    x = meta(5, 2, 16)
+    xt = meta(2, 5, 16).transpose(0, 1)  # batch_first inputs, transposed by the module
+    mem, mem2 = meta(7, 2, 16), meta(7, 2, 16)
+    for q, k, v in [(x, x, x), (xt, xt, xt), (x, mem, mem), (x, mem, mem2), (xt, xt, mem2)]:
+        for need, average in [(True, True), (True, False), (False, True)]:
+            yield c(
+                F.multi_head_attention_forward, q, k, v, 16, 4, w, b, None, None, False, 0.0,
+                ow, ob, training=False, need_weights=need, average_attn_weights=average,
+            )  # fmt: skip
+    u = meta(5, 16)
+    for need in (True, False):
+        yield c(F.multi_head_attention_forward, u, u, u, 16, 2, w, b, None, None, False, 0.0,
+                ow, ob, need_weights=need, training=False)  # fmt: skip
+        yield c(F.multi_head_attention_forward, x, x, x, 16, 4, w, None, None, None, False, 0.1,
+                ow, None, training=True, need_weights=need)  # fmt: skip
+        yield c(F.multi_head_attention_forward, xt, xt, xt, 16, 4, w, b, None, None, False,
+                0.1, ow, ob, training=False, need_weights=need)  # fmt: skip
+    refused = [
+        {"attn_mask": meta(5, 5)},
+        {"key_padding_mask": meta(2, 5, dtype=torch.bool)},
+        {"is_causal": True},
+        {"is_causal": True, "attn_mask": meta(5, 5)},
+    ]
+    for kwargs in refused:
+        yield c(F.multi_head_attention_forward, x, x, x, 16, 4, w, b, None, None, False, 0.0,
+                ow, ob, must=False, training=False, **kwargs)  # fmt: skip
+    bias_kv = meta(1, 1, 16)
+    yield c(F.multi_head_attention_forward, x, x, x, 16, 4, w, b, bias_kv, bias_kv, False,
+            0.0, ow, ob, must=False, training=False)  # fmt: skip
+    yield c(F.multi_head_attention_forward, x, x, x, 16, 4, w, b, None, None, True, 0.0, ow,
+            ob, must=False, training=False)  # fmt: skip
+    yield c(F.multi_head_attention_forward, x, x, x, 12, 4, w, b, None, None, False, 0.0, ow,
+            ob, must=False, training=False)  # fmt: skip
+    yield c(F.multi_head_attention_forward, x, x, x, 16, 3, w, b, None, None, False, 0.0, ow,
+            ob, must=False, training=False)  # fmt: skip
+    yield c(F.multi_head_attention_forward, x, meta(7, 3, 16), meta(7, 3, 16), 16, 4, w, b,
+            None, None, False, 0.0, ow, ob, must=False, training=False)  # fmt: skip
 
 
 CASES = list(_cases())
@@ -400,9 +459,10 @@ def test_rule_equals_torch(
         expected = None  # torch refuses: the rule must refuse too
     handler = HANDLERS[func]
     aten: list[AtenOp] = []
-    sym_args = _sym(args)
+    memo: dict[int, SymTensor] = {}
+    sym_args = _sym(args, memo)
     try:
-        got = handler(sym_args, {k: _sym(v) for k, v in kwargs.items()}, aten)
+        got = handler(sym_args, {k: _sym(v, memo) for k, v in kwargs.items()}, aten)
     except Unsupported:
         assert not (must and expected is not None), f"refused a case torch runs: {label}"
         return

@@ -18,6 +18,7 @@ torch.Size([1, 4, 6, 6])
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -1238,6 +1239,161 @@ def _unflatten(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp
     dim = _wrap(dim, x.dim())
     inner = _infer(sizes, x._shape[dim])
     return _reshape_to(x, (*x._shape[:dim], *inner, *x._shape[dim + 1 :]), copy_if_needed=False)
+
+
+@_register(torch.Tensor.squeeze, torch.squeeze)
+def _squeeze(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, dim = _bind(args, kwargs, ("input", "dim"), (_MISSING, None))
+    x = _sym(x)
+    if dim is None:
+        dims = set(range(x.dim()))
+    elif isinstance(dim, (tuple, list)):
+        dims = {_wrap(d, x.dim()) for d in dim}
+    else:
+        dims = {_wrap(dim, x.dim())}
+    keep = [i for i in range(x.dim()) if i not in dims or x._shape[i] != 1]
+    return SymTensor([x._shape[i] for i in keep], x.dtype, [x._stride[i] for i in keep])
+
+
+def _run(func: Any, aten: list[AtenOp], *args: Any) -> Any:
+    """``func(*args)`` answered by its rule, as torch's own Python code would call it."""
+    return HANDLERS[func](args, {}, aten)
+
+
+_MHA_NAMES = (
+    "query", "key", "value", "embed_dim_to_check", "num_heads", "in_proj_weight",
+    "in_proj_bias", "bias_k", "bias_v", "add_zero_attn", "dropout_p", "out_proj_weight",
+    "out_proj_bias", "training", "key_padding_mask", "need_weights", "attn_mask",
+    "use_separate_proj_weight", "q_proj_weight", "k_proj_weight", "v_proj_weight",
+    "static_k", "static_v", "average_attn_weights", "is_causal",
+)  # fmt: skip
+_MHA_DEFAULTS = (*(_MISSING,) * 13, True, None, True, None, False, None, None, None, None,
+                 None, True, False)  # fmt: skip
+# Arguments whose cases the rule does not follow: masks, extra key/value rows, fixed keys,
+# separate projection weights. Each must be None (or False).
+_MHA_REFUSED = (
+    "bias_k", "bias_v", "key_padding_mask", "attn_mask", "q_proj_weight", "k_proj_weight",
+    "v_proj_weight", "static_k", "static_v",
+)  # fmt: skip
+
+
+def _in_projection_packed(
+    q: SymTensor, k: SymTensor, v: SymTensor, w: Any, b: Any, aten: list[AtenOp]
+) -> tuple[SymTensor, SymTensor, SymTensor]:
+    """torch.nn.functional._in_projection_packed: one linear for self-attention, one for
+    the query and one for key and value when those are one tensor, else three."""
+    e = q._shape[-1]
+    if k is v:
+        if q is k:
+            proj = _run(F.linear, aten, q, w, b)
+            proj = _run(torch.Tensor.unflatten, aten, proj, -1, (3, e))
+            proj = _run(torch.Tensor.unsqueeze, aten, proj, 0)
+            proj = _run(torch.Tensor.transpose, aten, proj, 0, -2)
+            proj = _run(torch.Tensor.squeeze, aten, proj, -2)
+            proj = _run(torch.Tensor.contiguous, aten, proj)
+            return tuple(_run(torch.Tensor.__getitem__, aten, proj, i) for i in range(3))
+        w_q, w_kv = _run(torch.Tensor.split, aten, w, [e, e * 2])
+        b_q, b_kv = (None, None) if b is None else _run(torch.Tensor.split, aten, b, [e, e * 2])
+        q_proj = _run(F.linear, aten, q, w_q, b_q)
+        kv = _run(F.linear, aten, k, w_kv, b_kv)
+        kv = _run(torch.Tensor.unflatten, aten, kv, -1, (2, e))
+        kv = _run(torch.Tensor.unsqueeze, aten, kv, 0)
+        kv = _run(torch.Tensor.transpose, aten, kv, 0, -2)
+        kv = _run(torch.Tensor.squeeze, aten, kv, -2)
+        kv = _run(torch.Tensor.contiguous, aten, kv)
+        return (
+            q_proj,
+            _run(torch.Tensor.__getitem__, aten, kv, 0),
+            _run(torch.Tensor.__getitem__, aten, kv, 1),
+        )
+    ws = _run(torch.Tensor.chunk, aten, w, 3)
+    bs = (None, None, None) if b is None else _run(torch.Tensor.chunk, aten, b, 3)
+    if len(ws) != 3 or len(bs) != 3:
+        raise Unsupported("an in-projection that does not split in three")
+    return (
+        _run(F.linear, aten, q, ws[0], bs[0]),
+        _run(F.linear, aten, k, ws[1], bs[1]),
+        _run(F.linear, aten, v, ws[2], bs[2]),
+    )
+
+
+@_register(F.multi_head_attention_forward)
+def _multi_head_attention(
+    args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
+) -> Any:
+    """torch's Python implementation step by step, each step by its own rule: the
+    in-projection, the heads split off, attention (as bmm, softmax, bmm when the weights
+    are wanted, else by scaled_dot_product_attention), the out-projection."""
+    a = dict(zip(_MHA_NAMES, _bind(args, kwargs, _MHA_NAMES, _MHA_DEFAULTS)))
+    if any(a[k] is not None for k in _MHA_REFUSED):
+        raise Unsupported("multi-head attention with masks, key/value biases or own weights")
+    if a["add_zero_attn"] is not False or a["use_separate_proj_weight"] is not False:
+        raise Unsupported("multi-head attention with zero attention or separate weights")
+    if a["is_causal"] is not False:  # torch needs attn_mask with it: refused above
+        raise Unsupported("multi-head attention with is_causal")
+    flags = (a["training"], a["need_weights"], a["average_attn_weights"])
+    if not all(isinstance(f, bool) for f in flags):
+        raise Unsupported("multi-head attention flags that are not bools")
+    dropout_p = a["dropout_p"]
+    if not isinstance(dropout_p, (int, float)) or isinstance(dropout_p, bool):
+        raise Unsupported("a dropout probability that is not a number")
+    query, key, value = _sym(a["query"]), _sym(a["key"]), _sym(a["value"])
+    heads, w, b = a["num_heads"], a["in_proj_weight"], a["in_proj_bias"]
+    if query.dim() not in (2, 3) or key.dim() != query.dim() or value.dim() != query.dim():
+        raise Unsupported("multi-head attention inputs of other ranks")
+    batched = query.dim() == 3
+    if not batched:  # torch makes them batches of one (three tensors: no longer one)
+        query, key, value = (_run(torch.Tensor.unsqueeze, aten, t, 1) for t in (query, key, value))
+    tgt_len, bsz, embed_dim = query._shape
+    if not isinstance(heads, int) or isinstance(heads, bool) or heads < 1:
+        raise Unsupported("a number of heads that is not a positive int")
+    if embed_dim != a["embed_dim_to_check"] or embed_dim % heads or key._shape != value._shape:
+        raise Unsupported("multi-head attention of mismatched sizes")
+    if w is None:
+        raise Unsupported("multi-head attention without in_proj_weight")
+    head_dim = embed_dim // heads
+    q, k, v = _in_projection_packed(query, key, value, w, b, aten)
+    q = _run(torch.Tensor.view, aten, q, tgt_len, bsz * heads, head_dim)
+    q = _run(torch.Tensor.transpose, aten, q, 0, 1)
+    k = _run(torch.Tensor.view, aten, k, k._shape[0], bsz * heads, head_dim)
+    k = _run(torch.Tensor.transpose, aten, k, 0, 1)
+    v = _run(torch.Tensor.view, aten, v, v._shape[0], bsz * heads, head_dim)
+    v = _run(torch.Tensor.transpose, aten, v, 0, 1)
+    src_len = k._shape[1]
+    if not a["training"]:
+        dropout_p = 0.0
+    out_w, out_b = a["out_proj_weight"], a["out_proj_bias"]
+    weights = None
+    if a["need_weights"]:
+        scaled = _run(torch.Tensor.__mul__, aten, q, math.sqrt(1.0 / float(q._shape[2])))
+        k_t = _run(torch.Tensor.transpose, aten, k, -2, -1)
+        weights = _run(torch.bmm, aten, scaled, k_t)
+        weights = _run(F.softmax, aten, weights, -1)
+        if dropout_p > 0.0:
+            weights = _run(F.dropout, aten, weights, dropout_p)
+        out = _run(torch.bmm, aten, weights, v)
+        out = _run(torch.Tensor.transpose, aten, out, 0, 1)
+        out = _run(torch.Tensor.reshape, aten, out, tgt_len * bsz, embed_dim)
+        out = _run(F.linear, aten, out, out_w, out_b)
+        out = _run(torch.Tensor.view, aten, out, tgt_len, bsz, out._shape[1])
+        weights = _run(torch.Tensor.view, aten, weights, bsz, heads, tgt_len, src_len)
+        if a["average_attn_weights"]:
+            weights = _run(torch.Tensor.mean, aten, weights, 1)
+        if not batched:
+            out = _run(torch.Tensor.squeeze, aten, out, 1)
+            weights = _run(torch.Tensor.squeeze, aten, weights, 0)
+        return out, weights
+    q = _run(torch.Tensor.view, aten, q, bsz, heads, tgt_len, head_dim)
+    k = _run(torch.Tensor.view, aten, k, bsz, heads, src_len, head_dim)
+    v = _run(torch.Tensor.view, aten, v, bsz, heads, src_len, head_dim)
+    out = _run(F.scaled_dot_product_attention, aten, q, k, v, None, dropout_p, False)
+    out = _run(torch.Tensor.permute, aten, out, 2, 0, 1, 3)
+    out = _run(torch.Tensor.reshape, aten, out, bsz * tgt_len, embed_dim)
+    out = _run(F.linear, aten, out, out_w, out_b)
+    out = _run(torch.Tensor.view, aten, out, tgt_len, bsz, out._shape[1])
+    if not batched:
+        out = _run(torch.Tensor.squeeze, aten, out, 1)
+    return out, None
 
 
 HANDLERS[F.selu] = _unary(("input", "inplace"), (_MISSING, False), inplace_at=1)
