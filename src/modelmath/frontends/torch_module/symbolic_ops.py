@@ -1396,6 +1396,267 @@ def _multi_head_attention(
     return out, None
 
 
+# -- padding, more normalization and activations ----------------------------------------
+
+_PAD_RANKS = {1: (2, 3), 2: (3, 4), 3: (4, 5)}  # padded axes → input ranks torch pads so
+
+
+@_register(F.pad, torch._C._nn.pad)
+def _pad(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, pad, mode, value = _bind(
+        args, kwargs, ("input", "pad", "mode", "value"), (_MISSING, _MISSING, "constant", None)
+    )
+    x = _sym(x)
+    if not isinstance(pad, (tuple, list, torch.Size)) or len(pad) % 2:
+        raise Unsupported("padding that is not pairs of ints")
+    pads = _ints(pad, len(pad), "pad") if pad else ()
+    n = len(pads) // 2
+    if not 0 < n <= x.dim() or min(pads) < 0 or 0 in x._shape:
+        raise Unsupported("negative padding, or of an empty tensor")
+    # A channels-last input keeps its layout under constant padding: only row-major here.
+    if not is_contiguous(x._shape, x._stride):
+        raise Unsupported("padding of a non-contiguous input")
+    shape = list(x._shape)
+    if mode == "constant":
+        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+            raise Unsupported("a padding value that is not a number")
+    elif mode in ("reflect", "replicate", "circular"):
+        if value is not None or x.dim() not in _PAD_RANKS.get(n, ()):
+            raise Unsupported(f"{mode} padding of this rank or with a value")
+        if not x.dtype.is_floating_point:
+            raise Unsupported(f"{mode} padding of a non-float tensor")
+        for i in range(n):
+            size = shape[-1 - i]
+            left, right = pads[2 * i], pads[2 * i + 1]
+            if (mode == "reflect" and max(left, right) >= size) or (
+                mode == "circular" and max(left, right) > size
+            ):
+                raise Unsupported(f"{mode} padding wider than the input")
+    else:
+        raise Unsupported(f"padding mode {mode!r}")
+    for i in range(n):
+        shape[-1 - i] += pads[2 * i] + pads[2 * i + 1]
+    return _new(shape, x.dtype)
+
+
+@_register(F.instance_norm)
+def _instance_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    names = (
+        "input", "running_mean", "running_var", "weight", "bias", "use_input_stats",
+        "momentum", "eps",
+    )  # fmt: skip
+    x, mean, var, w, b, use_stats, _momentum, _eps = _bind(
+        args, kwargs, names, (_MISSING, None, None, None, None, True, 0.1, 1e-5)
+    )
+    x = _float_input(x)
+    if x.dim() < 3 or 0 in x._shape or not isinstance(use_stats, bool):
+        raise Unsupported("instance norm of an input without spatial axes")
+    for t in (mean, var, w, b):
+        _vector(t, x._shape[1], x.dtype)
+    if use_stats and _prod(x._shape[2:]) == 1:
+        raise Unsupported("instance norm over one spatial element")
+    if not use_stats and (mean is None or var is None):
+        raise Unsupported("instance norm without statistics")
+    return _new(x._shape, x.dtype)  # torch normalizes a row-major view (or copy)
+
+
+@_register(torch.prelu)  # F.prelu is torch.prelu
+def _prelu(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, w = _bind(args, kwargs, ("input", "weight"), (_MISSING, _MISSING))
+    x, w = _float_input(x), _sym(w)
+    if w.dtype != x.dtype or w.dim() != 1 or x.dim() < 2:
+        raise Unsupported("PReLU weight of another dtype or rank")
+    if w._shape[0] not in (1, x._shape[1]):
+        raise Unsupported("PReLU weight of another size than the channels")
+    return _like(x)
+
+
+def _shrink(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, lambd = _bind(args, kwargs, ("input", "lambd"), (_MISSING, 0.5))
+    if not isinstance(lambd, (int, float)) or isinstance(lambd, bool) or lambd < 0:
+        raise Unsupported("a shrink threshold below 0")  # softshrink refuses it
+    return _like(_float_input(x))
+
+
+HANDLERS[F.softshrink] = HANDLERS[F.hardshrink] = _shrink
+
+
+@_register(torch.bilinear)  # F.bilinear is torch.bilinear
+def _bilinear(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    names = ("input1", "input2", "weight", "bias")
+    x1, x2, w, b = _bind(args, kwargs, names, (_MISSING, _MISSING, _MISSING, None))
+    x1, x2, w = _sym(x1), _sym(x2), _sym(w)
+    if not x1.dtype.is_floating_point or len({x1.dtype, x2.dtype, w.dtype}) != 1:
+        raise Unsupported("bilinear of mixed or non-float dtypes")
+    if (
+        x1.dim() < 2
+        or x1._shape[:-1] != x2._shape[:-1]
+        or w._shape[1:]
+        != (
+            x1._shape[-1],
+            x2._shape[-1],
+        )
+    ):
+        raise Unsupported("bilinear of mismatched sizes")
+    if 0 in x1._shape or 0 in x2._shape or 0 in w._shape:
+        raise Unsupported("bilinear of an empty tensor")
+    _vector(b, w._shape[0], x1.dtype)
+    # no contraction torch counts: it runs aten._trilinear
+    return _new((*x1._shape[:-1], w._shape[0]), x1.dtype)
+
+
+def _with_indices(inner: Handler, names: Sequence[str], defaults: Sequence[Any]) -> Handler:
+    """F.max_pool2d_with_indices and kin: the pooling rule, always with the indices."""
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bound = _bind(args, kwargs, names, defaults)
+        bound[-1] = True  # torch ignores return_indices here
+        return inner(bound, {}, aten)
+
+    return handler
+
+
+_MAX_NAMES = ("input", "kernel_size", "stride", "padding", "dilation", "ceil_mode",
+              "return_indices")  # fmt: skip
+for _nd in (1, 2, 3):
+    HANDLERS[getattr(F, f"max_pool{_nd}d_with_indices")] = _with_indices(
+        _pool(_nd, "max"), _MAX_NAMES, (_MISSING, _MISSING, None, 0, 1, False, False)
+    )
+    HANDLERS[getattr(F, f"adaptive_max_pool{_nd}d_with_indices")] = _with_indices(
+        _adaptive(_nd, "max"), ("input", "output_size", "return_indices"),
+        (_MISSING, _MISSING, False),
+    )  # fmt: skip
+
+
+# -- factories --------------------------------------------------------------------------
+# A tensor made without a device lands on torch's default device, the CPU unless the user
+# set another: such a tensor behaves otherwise than a meta one (meta ops refuse it), so
+# factories are answered only for the meta device.
+
+
+def _on_meta(device: Any) -> None:
+    if device is None:
+        device = torch.get_default_device()
+    if isinstance(device, str):
+        device = torch.device(device) if device == "meta" else None
+    if not isinstance(device, torch.device) or device.type != "meta":
+        raise Unsupported("a tensor made off the meta device")
+
+
+def _factory_options(options: Mapping[str, Any], default: torch.dtype) -> torch.dtype:
+    """Checks a factory's keyword options and gives the dtype it makes."""
+    for key, value in options.items():
+        if key == "layout" and value not in (None, torch.strided):
+            raise Unsupported("a factory of another layout")
+        if key in ("requires_grad", "pin_memory") and value not in (None, False):
+            raise Unsupported(f"a factory with {key}")
+        if key == "memory_format" and value not in (None, torch.contiguous_format):
+            raise Unsupported("a factory in another memory format")
+        if key not in ("layout", "requires_grad", "pin_memory", "memory_format", "dtype",
+                       "device"):  # fmt: skip
+            raise Unsupported(f"a factory with {key!r}")
+    _on_meta(options.get("device"))
+    dtype = options.get("dtype")
+    if dtype is None:
+        return default
+    if not isinstance(dtype, torch.dtype) or dtype.is_complex:
+        raise Unsupported("a factory dtype that is not a real dtype")
+    return dtype
+
+
+def _sizes(args: Sequence[Any], options: dict[str, Any]) -> Shape:
+    """A factory's sizes, given as ints, one sequence, or ``size=`` (taken from options)."""
+    if "size" in options:
+        if args:
+            raise Unsupported("sizes given twice")
+        args = (options.pop("size"),)
+    if not args:
+        raise Unsupported("a factory without sizes")
+    rest = _shape_args(args)
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in rest):
+        raise Unsupported("sizes that are not ints")
+    return tuple(rest)
+
+
+def _filled(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    options = dict(kwargs)
+    shape = _sizes(args, options)
+    return _new(shape, _factory_options(options, torch.get_default_dtype()))
+
+
+for _func in (torch.zeros, torch.ones, torch.empty):
+    HANDLERS[_func] = _filled
+
+
+def _scalar_dtype(value: Any) -> torch.dtype:
+    """torch's dtype for a Python number: bool, int64, or the default float type."""
+    if isinstance(value, bool):
+        return torch.bool
+    if isinstance(value, int):
+        return torch.int64
+    if isinstance(value, float):
+        return torch.get_default_dtype()
+    raise Unsupported(f"a fill value of type {type(value).__name__}")
+
+
+@_register(torch.full)
+def _full(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    options = dict(kwargs)
+    if "fill_value" in options:
+        args = (*args, options.pop("fill_value"))
+    if len(args) != 2 and not (len(args) == 1 and "size" in options):
+        raise Unsupported("full without a size and a value")
+    shape = _sizes(args[:-1], options)
+    return _new(shape, _factory_options(options, _scalar_dtype(args[-1])))
+
+
+@_register(torch.arange)
+def _arange(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if not 1 <= len(args) <= 3 or any(k in kwargs for k in ("start", "end", "step")):
+        raise Unsupported("arange with bounds given by keyword")
+    start, end, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+    bounds = (start, end, step)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in bounds):
+        raise Unsupported("arange bounds that are not numbers")
+    floats = any(isinstance(v, float) for v in bounds)
+    dtype = _factory_options(kwargs, torch.get_default_dtype() if floats else torch.int64)
+    if dtype == torch.bool or (floats and not dtype.is_floating_point):
+        raise Unsupported("arange of float bounds into an integer dtype")
+    if step == 0 or (step > 0 and end < start) or (step < 0 and end > start):
+        raise Unsupported("arange bounds inconsistent with the step")
+    if not all(math.isfinite(v) for v in bounds):
+        raise Unsupported("arange with infinite bounds")
+    return _new((math.ceil((end - start) / step),), dtype)
+
+
+def _like_factory(fill: bool) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        options = dict(kwargs)
+        names = ("input", "fill_value") if fill else ("input",)
+        bound = _bind(args, {k: options.pop(k) for k in names if k in options}, names,
+                      (_MISSING,) * len(names))  # fmt: skip
+        x = _sym(bound[0])
+        if fill:
+            _scalar_dtype(bound[1])
+        fmt = options.pop("memory_format", torch.preserve_format)
+        if options.get("device") is None:
+            options["device"] = x.device
+        dtype = _factory_options(options, x.dtype)
+        if fmt is torch.contiguous_format or is_contiguous(x._shape, x._stride):
+            return _new(x._shape, dtype)
+        # preserve_format keeps the strides of a non-overlapping, dense input as they are
+        if fmt is not torch.preserve_format or _iterator_strides(x._shape, (x,)) != x._stride:
+            raise Unsupported("a tensor made like one of another layout")
+        return SymTensor(x._shape, dtype, x._stride)
+
+    return handler
+
+
+for _func in (torch.zeros_like, torch.ones_like, torch.empty_like):
+    HANDLERS[_func] = _like_factory(fill=False)
+HANDLERS[torch.full_like] = _like_factory(fill=True)
+
+
 HANDLERS[F.selu] = _unary(("input", "inplace"), (_MISSING, False), inplace_at=1)
 HANDLERS[F.celu] = _unary(("input", "alpha", "inplace"), (_MISSING, 1.0, False), inplace_at=2)
 for _func in (F.logsigmoid, F.softsign, F.tanhshrink):
