@@ -490,6 +490,25 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
         yield c(getattr(F, f"max_pool{nd}d_with_indices"), t, 2, ceil_mode=True)
         yield c(getattr(F, f"adaptive_max_pool{nd}d_with_indices"), t, 3)
         yield c(getattr(F, f"adaptive_max_pool{nd}d_with_indices"), t, 2, False)
+    for t in (x4, cl, x3, meta(6, 4).t()):
+        yield c(F.threshold, t, 0.1, 0.0)
+        yield c(F.softmin, t, 1)
+        yield c(F.glu, t, 1, must=t.is_contiguous() and t.shape[1] % 2 == 0)
+        yield c(F.glu, t, must=t.is_contiguous() and t.shape[-1] % 2 == 0)
+    yield c(F.threshold, x4, 0.1, 0.0, True)
+    ps = meta(2, 8, 4, 6)
+    for r in (1, 2, 3):
+        yield c(F.pixel_shuffle, ps, r, must=r < 3)
+        yield c(F.pixel_unshuffle, ps, r, must=r < 3)
+    yield c(F.pixel_shuffle, meta(3, 2, 8, 4, 6), 2)
+    yield c(F.pixel_shuffle, cl, 2, must=False)
+    yield c(F.pixel_shuffle, meta(8, 6), 2, must=False)
+    for a, b_ in [((3, 8), (3, 8)), ((2, 8, 5, 6), (2, 8, 5, 6)), ((3, 8), (1, 8))]:
+        yield c(F.cosine_similarity, meta(*a), meta(*b_))
+        yield c(F.cosine_similarity, meta(*a), meta(*b_), -1)
+        yield c(F.pairwise_distance, meta(*a), meta(*b_), must=len(a) == 2)
+        yield c(F.pairwise_distance, meta(*a), meta(*b_), 1.0, 1e-6, True, must=len(a) == 2)
+    yield c(F.cosine_similarity, meta(3, 8), meta(2, 8), must=False)
     # factories: answered on the meta device only (elsewhere they make real tensors)
     for func in (torch.zeros, torch.ones, torch.empty):
         yield c(func, 2, 3, device="meta")

@@ -1528,6 +1528,84 @@ for _nd in (1, 2, 3):
     )  # fmt: skip
 
 
+HANDLERS[F.threshold] = _unary(
+    ("input", "threshold", "value", "inplace"), (_MISSING, _MISSING, _MISSING, False), inplace_at=3
+)
+HANDLERS[F.softmin] = _softmax
+
+
+def _row_major(x: Any, what: str) -> SymTensor:
+    """A float input these rules follow only row-major: other layouts come out as the
+    kernel makes them."""
+    t = _float_input(x)
+    if not is_contiguous(t._shape, t._stride) or 0 in t._shape:
+        raise Unsupported(f"{what} of a non-contiguous or empty input")
+    return t
+
+
+@_register(F.glu)
+def _glu(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, dim = _bind(args, kwargs, ("input", "dim"), (_MISSING, -1))
+    x = _row_major(x, "GLU")
+    if x.dim() == 0:
+        raise Unsupported("GLU of a 0-d tensor")
+    dim = _wrap(dim, x.dim())
+    if x._shape[dim] % 2:
+        raise Unsupported("GLU over an odd size")
+    shape = list(x._shape)
+    shape[dim] //= 2
+    return _new(shape, x.dtype)
+
+
+def _pixel_shuffle(up: bool) -> Handler:
+    names = ("input", "upscale_factor" if up else "downscale_factor")
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        x, r = _bind(args, kwargs, names, (_MISSING, _MISSING))
+        x = _row_major(x, "pixel shuffle")
+        if not isinstance(r, int) or isinstance(r, bool) or r < 1 or x.dim() < 3:
+            raise Unsupported("a shuffle factor that is not a positive int")
+        *lead, c, h, w = x._shape
+        if up:
+            if c % (r * r):
+                raise Unsupported("channels the shuffle factor does not divide")
+            return _new((*lead, c // (r * r), h * r, w * r), x.dtype)
+        if h % r or w % r:
+            raise Unsupported("a size the unshuffle factor does not divide")
+        return _new((*lead, c * r * r, h // r, w // r), x.dtype)
+
+    return handler
+
+
+HANDLERS[F.pixel_shuffle] = _pixel_shuffle(up=True)
+HANDLERS[F.pixel_unshuffle] = _pixel_shuffle(up=False)
+
+
+@_register(F.cosine_similarity)
+def _cosine(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b, dim, eps = _bind(args, kwargs, ("x1", "x2", "dim", "eps"), (_MISSING, _MISSING, 1, 1e-8))
+    a, b = _row_major(a, "cosine similarity"), _row_major(b, "cosine similarity")
+    if a.dtype != b.dtype or not isinstance(eps, (int, float)):
+        raise Unsupported("cosine similarity of mixed dtypes")
+    shape = _broadcast(a._shape, b._shape)
+    dim = _wrap(dim, len(shape))
+    return _new(shape[:dim] + shape[dim + 1 :], a.dtype)
+
+
+@_register(F.pairwise_distance)
+def _pairwise(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b, p, eps, keepdim = _bind(
+        args, kwargs, ("x1", "x2", "p", "eps", "keepdim"), (_MISSING, _MISSING, 2.0, 1e-6, False)
+    )
+    a, b = _row_major(a, "pairwise distance"), _row_major(b, "pairwise distance")
+    if a.dtype != b.dtype or a.dim() != 2 or b.dim() != 2 or not isinstance(keepdim, bool):
+        raise Unsupported("pairwise distance of other than matrices of one dtype")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (p, eps)):
+        raise Unsupported("pairwise distance settings that are not numbers")
+    shape = _broadcast(a._shape, b._shape)
+    return _new((shape[0], 1) if keepdim else shape[:1], a.dtype)
+
+
 # -- factories --------------------------------------------------------------------------
 # A tensor made without a device lands on torch's default device, the CPU unless the user
 # set another: such a tensor behaves otherwise than a meta one (meta ops refuse it), so
