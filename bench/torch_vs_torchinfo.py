@@ -24,9 +24,10 @@ includes imports the tool makes on first use, and the largest of the later calls
 Then modelmath alone on a family of decoders built on the meta device (no weights
 anywhere), the same depth at growing width up to tens of billions of parameters, and the
 70-billion-parameter decoder of ``bench/torch_70b.py``: its peak memory must not grow with
-the parameter count. And for each model the time of each phase of modelmath (meta copy,
-traced forward pass, rules, text), beside a bare meta forward pass of the same model
-without any instrument, to show where the time goes.
+the parameter count. And for each model the time of each phase of modelmath (the trace, by
+the symbolic tracer where it knows every operation, the rules, the text), beside the meta
+tracer and a bare meta forward pass of the same model without any instrument, to show
+where the time goes.
 """
 
 from __future__ import annotations
@@ -210,47 +211,46 @@ def child_family(name: str) -> dict[str, Any]:
 
 
 def child_phases(name: str, repeats: int) -> dict[str, Any]:
-    """modelmath's phases on one model (median of ``repeats``), and a bare meta forward."""
+    """modelmath's phases on one model (median of ``repeats``): the trace (by the tracer
+    ``trace`` picks, its light copy included), the rules, the text; beside them the meta
+    tracer alone and a bare meta forward pass, for comparison."""
     from modelmath.frontends.torch_module import trace
-    from modelmath.frontends.torch_module.meta_copy import meta_copy
     from modelmath.torch_analysis import summarize
 
     model = MODELS[name]().eval()
-    phases: dict[str, list[float]] = {k: [] for k in ("copy", "trace", "rules", "text")}
-    bare: list[float] = []
+    keys = ("trace", "rules", "text", "meta_trace", "bare_meta_forward")
+    phases: dict[str, list[float]] = {k: [] for k in keys}
     with torch.device("meta"):
         on_meta = MODELS[name]().eval()
     x = torch.empty(SIZE, device="meta")
     str(summarize(trace(model, input_size=SIZE)))  # warm-up
+    trace(model, input_size=SIZE, tracer="meta")
     with torch.no_grad():
         on_meta(x)
     gc.disable()
     for _ in range(repeats):
         t0 = time.perf_counter()
-        meta_copy(model)
+        traced = trace(model, input_size=SIZE)
         t1 = time.perf_counter()
-        traced = trace(model, input_size=SIZE)  # includes its own meta copy
-        t2 = time.perf_counter()
         s = summarize(traced)
-        t3 = time.perf_counter()
+        t2 = time.perf_counter()
         str(s)
+        t3 = time.perf_counter()
+        trace(model, input_size=SIZE, tracer="meta")
         t4 = time.perf_counter()
         with torch.no_grad():
             on_meta(x)
         t5 = time.perf_counter()
-        phases["copy"].append(t1 - t0)
-        phases["trace"].append(t2 - t1 - (t1 - t0))
-        phases["rules"].append(t3 - t2)
-        phases["text"].append(t4 - t3)
-        bare.append(t5 - t4)
+        for key, seconds in zip(keys, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            phases[key].append(seconds)
         gc.enable()
         gc.collect()
         gc.disable()
     gc.enable()
-    out = {k: statistics.median(v) for k, v in phases.items()}
-    out["bare_meta_forward"] = statistics.median(bare)
+    out: dict[str, Any] = {k: statistics.median(v) for k, v in phases.items()}
     out["modules"] = sum(1 for _ in model.modules())
     out["rows"] = len(s.rows)
+    out["tracer"] = traced.traced_by
     return out
 
 
@@ -356,16 +356,16 @@ def main() -> None:
     print("Where modelmath's time goes (median of", opts.repeats, "calls, milliseconds):")
     print()
     print(
-        "| model | modules | rows | meta copy | traced forward | rules | text "
-        "| total | bare meta forward, no instruments |"
+        "| model | modules | rows | tracer | trace | rules | text | total "
+        "| meta tracer instead | bare meta forward, no instruments |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|:-:|---:|---:|---:|---:|---:|---:|")
     for name in MODELS:
         p = _child("phases", name)
-        total = p["copy"] + p["trace"] + p["rules"] + p["text"]
-        print(f"| {name} | {p['modules']} | {p['rows']} | {p['copy'] * 1e3:.1f} "
-              f"| {p['trace'] * 1e3:.1f} | {p['rules'] * 1e3:.1f} | {p['text'] * 1e3:.1f} "
-              f"| {total * 1e3:.1f} | {p['bare_meta_forward'] * 1e3:.1f} |")  # fmt: skip
+        total = p["trace"] + p["rules"] + p["text"]
+        print(f"| {name} | {p['modules']} | {p['rows']} | {p['tracer']} | {p['trace'] * 1e3:.1f} "
+              f"| {p['rules'] * 1e3:.1f} | {p['text'] * 1e3:.1f} | {total * 1e3:.1f} "
+              f"| {p['meta_trace'] * 1e3:.1f} | {p['bare_meta_forward'] * 1e3:.1f} |")  # fmt: skip
 
 
 if __name__ == "__main__":
