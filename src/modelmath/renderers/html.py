@@ -363,7 +363,7 @@ def module_summary_fragment(summary: ModuleSummary) -> str:
     ]
     notes = [
         *summary.notes,
-        "Traced on the meta device: no weights or activations were allocated. Shared and "
+        "Traced from shapes alone: no weights or activations were allocated. Shared and "
         "tied parameters are counted once, where the model defines them.",
     ]
     items = "".join(f"<li>{escape(n)}</li>" for n in notes)

@@ -173,7 +173,7 @@ def module_summary_markdown(summary: ModuleSummary) -> str:
     for note in summary.notes:
         lines.append(f"- *Note:* {_cell(note)}")
     lines.append(
-        "- *Traced on the meta device: no weights or activations were allocated. Shared and "
+        "- *Traced from shapes alone: no weights or activations were allocated. Shared and "
         "tied parameters are counted once, where the model defines them.*"
     )
     return "\n".join(lines) + "\n"

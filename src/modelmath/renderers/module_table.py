@@ -291,7 +291,7 @@ def _render_module_table(summary: ModuleSummary, *, explain: bool, ascii_only: b
         f"Total MACs: {_count(t.macs, False)} (multiply-accumulates; FLOPs ≈ 2 × MACs)",
         f"Parameter size: {t.param_bytes.value / 2**20:,.2f} MiB",
         rule,
-        "Traced on the meta device: no weights or activations were allocated. "
+        "Traced from shapes alone: no weights or activations were allocated. "
         "Shared and tied parameters are counted once, where the model defines them.",
     ]
     out += [f"Note: {n}" for n in summary.notes]

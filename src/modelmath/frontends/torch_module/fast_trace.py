@@ -10,14 +10,22 @@ records exactly what the general tracer records — the same :class:`ModuleCall`
 the same functional calls with the same aten contractions — and the tests hold the two
 equal on every model of the corpus.
 
-It gives up, returning None, at the first thing it does not know exactly: an operation
-without a rule, an argument a rule does not expect, a module with hooks, a module held
-outside the module tree, reading a tensor's values. The caller then uses the general
+It gives up (raises :class:`Unsupported`) at the first thing it does not know exactly: an
+operation without a rule, an argument a rule does not expect, a module with hooks, a module
+held outside the module tree, reading a tensor's values. The caller then uses the general
 tracer, so the answer never depends on which one ran.
 
+Blocks alike are traced once. Each module gets a structural signature (its class, its
+plain attributes, its tensors' shapes, dtypes and strides, its children's signatures); a
+later call of a module with the signature of one already traced, given inputs of the
+same shapes (and the same aliasing), replays that record onto its own modules without
+running the forward code. Only when the first block's calls all stay inside it, and not
+in training mode, where forward code may draw random numbers.
+
 The copy shares nothing mutable with the user's model: parameters and buffers become
-SymTensors, hook dictionaries are made anew, and any attribute that is not plain data
-makes the fast tracer give up. The user's model is never touched.
+SymTensors, containers of plain values are copied, the forward hook dictionaries are
+checked empty, and any attribute that is not plain data makes the fast tracer give up.
+The user's model is never touched.
 
 >>> import torch
 >>> t = fast_trace(torch.nn.Sequential(torch.nn.Linear(4, 2)),
@@ -132,11 +140,9 @@ def inputs_key(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
     strides, dtype and which arguments are one same tensor; each plain value. None when an
     argument is anything else (the call is then never reused)."""
     parts: list[Any] = []
-    seen: dict[int, int] = {}
-    for value in (*args, *kwargs.items()):
-        name = None
-        if type(value) is tuple and len(parts) >= len(args):
-            name, value = value
+    seen: dict[int, int] = {}  # id of a tensor → the first argument that held it
+    named = [(None, a) for a in args] + list(kwargs.items())
+    for name, value in named:
         kind = type(value)
         if kind is SymTensor:
             parts.append((name, _tensor_key(value), seen.setdefault(id(value), len(parts))))
