@@ -235,3 +235,26 @@ def test_modules_in_a_plain_list_are_named_with_the_fix() -> None:
         modelmath.summary(Net(), input_size=(1, 4))
     text = str(err.value)
     assert "plain 'layers' attribute" in text and "nn.ModuleList" in text
+
+
+def test_two_threads_trace_two_models_at_once() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["resnet_bottleneck", "gpt_tied", "unet", "vit"] * 3
+    cases = {}
+    for name in set(names):
+        torch.manual_seed(0)
+        cases[name] = CORPUS[name]()
+    alone = {n: _as_data(trace(m, input_data=i, tracer="symbolic")) for n, (m, i) in cases.items()}
+
+    def run(name: str) -> bool:
+        model, inputs = cases[name]
+        return _as_data(trace(model, input_data=inputs, tracer="symbolic")) == alone[name]
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, mid-trace
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            assert all(pool.map(run, names))
+    finally:
+        sys.setswitchinterval(interval)

@@ -18,6 +18,7 @@ on that; reading its values (``bool``, ``item``, iteration) is refused, as on me
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -122,9 +123,10 @@ class SymTensor:
         args: Sequence[Any] = (),
         kwargs: dict[str, Any] | None = None,
     ) -> Any:
-        if not _dispatch:
+        dispatch = _active.dispatch
+        if dispatch is None:
             _refuse(f"{getattr(func, '__name__', func)} outside the symbolic trace")
-        return _dispatch[0](func, tuple(args), dict(kwargs or {}))
+        return dispatch(func, tuple(args), dict(kwargs or {}))
 
     # -- what can be read without running anything -------------------------------------
     @property
@@ -228,21 +230,29 @@ def _dim(dim: int, ndim: int) -> int:
 # The func given is torch's own (Tensor.view, Tensor.__add__), so a recorded call carries
 # the name torch's mode would have shown.
 _Dispatch = Callable[[Callable[..., Any], tuple[Any, ...], dict[str, Any]], Any]
-_dispatch: list[_Dispatch] = []
+
+
+class _Active(threading.local):
+    """The trace running in this thread: two threads may trace two models at once."""
+
+    dispatch: _Dispatch | None = None
+
+
+_active = _Active()
 
 
 def set_dispatch(fn: _Dispatch | None) -> None:
-    """Install (or with None remove) the function tensor methods are routed to."""
-    _dispatch.clear()
-    if fn is not None:
-        _dispatch.append(fn)
+    """Install (or with None remove) the function tensor methods are routed to, for the
+    calling thread."""
+    _active.dispatch = fn
 
 
 def _method(func: Callable[..., Any]) -> Callable[..., Any]:
     def method(self: SymTensor, *args: Any, **kwargs: Any) -> Any:
-        if not _dispatch:
+        dispatch = _active.dispatch
+        if dispatch is None:
             _refuse(f"{func.__name__} outside the symbolic trace")
-        return _dispatch[0](func, (self, *args), kwargs)
+        return dispatch(func, (self, *args), kwargs)
 
     method.__name__ = func.__name__
     return method
