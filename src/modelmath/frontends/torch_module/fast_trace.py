@@ -37,6 +37,7 @@ The user's model is never touched.
 from __future__ import annotations
 
 import types
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -99,6 +100,8 @@ def _plain_value(value: Any) -> Any:
         return value
     if kind in (tuple, list, set, frozenset) and all(type(v) in _PLAIN for v in value):
         return value if kind in (tuple, frozenset) else kind(value)
+    if kind in (tuple, list) and all(type(v) in (tuple, list) for v in value):
+        return kind(_plain_value(v) for v in value)  # lists of lists of names (RNN weights)
     if kind in (dict, OrderedDict) and not value:
         return kind()
     raise Unsupported(f"an attribute of type {kind.__name__}")
@@ -124,11 +127,10 @@ def _tensor_key(t: SymTensor | None) -> Any:
 
 
 def _hashable(value: Any) -> Any:
-    if isinstance(value, (list, set)):
-        return (
-            type(value),
-            tuple(sorted(value, key=repr)) if isinstance(value, set) else tuple(value),
-        )
+    if isinstance(value, set):
+        return (set, tuple(sorted(value, key=repr)))
+    if isinstance(value, (list, tuple)):
+        return (type(value), tuple(map(_hashable, value)))
     return value
 
 
@@ -299,6 +301,22 @@ class FastTracer(Tracer):
                 signature.append((key, _tensor_key(sym)))
             elif isinstance(value, torch.nn.Module):
                 raise Unsupported("a module held outside the module tree")
+            elif (
+                kind in (list, tuple)
+                and value
+                and all(t is None or isinstance(t, torch.Tensor) for t in value)
+            ):  # recurrent layers keep their weights in a list too (_flat_weights)
+                syms = [None if t is None else self._tensor(t, "", False) for t in value]
+                copied[key] = kind(syms)
+                signature.append((key, kind, tuple(map(_tensor_key, syms))))
+            elif kind is list and value and all(type(r) is weakref.ref for r in value):
+                # ... and weak references to them (_flat_weight_refs)
+                targets = [r() for r in value]
+                if not all(isinstance(t, torch.Tensor) for t in targets):
+                    raise Unsupported("weak references to something else than tensors")
+                syms = [self._tensor(t, "", False) for t in targets]
+                copied[key] = [weakref.ref(sym) for sym in syms]
+                signature.append((key, "weakref", tuple(map(_tensor_key, syms))))
             else:
                 copied[key] = _plain_value(value)
                 signature.append((key, _hashable(copied[key])))
