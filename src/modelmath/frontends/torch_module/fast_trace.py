@@ -45,12 +45,14 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
-from modelmath.frontends.torch_module.configs import module_config
+from modelmath.frontends.torch_module.configs import module_config, plain
 from modelmath.frontends.torch_module.records import (
     FunctionCall,
     ModuleCall,
     ModuleTrace,
+    TensorInfo,
     TensorSlot,
+    Tree,
 )
 from modelmath.frontends.torch_module.symbolic import (
     Shape,
@@ -66,7 +68,6 @@ from modelmath.frontends.torch_module.tracer import (
     _small_args,
     dtype_name,
     function_name,
-    to_tree,
 )
 
 # Attribute values shared with the copy as they are: immutable plain data.
@@ -118,6 +119,42 @@ def _shapes(obj: Any, out: list[Shape], depth: int = 0) -> list[Shape]:
     elif isinstance(obj, torch.Tensor):
         raise Unsupported("a real tensor among the operands")
     return out
+
+
+_INFOS: dict[tuple[Shape, Any], TensorInfo] = {}  # one frozen record per shape and dtype
+
+
+def _tree(obj: Any, depth: int = 0) -> Tree:
+    """The general tracer's ``to_tree`` for SymTensors (read without torch.Size round trips)."""
+    kind = type(obj)
+    if kind is SymTensor or kind is SymParameter:
+        key = (obj._shape, obj.dtype)
+        info = _INFOS.get(key)
+        if info is None:
+            info = TensorInfo(obj._shape, dtype_name(obj.dtype))
+            if len(_INFOS) < 4096:
+                _INFOS[key] = info
+        return info
+    if isinstance(obj, torch.Tensor):
+        raise Unsupported("a real tensor passed between modules")
+    if depth > 6:
+        return None
+    if isinstance(obj, Mapping):
+        return {str(k): _tree(v, depth + 1) for k, v in obj.items()}
+    if kind is tuple or isinstance(obj, tuple):
+        return tuple(_tree(v, depth + 1) for v in obj)
+    if isinstance(obj, list):
+        return [_tree(v, depth + 1) for v in obj]
+    return None
+
+
+def _has_tensor(obj: Any, depth: int = 0) -> bool:
+    """True when the general tracer's ``_tensors`` would find a tensor in ``obj``."""
+    if isinstance(obj, torch.Tensor):
+        return True
+    if isinstance(obj, (tuple, list)) and depth < 3:
+        return any(_has_tensor(v, depth + 1) for v in obj)
+    return False
 
 
 def _tensor_key(t: SymTensor | None) -> Any:
@@ -365,7 +402,7 @@ class FastTracer(Tracer):
             call = self.stack[-1]
             output = bound(*args, **kwargs)
             self.stack.pop()
-            call.outputs = to_tree(output)
+            call.outputs = _tree(output)
             if key is not None:
                 spec = output_spec(output, args)
                 if spec is not None and _self_contained(call):
@@ -373,6 +410,20 @@ class FastTracer(Tracer):
             return output
 
         return traced_forward
+
+    def _pre_hook(self, module: torch.nn.Module, args: Any, kwargs: Any) -> None:
+        # The general tracer's pre-hook, with SymTensors read directly.
+        index = self.call_counts.get(id(module), 0)
+        self.call_counts[id(module)] = index + 1
+        self.called.add(id(module))
+        call = self.describe(module, len(self.stack), index)
+        inputs: list[Tree] = [_tree(a) for a in args]
+        if kwargs:
+            inputs.append({k: _tree(v) for k, v in kwargs.items() if _has_tensor(v)})
+            call.options = {k: plain(v) for k, v in kwargs.items() if not _has_tensor(v)}
+        call.inputs = tuple(inputs)
+        (self.stack[-1].children if self.stack else self.roots).append(call)
+        self.stack.append(call)
 
     def config(self, module: torch.nn.Module) -> dict[str, Any]:
         # Modules of one signature have the same class, settings and tensors: one config.
@@ -494,7 +545,7 @@ def fast_trace(
     return ModuleTrace(
         root=tracer.roots[0],
         model_name=type(model).__name__,
-        inputs=to_tree([*sym_args, *sym_kwargs.values()]),
+        inputs=_tree([*sym_args, *sym_kwargs.values()]),
         parameters=tuple(tracer.parameters),
         buffers=tuple(tracer.buffers),
         uncalled=tuple(tracer.uncalled()),
