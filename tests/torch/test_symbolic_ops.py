@@ -542,6 +542,68 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
         yield c(torch.full_like, t, 2.0, must=dense)
         yield c(torch.full_like, t, fill_value=3, must=dense)
 
+    # recurrent layers: every step's contractions, in torch's order
+    for kind in ("lstm", "gru", "rnn_tanh", "rnn_relu"):
+        func = getattr(torch, kind)
+        for layers, bidir, first, bias, proj in [
+            (1, False, False, True, 0),
+            (2, True, False, True, 0),
+            (2, False, True, False, 0),
+            (1, True, True, True, 0),
+            (3, True, False, True, 3),
+            (2, False, True, False, 2),
+        ]:
+            if proj and kind != "lstm":
+                continue
+            params, hx = _recurrent(kind, layers, bidir, bias, proj, batch=2)
+            x = meta(2, 3, 4) if first else meta(3, 2, 4)
+            flags = (bias, layers, 0.0, False, bidir, first)
+            yield c(func, x, hx, params, *flags)
+            yield c(func, x, hx, params, bias, layers, 0.5, True, bidir, first)
+            yield c(func, meta(5, 2, 4, order=(2, 0, 1)), hx, params, *flags, must=not first)
+            yield c(func, meta(3, 1, 4), hx, params, *flags, must=False)  # batch of another size
+            yield c(func, meta(3, 2, 5), hx, params, *flags, must=False)  # input of another size
+            yield c(func, meta(3, 2, 4, dtype=torch.float64), hx, params, *flags, must=False)
+            yield c(func, meta(2, 4), hx, params, *flags, must=False)
+        params, hx = _recurrent(kind, 1, False, True, 0, batch=2)
+        if kind == "lstm":
+            hx_t = tuple(meta(2, 1, 5).transpose(0, 1) for _ in range(2))
+        else:
+            hx_t = meta(2, 1, 5).transpose(0, 1)
+        yield c(func, meta(3, 2, 4), hx_t, params, True, 1, 0.0, False, False, False)
+        yield c(func, meta(6, 4), torch.tensor([2, 2, 2]), hx, params,
+                True, 1, 0.0, False, False, must=False)  # fmt: skip  # packed
+        # cells
+        cell = getattr(torch, f"{kind}_cell")
+        (w_ih, w_hh, b_ih, b_hh), _ = _recurrent(kind, 1, False, True, 0, batch=2)
+        hs = (meta(2, 5), meta(2, 5)) if kind == "lstm" else meta(2, 5)
+        yield c(cell, meta(2, 4), hs, w_ih, w_hh, b_ih, b_hh)
+        yield c(cell, meta(2, 4), hs, w_ih, w_hh)
+        yield c(cell, meta(2, 4, order=(1, 0)), hs, w_ih, w_hh, b_ih, b_hh)
+        yield c(cell, meta(1, 4), hs, w_ih, w_hh, b_ih, b_hh, must=False)
+        yield c(cell, meta(4), hs, w_ih, w_hh, b_ih, b_hh, must=False)
+        yield c(cell, meta(2, 4, dtype=torch.float64), hs, w_ih, w_hh, must=False)
+        ht = (meta(2, 5), meta(2, 5, order=(1, 0))) if kind == "lstm" else meta(2, 5, order=(1, 0))
+        yield c(cell, meta(2, 4), ht, w_ih, w_hh, b_ih, b_hh, must=False)
+        hb = (meta(1, 5), meta(1, 5)) if kind == "lstm" else meta(1, 5)
+        yield c(cell, meta(1, 4), hb, w_ih, w_hh, b_ih, b_hh)
+
+
+def _recurrent(
+    kind: str, layers: int, bidir: bool, bias: bool, proj: int, batch: int
+) -> tuple[list[torch.Tensor], Any]:
+    """The flat weights and zero hidden state of torch's recurrent layer of ``kind`` (input
+    4 wide, hidden 5), on meta."""
+    make = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}.get(kind, torch.nn.RNN)
+    options: dict[str, Any] = {"proj_size": proj} if proj else {}
+    if kind.startswith("rnn_"):
+        options["nonlinearity"] = kind[4:]
+    module = make(4, 5, layers, bias=bias, bidirectional=bidir, **options).to("meta")
+    dirs = 2 if bidir else 1
+    h = meta(layers * dirs, batch, proj or 5)
+    hx = (h, meta(layers * dirs, batch, 5)) if kind == "lstm" else h
+    return list(module._flat_weights), hx
+
 
 CASES = list(_cases())
 
