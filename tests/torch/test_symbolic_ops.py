@@ -588,6 +588,52 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
         hb = (meta(1, 5), meta(1, 5)) if kind == "lstm" else meta(1, 5)
         yield c(cell, meta(1, 4), hb, w_ih, w_hh, b_ih, b_hh)
 
+    # interpolate: sizes floored as torch floors them, the input's memory format kept
+    layouts = {1: [None, (0, 2, 1), (2, 0, 1)], 2: [None, (0, 2, 3, 1), (0, 1, 3, 2)],
+               3: [None, (0, 2, 3, 4, 1)]}  # fmt: skip
+    for mode, nds in [
+        ("nearest", (1, 2, 3)),
+        ("nearest-exact", (1, 2, 3)),
+        ("area", (1, 2, 3)),
+        ("linear", (1,)),
+        ("bilinear", (2,)),
+        ("bicubic", (2,)),
+        ("trilinear", (3,)),
+    ]:
+        for nd in nds:
+            for order in layouts[nd]:
+                t = meta(2, 3, *(7, 10, 9)[:nd], order=order)
+                dense = order is None or mode != "area"
+                yield c(F.interpolate, t, scale_factor=2, mode=mode, must=dense)
+                yield c(F.interpolate, t, size=5, mode=mode, must=dense)
+                yield c(F.interpolate, t, size=(4, 12, 3)[:nd], mode=mode, must=dense)
+                yield c(F.interpolate, t, scale_factor=(1.5, 0.29, 1 / 3)[:nd], mode=mode,
+                        must=dense)  # fmt: skip
+                yield c(F.interpolate, t, scale_factor=0.3, mode=mode,
+                        recompute_scale_factor=True, must=dense)  # fmt: skip
+                yield c(F.interpolate, t, None, 2.5, mode, True, must=False)
+                yield c(F.interpolate, t, scale_factor=0.05, mode=mode, must=False)  # empty
+                yield c(F.interpolate, t, size=(3, 3, 3, 3)[: nd + 1], mode=mode, must=False)
+            if mode in ("bilinear", "bicubic"):
+                for order in layouts[2]:
+                    t = meta(2, 3, 7, 10, order=order)
+                    yield c(F.interpolate, t, size=(3, 4), mode=mode, antialias=True)
+                    yield c(F.interpolate, t, scale_factor=3, mode=mode, antialias=True,
+                            align_corners=True)  # fmt: skip
+    yield c(F.interpolate, meta(2, 3, 7, 10), size=5, mode="lanczos", must=False)
+    yield c(F.interpolate, meta(2, 3, 7, 10), size=5, mode="linear", must=False)
+    yield c(F.interpolate, meta(2, 3, 7, 10), size=5, scale_factor=2, must=False)
+    yield c(F.interpolate, meta(2, 3, 7, 10), must=False)
+    yield c(F.interpolate, meta(2, 3, 7, 10), size=5, antialias=True, must=False)
+    for shape, order in [((1, 3, 5, 5), (0, 2, 3, 1)), ((2, 1, 5, 5), (0, 2, 3, 1)),
+                         ((2, 3, 1, 1), (0, 2, 3, 1)), ((2, 3, 1, 5), (0, 1, 3, 2)),
+                         ((1, 3, 1, 5), (2, 1, 0, 3))]:  # fmt: skip
+        plain = 1 not in shape[1:]  # axes of size 1 can make the memory format ambiguous
+        yield c(F.interpolate, meta(*shape, order=order), scale_factor=2, must=plain)
+        yield c(F.interpolate, meta(*shape, order=order), scale_factor=2, mode="bilinear",
+                must=plain)  # fmt: skip
+    yield c(F.interpolate, meta(2, 3, 5, 5)[:, :, ::2], scale_factor=2)
+
 
 def _recurrent(
     kind: str, layers: int, bidir: bool, bias: bool, proj: int, batch: int

@@ -1743,5 +1743,5 @@ for _func in (F.logsigmoid, F.softsign, F.tanhshrink):
 
 __all__ = ["HANDLERS", "view_strides"]
 
-# The recurrent layers' rules live in their own module and register into HANDLERS.
-from modelmath.frontends.torch_module import symbolic_rnn  # noqa: E402, F401
+# More rules live in their own modules and register into HANDLERS.
+from modelmath.frontends.torch_module import symbolic_nn, symbolic_rnn  # noqa: E402, F401

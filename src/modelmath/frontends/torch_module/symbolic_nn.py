@@ -1,0 +1,137 @@
+"""More shape rules of ``torch.nn.functional`` operations (resampling and the like),
+registered into :data:`~modelmath.frontends.torch_module.symbolic_ops.HANDLERS`.
+
+>>> import torch
+>>> import torch.nn.functional as F
+>>> HANDLERS[F.interpolate]((SymTensor((1, 3, 5, 5), torch.float32),),
+...     {"scale_factor": 1.5, "mode": "bilinear"}, []).shape
+torch.Size([1, 3, 7, 7])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch.nn.functional as F
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.symbolic import (
+    Shape,
+    SymTensor,
+    Unsupported,
+)
+from modelmath.frontends.torch_module.symbolic_ops import (
+    _MISSING,
+    HANDLERS,
+    _bind,
+    _float_input,
+    _register,
+)
+
+# -- resampling -------------------------------------------------------------------------
+
+# The spatial rank each interpolating mode needs (None: any of 1, 2, 3).
+_MODES: dict[str, int | None] = {
+    "nearest": None,
+    "nearest-exact": None,
+    "area": None,
+    "linear": 1,
+    "bilinear": 2,
+    "bicubic": 2,
+    "trilinear": 3,
+}
+
+
+def _channels_last(shape: Shape, stride: Shape, *, python: bool) -> bool:
+    """``suggest_memory_format`` says channels-last: c10's ``is_channels_last_strides_2d``
+    (3d), or with ``python`` its Python twin in ``torch._prims_common`` that meta kernels
+    written in Python call, which differs on axes of size 1."""
+    if len(shape) not in (4, 5) or stride[1] == 0:
+        return False
+    order = (1, 3, 2, 0) if len(shape) == 4 else (1, 4, 3, 2, 0)
+    low = 0
+    for d in order:
+        if shape[d] == 0 or stride[d] < low:
+            return False
+        if d == 0 and low == stride[1]:
+            return False
+        low = stride[d] * shape[d] if python or shape[d] > 1 else stride[d]
+    return True
+
+
+def _channels_last_strides(shape: Shape) -> Shape:
+    """Strides of a fresh tensor of ``shape`` in channels-last order (channels innermost,
+    then the spatial axes last to first, then the batch), as c10 lays it out."""
+    strides = [0] * len(shape)
+    step = 1
+    for d in (1, *range(len(shape) - 1, 1, -1), 0):
+        strides[d] = step
+        step *= shape[d]
+    return tuple(strides)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@_register(F.interpolate)
+def _interpolate(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    names = (
+        "input",
+        "size",
+        "scale_factor",
+        "mode",
+        "align_corners",
+        "recompute_scale_factor",
+        "antialias",
+    )
+    defaults = (_MISSING, None, None, "nearest", None, None, False)
+    x_, size, scale, mode, align, recompute, antialias = _bind(args, kwargs, names, defaults)
+    x = _float_input(x_)
+    nd = x.dim() - 2
+    if mode not in _MODES or not 1 <= nd <= 3 or _MODES[mode] not in (None, nd):
+        raise Unsupported(f"interpolate mode {mode!r} of a {x.dim()}-d input")
+    if mode in ("nearest", "nearest-exact", "area") and align is not None:
+        raise Unsupported("align_corners with a mode that does not interpolate")
+    if align is not None and not isinstance(align, bool):
+        raise Unsupported("align_corners that is not a bool")
+    if not isinstance(antialias, bool) or (antialias and mode not in ("bilinear", "bicubic")):
+        raise Unsupported("antialias outside bilinear and bicubic")
+    if recompute not in (None, True, False) or (size is None) == (scale is None):
+        raise Unsupported("interpolate needs one of size and scale_factor")
+    if 0 in x._shape:
+        raise Unsupported("interpolate of an empty input")
+    spatial = x._shape[2:]
+    if size is not None:
+        if recompute:
+            raise Unsupported("recompute_scale_factor with an explicit size")
+        sizes = list(size) if isinstance(size, (list, tuple)) else [size] * nd
+        if len(sizes) != nd or not all(
+            isinstance(s, int) and not isinstance(s, bool) for s in sizes
+        ):
+            raise Unsupported(f"interpolate size={size!r}")
+    else:
+        scales = list(scale) if isinstance(scale, (list, tuple)) else [scale] * nd
+        if len(scales) != nd or not all(_number(s) and 0 < s < math.inf for s in scales):
+            raise Unsupported(f"interpolate scale_factor={scale!r}")
+        # Python (recompute_scale_factor, area) and ATen both floor the product in doubles
+        sizes = [math.floor(n * float(s)) for n, s in zip(spatial, scales)]
+    if min(sizes) < 1:
+        raise Unsupported("interpolate to an empty size")
+    if mode == "area":  # torch pools adaptively to the size
+        return HANDLERS[getattr(F, f"adaptive_avg_pool{nd}d")]((x, sizes), {}, aten)
+    shape = (*x._shape[:2], *sizes)
+    # The upsampling kernels lay the result out in the input's suggest_memory_format(), some
+    # by a fresh tensor's .contiguous(format), some by .to(format) or a strided output;
+    # those agree unless axes of size 1 make the layout ambiguous, which is refused.
+    cxx, py = (_channels_last(x._shape, x._stride, python=p) for p in (False, True))
+    if not cxx and not py:
+        return SymTensor(shape, x.dtype)
+    if cxx and py and min(shape[1:]) > 1 and x._stride == _channels_last_strides(x._shape):
+        return SymTensor(shape, x.dtype, _channels_last_strides(shape))
+    raise Unsupported("interpolate of an input whose memory format is ambiguous")
+
+
+__all__: list[str] = []
