@@ -634,6 +634,27 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
                 must=plain)  # fmt: skip
     yield c(F.interpolate, meta(2, 3, 5, 5)[:, :, ::2], scale_factor=2)
 
+    # power pooling, local response norm, rrelu
+    for func, t in ((F.lp_pool1d, meta(2, 3, 11)), (F.lp_pool2d, meta(2, 3, 11, 10))):
+        for p in (2, 1.5, float("inf"), -float("inf")):
+            yield c(func, t, p, 3)
+            yield c(func, t, p, 3, 2, True)
+            yield c(func, t, norm_type=p, kernel_size=2, stride=1)
+        yield c(func, t, 0, 3, must=False)
+        yield c(func, t.transpose(-1, -2), 2, 3, must=False)
+        yield c(func, t, 2, 20, must=False)
+    yield c(F.lp_pool2d, meta(2, 3, 11, 10), 2, (3, 2), (1, 2))
+    yield c(F.lp_pool1d, meta(2, 3, 11), 2, (3,), must=False)
+    for t in (meta(2, 6, 7), meta(2, 6, 5, 4), meta(2, 6, 3, 4, 5), meta(4, 5)):
+        yield c(F.local_response_norm, t, 3, must=t.dim() > 2)
+        yield c(F.local_response_norm, t, 2, alpha=1e-3, beta=0.5, k=2.0, must=t.dim() > 2)
+    yield c(F.local_response_norm, meta(2, 6, 5, 4, order=(0, 2, 3, 1)), 3, must=False)
+    for t in (meta(2, 3, 4), meta(2, 3, 4, order=(2, 0, 1))):
+        yield c(F.rrelu, t)
+        yield c(F.rrelu, t, 0.1, 0.3, True)
+        yield c(F.rrelu, t, training=True, inplace=True)
+        yield c(F.rrelu, t, 0.2, 0.2, False, True)
+
 
 def _recurrent(
     kind: str, layers: int, bidir: bool, bias: bool, proj: int, batch: int

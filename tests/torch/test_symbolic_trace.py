@@ -32,7 +32,7 @@ SYMBOLIC = {
     "inception", "dense_block", "conv_transpose_autoencoder", "conv_transpose_1d_3d",
     "frozen_backbone", "functional_params", "gpt_tied", "vit", "vit_torch_encoder",
     "torch_transformer", "conv3d_video", "siamese_bilinear", "lstm_tagger", "lstm_projection",
-    "gru_seq2seq", "rnn_cells", "super_resolution",
+    "gru_seq2seq", "rnn_cells", "super_resolution", "conv1d_audio", "norm_zoo",
 }  # fmt: skip
 
 

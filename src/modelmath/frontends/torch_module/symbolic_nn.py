@@ -21,13 +21,17 @@ from modelmath.frontends.torch_module.symbolic import (
     Shape,
     SymTensor,
     Unsupported,
+    is_contiguous,
 )
 from modelmath.frontends.torch_module.symbolic_ops import (
     _MISSING,
     HANDLERS,
+    Handler,
     _bind,
     _float_input,
+    _ints,
     _register,
+    _unary,
 )
 
 # -- resampling -------------------------------------------------------------------------
@@ -132,6 +136,63 @@ def _interpolate(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
     if cxx and py and min(shape[1:]) > 1 and x._stride == _channels_last_strides(x._shape):
         return SymTensor(shape, x.dtype, _channels_last_strides(shape))
     raise Unsupported("interpolate of an input whose memory format is ambiguous")
+
+
+# -- power pooling, local response norm, rrelu ------------------------------------------
+
+
+def _contiguous_float(x: Any, what: str) -> SymTensor:
+    """A float input laid out row-major: the element-wise steps these functions take after
+    their pooling then give a row-major result too."""
+    t = _float_input(x)
+    if not is_contiguous(t._shape, t._stride) or 0 in t._shape:
+        raise Unsupported(f"{what} of a non-contiguous or empty input")
+    return t
+
+
+def _lp_pool(nd: int) -> Handler:
+    names = ("input", "norm_type", "kernel_size", "stride", "ceil_mode")
+    defaults = (_MISSING, _MISSING, _MISSING, None, False)
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        x_, p, kernel, stride, ceil = _bind(args, kwargs, names, defaults)
+        x = _contiguous_float(x_, "power pooling")
+        if not _number(p) or p == 0 or math.isnan(p):
+            raise Unsupported(f"power pooling of norm {p!r}")
+        # lp_pool1d multiplies by kernel_size itself, which only an int allows
+        if nd == 1 and not (isinstance(kernel, int) and not isinstance(kernel, bool)):
+            raise Unsupported("lp_pool1d kernel_size that is not an int")
+        _ints(kernel, nd, "kernel_size")
+        # ±inf pools the absolute values by their maximum, any other norm by their mean
+        kind = "max" if math.isinf(p) else "avg"
+        pool = HANDLERS[getattr(F, f"{kind}_pool{nd}d")]
+        out = pool((x, kernel, stride, 0), {"ceil_mode": ceil}, aten)
+        return SymTensor(out._shape, x.dtype)
+
+    return handler
+
+
+HANDLERS[F.lp_pool1d] = _lp_pool(1)
+HANDLERS[F.lp_pool2d] = _lp_pool(2)
+
+
+@_register(F.local_response_norm)
+def _local_response_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    names = ("input", "size", "alpha", "beta", "k")
+    x_, size, *constants = _bind(args, kwargs, names, (_MISSING, _MISSING, 1e-4, 0.75, 1.0))
+    x = _contiguous_float(x_, "local response norm")
+    if x.dim() < 3 or not (isinstance(size, int) and not isinstance(size, bool) and size >= 1):
+        raise Unsupported("local response norm of a matrix or a size that is not a size")
+    if not all(_number(v) for v in constants):
+        raise Unsupported("local response norm settings that are not numbers")
+    return SymTensor(x._shape, x.dtype)
+
+
+HANDLERS[F.rrelu] = _unary(
+    ("input", "lower", "upper", "training", "inplace"),
+    (_MISSING, 1.0 / 8, 1.0 / 3, False, False),
+    inplace_at=4,
+)
 
 
 __all__: list[str] = []
