@@ -19,8 +19,8 @@ import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.shape_rules import HANDLERS
 from modelmath.frontends.torch_module.symbolic import SymParameter, SymTensor, Unsupported
-from modelmath.frontends.torch_module.symbolic_ops import HANDLERS
 from modelmath.frontends.torch_module.tracer import _CONTRACTIONS
 
 

@@ -4,7 +4,7 @@ The general tracer (:mod:`.tracer`) runs the forward pass on the meta device und
 torch modes and forward hooks; every operation then goes through torch's dispatcher and
 its meta kernels, tens of microseconds each. This one runs the same forward code on
 :class:`SymTensor` objects instead: each torch function it calls is answered by a shape
-rule of :mod:`.symbolic_ops` in a few microseconds, and module calls are seen by
+rule of :mod:`.shape_rules` in a few microseconds, and module calls are seen by
 wrapping each module's ``forward`` on a light copy of the module tree (no hooks). It
 records exactly what the general tracer records — the same :class:`ModuleCall` tree,
 the same functional calls with the same aten contractions — and the tests hold the two
@@ -54,6 +54,7 @@ from modelmath.frontends.torch_module.records import (
     TensorSlot,
     Tree,
 )
+from modelmath.frontends.torch_module.shape_rules import HANDLERS
 from modelmath.frontends.torch_module.symbolic import (
     Shape,
     SymParameter,
@@ -61,7 +62,6 @@ from modelmath.frontends.torch_module.symbolic import (
     Unsupported,
     set_dispatch,
 )
-from modelmath.frontends.torch_module.symbolic_ops import HANDLERS
 from modelmath.frontends.torch_module.tracer import (
     Tracer,
     _shown,

@@ -2,7 +2,7 @@
 
 A :class:`SymTensor` has a shape, strides, a dtype and nothing else: no storage, no
 dispatcher, no kernel. Each torch operation the forward code applies to one goes to a
-shape rule of :mod:`modelmath.frontends.torch_module.symbolic_ops`, which answers as
+shape rule of :mod:`modelmath.frontends.torch_module.shape_rules`, which answers as
 torch would (same shape, dtype and strides) or raises :class:`Unsupported` when the
 operation, or the case of it, is not one it knows exactly; the caller then traces the
 model the slow, general way on the meta device. So a SymTensor never gives an answer

@@ -1,5 +1,5 @@
 """More shape rules of ``torch.nn.functional`` operations (resampling and the like),
-registered into :data:`~modelmath.frontends.torch_module.symbolic_ops.HANDLERS`.
+registered into :data:`~modelmath.frontends.torch_module.shape_rules.HANDLERS`.
 
 >>> import torch
 >>> import torch.nn.functional as F
@@ -17,13 +17,7 @@ from typing import Any
 import torch.nn.functional as F
 
 from modelmath.frontends.torch_module.records import AtenOp
-from modelmath.frontends.torch_module.symbolic import (
-    Shape,
-    SymTensor,
-    Unsupported,
-    is_contiguous,
-)
-from modelmath.frontends.torch_module.symbolic_ops import (
+from modelmath.frontends.torch_module.shape_rules.base import (
     _MISSING,
     HANDLERS,
     Handler,
@@ -31,7 +25,13 @@ from modelmath.frontends.torch_module.symbolic_ops import (
     _float_input,
     _ints,
     _register,
-    _unary,
+)
+from modelmath.frontends.torch_module.shape_rules.elementwise import _unary
+from modelmath.frontends.torch_module.symbolic import (
+    Shape,
+    SymTensor,
+    Unsupported,
+    is_contiguous,
 )
 
 # -- resampling -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Shape rules of torch's recurrent layers and cells (``torch.lstm``, ``torch.gru``,
 ``torch.rnn_tanh``/``rnn_relu`` and their ``*_cell`` forms), registered into
-:data:`~modelmath.frontends.torch_module.symbolic_ops.HANDLERS`.
+:data:`~modelmath.frontends.torch_module.shape_rules.HANDLERS`.
 
 Off the CPU and CUDA (so on meta) torch runs a recurrent layer step by step in ATen's
 composite code (``aten/src/ATen/native/RNN.cpp``): each step of each direction of each
@@ -20,8 +20,7 @@ from typing import Any
 import torch
 
 from modelmath.frontends.torch_module.records import AtenOp
-from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported, contiguous_strides
-from modelmath.frontends.torch_module.symbolic_ops import (
+from modelmath.frontends.torch_module.shape_rules.base import (
     _MISSING,
     HANDLERS,
     Handler,
@@ -29,6 +28,7 @@ from modelmath.frontends.torch_module.symbolic_ops import (
     _new,
     _sym,
 )
+from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported, contiguous_strides
 
 _GATES = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
 

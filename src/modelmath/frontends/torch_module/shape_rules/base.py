@@ -1,0 +1,104 @@
+"""What every shape rule shares: the table of rules and the argument helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import torch
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.symbolic import Shape, SymTensor, Unsupported
+
+Handler = Callable[[Sequence[Any], Mapping[str, Any], list[AtenOp]], Any]
+HANDLERS: dict[Any, Handler] = {}
+_MISSING: Any = object()
+
+
+def _bind(
+    args: Sequence[Any], kwargs: Mapping[str, Any], names: Sequence[str], defaults: Sequence[Any]
+) -> list[Any]:
+    """The arguments by position, as a Python signature with ``names`` would bind them;
+    ``defaults`` aligned with ``names`` (``_MISSING`` for a required one)."""
+    if len(args) > len(names):
+        raise Unsupported("more positional arguments than the rule knows")
+    values = list(args) + list(defaults[len(args) :])
+    for key, value in kwargs.items():
+        try:
+            i = names.index(key)
+        except ValueError:
+            raise Unsupported(f"keyword {key!r}") from None
+        if i < len(args):
+            raise Unsupported(f"{key!r} given twice")
+        values[i] = value
+    if any(v is _MISSING for v in values):
+        raise Unsupported("a required argument is missing")
+    return values
+
+
+def _sym(x: Any) -> SymTensor:
+    if type(x) is not SymTensor and not isinstance(x, SymTensor):
+        raise Unsupported(f"an operand that is not a traced tensor ({type(x).__name__})")
+    return x
+
+
+def _new(shape: Sequence[int], dtype: torch.dtype) -> SymTensor:
+    return SymTensor(shape, dtype)
+
+
+def _wrap(dim: int, ndim: int) -> int:
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise Unsupported("a dimension that is not an int")
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise Unsupported("a dimension out of range")
+    return dim % n
+
+
+def _ints(value: Any, n: int, what: str) -> tuple[int, ...]:
+    """An int or a sequence of ``n`` ints (a one-element sequence is repeated, as torch's
+    ``_pair``/``_triple`` arguments are)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,) * n
+    if isinstance(value, (tuple, list, torch.Size)) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        if len(value) == n:
+            return tuple(value)
+        if len(value) == 1:
+            return (value[0],) * n
+    raise Unsupported(f"{what}={value!r}")
+
+
+def _register(*funcs: Any) -> Callable[[Handler], Handler]:
+    def add(handler: Handler) -> Handler:
+        for f in funcs:
+            HANDLERS[f] = handler
+        return handler
+
+    return add
+
+
+def _prod(shape: Sequence[int]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _broadcast(a: Shape, b: Shape) -> Shape:
+    out = []
+    for i in range(max(len(a), len(b))):
+        x = a[len(a) - 1 - i] if i < len(a) else 1
+        y = b[len(b) - 1 - i] if i < len(b) else 1
+        if x != y and x != 1 and y != 1:
+            raise Unsupported("shapes that do not broadcast")
+        out.append(y if x == 1 else x)
+    return tuple(reversed(out))
+
+
+def _float_input(x: Any) -> SymTensor:
+    t = _sym(x)
+    if not t.dtype.is_floating_point:
+        raise Unsupported("an activation of a non-float tensor")
+    return t

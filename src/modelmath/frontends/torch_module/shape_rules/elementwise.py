@@ -1,0 +1,307 @@
+"""Element-wise operations: activations, arithmetic, dropout, softmax.
+
+Shape rules registered into :data:`HANDLERS` (see the package docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.shape_rules.base import (
+    _MISSING,
+    HANDLERS,
+    Handler,
+    _bind,
+    _broadcast,
+    _float_input,
+    _new,
+    _register,
+    _sym,
+    _wrap,
+)
+from modelmath.frontends.torch_module.symbolic import (
+    Shape,
+    SymTensor,
+    Unsupported,
+    contiguous_strides,
+    is_contiguous,
+)
+
+# Module-level loop variables of the registrations below (functions of many types).
+_func: Any
+_funcs: Any
+_names: Any
+_defaults: Any
+
+
+def _iterator_strides(shape: Shape, operands: Sequence[SymTensor]) -> Shape:
+    """The strides torch's TensorIterator gives an element-wise result of ``shape``: its
+    axes ordered by the operands' strides (the first operand decides, broadcast axes
+    defer to the next, equal strides put the smaller axis first), then laid out densely
+    in that order. Mirrors reorder_dimensions and allocate_or_resize_outputs."""
+    ndim = len(shape)
+    if ndim <= 1:
+        return contiguous_strides(shape)
+    strides = []
+    for t in operands:
+        offset = ndim - len(t._shape)
+        row = [0] * ndim
+        for i, (size, st) in enumerate(zip(t._shape, t._stride)):
+            row[offset + i] = 0 if size == 1 and shape[offset + i] != 1 else st
+        strides.append(row)
+
+    def should_swap(d0: int, d1: int) -> int:
+        for row in strides:
+            s0, s1 = row[d0], row[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 < s1:
+                return -1
+            if s0 > s1:
+                return 1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+
+    perm = list(range(ndim - 1, -1, -1))  # perm[0] is the fastest-moving axis
+    for i in range(1, ndim):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            comparison = should_swap(perm[d0], perm[d1])
+            if comparison > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif comparison < 0:
+                break
+    out = [0] * ndim
+    step = 1
+    for axis in perm:
+        out[axis] = step
+        step *= shape[axis]
+    return tuple(out)
+
+
+def _like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
+    """An element-wise result of ``x`` alone, laid out as torch lays it. Some kernels keep
+    a dense input's strides exactly (``empty_like``), others lay the result out anew in
+    the input's axis order (TensorIterator); where the two differ (odd strides on axes of
+    size 1, gaps) the layout depends on the kernel, so the case is refused."""
+    if _iterator_strides(x._shape, (x,)) != x._stride:
+        raise Unsupported("an element-wise op on a layout whose result depends on the kernel")
+    return SymTensor(x._shape, dtype or x.dtype, x._stride)
+
+
+def _unary(names: Sequence[str], defaults: Sequence[Any], inplace_at: int | None = None) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bound = _bind(args, kwargs, names, defaults)
+        x = _float_input(bound[0])
+        for v in bound[1:]:
+            if not isinstance(v, (bool, int, float, str)):
+                raise Unsupported("a non-scalar setting")
+        if inplace_at is not None and bound[inplace_at]:
+            return x
+        return _like(x)
+
+    return handler
+
+
+_INPLACE_UNARY = (
+    (F.relu, ("input", "inplace"), (_MISSING, False)),
+    (F.relu6, ("input", "inplace"), (_MISSING, False)),
+    (F.silu, ("input", "inplace"), (_MISSING, False)),
+    (F.hardswish, ("input", "inplace"), (_MISSING, False)),
+    (F.hardsigmoid, ("input", "inplace"), (_MISSING, False)),
+    (F.mish, ("input", "inplace"), (_MISSING, False)),
+    (F.leaky_relu, ("input", "negative_slope", "inplace"), (_MISSING, 0.01, False)),
+    (F.elu, ("input", "alpha", "inplace"), (_MISSING, 1.0, False)),
+    (F.hardtanh, ("input", "min_val", "max_val", "inplace"), (_MISSING, -1.0, 1.0, False)),
+)
+for _func, _names, _defaults in _INPLACE_UNARY:
+    HANDLERS[_func] = _unary(_names, _defaults, inplace_at=len(_names) - 1)
+for _func in (
+    torch.relu,
+    torch.sigmoid,
+    torch.tanh,
+    F.sigmoid,
+    F.tanh,
+    torch.Tensor.relu,
+    torch.Tensor.sigmoid,
+    torch.Tensor.tanh,
+):
+    HANDLERS[_func] = _unary(("input",), (_MISSING,))
+
+
+@_register(torch.relu_, torch.Tensor.relu_)
+def _relu_inplace(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
+    return _float_input(x)
+
+
+HANDLERS[F.gelu] = _unary(("input", "approximate"), (_MISSING, "none"))
+HANDLERS[F.softplus] = _unary(("input", "beta", "threshold"), (_MISSING, 1.0, 20.0))
+
+
+@_register(F.dropout)
+def _dropout(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, p, training, inplace = _bind(
+        args, kwargs, ("input", "p", "training", "inplace"), (_MISSING, 0.5, True, False)
+    )
+    if not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0 or not isinstance(training, bool):
+        raise Unsupported("a dropout probability outside [0, 1]")
+    x = _float_input(x)
+    # torch returns the input itself when there is nothing to drop
+    return x if inplace or not training or p == 0 else _like(x)
+
+
+def _softmax(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, dim, _level, dtype = _bind(
+        args, kwargs, ("input", "dim", "_stacklevel", "dtype"), (_MISSING, None, 3, None)
+    )
+    x = _float_input(x)
+    if dim is None or (dtype is not None and not isinstance(dtype, torch.dtype)):
+        raise Unsupported("softmax without dim")
+    _wrap(dim, x.dim())
+    return _new(x._shape, dtype or x.dtype)  # torch makes the input contiguous first
+
+
+HANDLERS[F.softmax] = HANDLERS[F.log_softmax] = _softmax
+
+
+@_register(torch.Tensor.softmax, torch.Tensor.log_softmax, torch.softmax, torch.log_softmax)
+def _softmax_method(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, dim, dtype = _bind(args, kwargs, ("input", "dim", "dtype"), (_MISSING, _MISSING, None))
+    x = _float_input(x)
+    if dtype is not None and not isinstance(dtype, torch.dtype):
+        raise Unsupported("softmax to a dtype given otherwise")
+    _wrap(dim, x.dim())
+    return _new(x._shape, dtype or x.dtype)
+
+
+def _result_dtype(operands: Sequence[Any]) -> torch.dtype:
+    """torch's type promotion for tensors of one dtype and Python numbers."""
+    tensors = [o for o in operands if isinstance(o, SymTensor)]
+    dtypes = {t.dtype for t in tensors}
+    if len(dtypes) != 1:
+        raise Unsupported("an element-wise op on tensors of different dtypes")
+    dtype = dtypes.pop()
+    for o in operands:
+        if isinstance(o, SymTensor):
+            continue
+        if isinstance(o, bool):
+            if dtype == torch.bool:
+                continue
+        elif isinstance(o, int):
+            if dtype == torch.bool:
+                raise Unsupported("a bool tensor with an int")
+        elif isinstance(o, float):
+            if not dtype.is_floating_point:
+                raise Unsupported("an integer tensor with a float")
+        else:
+            raise Unsupported(f"an operand of type {type(o).__name__}")
+    return dtype
+
+
+def _elementwise(operands: Sequence[Any]) -> SymTensor:
+    tensors = [o for o in operands if isinstance(o, SymTensor)]
+    dtype = _result_dtype(operands)
+    shape: Shape = ()
+    for t in tensors:
+        shape = _broadcast(shape, t._shape)
+    if all(is_contiguous(t._shape, t._stride) for t in tensors):
+        return _new(shape, dtype)
+    return SymTensor(shape, dtype, _iterator_strides(shape, tensors))
+
+
+def _binary(names: Sequence[str], defaults: Sequence[Any], *, inplace: bool = False) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bound = _bind(args, kwargs, names, defaults)
+        for extra in bound[2:]:
+            if not isinstance(extra, (int, float)) or isinstance(extra, bool):
+                raise Unsupported("an element-wise setting that is not a number")
+        out = _elementwise(bound[:2])
+        if inplace:
+            target = _sym(bound[0])
+            if out._shape != target._shape or out.dtype != target.dtype:
+                raise Unsupported("an in-place op that would change the tensor")
+            return target
+        return out
+
+    return handler
+
+
+_ADD = (("input", "other", "alpha"), (_MISSING, _MISSING, 1))
+_MUL = (("input", "other"), (_MISSING, _MISSING))
+_DIV = (("input", "other", "rounding_mode"), (_MISSING, _MISSING, None))
+for _funcs, (_names, _defaults) in (
+    (
+        (
+            torch.add,
+            torch.Tensor.add,
+            torch.Tensor.__add__,
+            torch.sub,
+            torch.Tensor.sub,
+            torch.Tensor.__sub__,
+        ),
+        _ADD,
+    ),
+    (
+        (
+            torch.mul,
+            torch.Tensor.mul,
+            torch.Tensor.__mul__,
+            torch.Tensor.__radd__,
+            torch.Tensor.__rmul__,
+        ),
+        _MUL,
+    ),
+):
+    for _func in _funcs:
+        HANDLERS[_func] = _binary(_names, _defaults)
+for _func in (torch.Tensor.add_, torch.Tensor.sub_, torch.Tensor.__iadd__, torch.Tensor.__isub__):
+    HANDLERS[_func] = _binary(*_ADD, inplace=True)
+for _func in (torch.Tensor.mul_, torch.Tensor.__imul__):
+    HANDLERS[_func] = _binary(*_MUL, inplace=True)
+HANDLERS[torch.Tensor.__rsub__] = _binary(*_MUL)
+
+
+def _division(*, inplace: bool) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        a, b, mode = _bind(args, kwargs, *_DIV)
+        if mode is not None:
+            raise Unsupported("division with a rounding mode")
+        out = _elementwise((a, b))
+        if not out.dtype.is_floating_point:
+            raise Unsupported("division of integers")
+        if inplace:
+            if out._shape != _sym(a)._shape:
+                raise Unsupported("an in-place op that would change the tensor")
+            return a
+        return out
+
+    return handler
+
+
+for _func in (torch.div, torch.Tensor.div, torch.Tensor.__truediv__):
+    HANDLERS[_func] = _division(inplace=False)
+for _func in (torch.Tensor.div_, torch.Tensor.__itruediv__):
+    HANDLERS[_func] = _division(inplace=True)
+
+
+@_register(torch.Tensor.__neg__, torch.neg)
+def _neg(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
+    x = _sym(x)
+    if x.dtype == torch.bool:
+        raise Unsupported("negation of a bool tensor")
+    return _like(x)
+
+
+HANDLERS[F.selu] = _unary(("input", "inplace"), (_MISSING, False), inplace_at=1)
+HANDLERS[F.celu] = _unary(("input", "alpha", "inplace"), (_MISSING, 1.0, False), inplace_at=2)
+for _func in (F.logsigmoid, F.softsign, F.tanhshrink):
+    HANDLERS[_func] = _unary(("input",), (_MISSING,))

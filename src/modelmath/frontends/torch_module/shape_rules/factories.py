@@ -1,0 +1,168 @@
+"""Factories (zeros, ones, empty, full, arange, *_like) on the meta device.
+
+Shape rules registered into :data:`HANDLERS` (see the package docstring).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.shape_rules.base import (
+    _MISSING,
+    HANDLERS,
+    Handler,
+    _bind,
+    _new,
+    _register,
+    _sym,
+)
+from modelmath.frontends.torch_module.shape_rules.elementwise import _iterator_strides
+from modelmath.frontends.torch_module.shape_rules.views import _shape_args
+from modelmath.frontends.torch_module.symbolic import (
+    Shape,
+    SymTensor,
+    Unsupported,
+    is_contiguous,
+)
+
+# Module-level loop variables of the registrations below (functions of many types).
+_func: Any
+_funcs: Any
+_names: Any
+_defaults: Any
+_max: Any
+_avg: Any
+_f: Any
+_t: Any
+
+# A tensor made without a device lands on torch's default device, the CPU unless the user
+# set another: such a tensor behaves otherwise than a meta one (meta ops refuse it), so
+# factories are answered only for the meta device.
+
+
+def _on_meta(device: Any) -> None:
+    if device is None:
+        device = torch.get_default_device()
+    if isinstance(device, str):
+        device = torch.device(device) if device == "meta" else None
+    if not isinstance(device, torch.device) or device.type != "meta":
+        raise Unsupported("a tensor made off the meta device")
+
+
+def _factory_options(options: Mapping[str, Any], default: torch.dtype) -> torch.dtype:
+    """Checks a factory's keyword options and gives the dtype it makes."""
+    for key, value in options.items():
+        if key == "layout" and value not in (None, torch.strided):
+            raise Unsupported("a factory of another layout")
+        if key in ("requires_grad", "pin_memory") and value not in (None, False):
+            raise Unsupported(f"a factory with {key}")
+        if key == "memory_format" and value not in (None, torch.contiguous_format):
+            raise Unsupported("a factory in another memory format")
+        if key not in ("layout", "requires_grad", "pin_memory", "memory_format", "dtype",
+                       "device"):  # fmt: skip
+            raise Unsupported(f"a factory with {key!r}")
+    _on_meta(options.get("device"))
+    dtype = options.get("dtype")
+    if dtype is None:
+        return default
+    if not isinstance(dtype, torch.dtype) or dtype.is_complex:
+        raise Unsupported("a factory dtype that is not a real dtype")
+    return dtype
+
+
+def _sizes(args: Sequence[Any], options: dict[str, Any]) -> Shape:
+    """A factory's sizes, given as ints, one sequence, or ``size=`` (taken from options)."""
+    if "size" in options:
+        if args:
+            raise Unsupported("sizes given twice")
+        args = (options.pop("size"),)
+    if not args:
+        raise Unsupported("a factory without sizes")
+    rest = _shape_args(args)
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in rest):
+        raise Unsupported("sizes that are not ints")
+    return tuple(rest)
+
+
+def _filled(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    options = dict(kwargs)
+    shape = _sizes(args, options)
+    return _new(shape, _factory_options(options, torch.get_default_dtype()))
+
+
+for _func in (torch.zeros, torch.ones, torch.empty):
+    HANDLERS[_func] = _filled
+
+
+def _scalar_dtype(value: Any) -> torch.dtype:
+    """torch's dtype for a Python number: bool, int64, or the default float type."""
+    if isinstance(value, bool):
+        return torch.bool
+    if isinstance(value, int):
+        return torch.int64
+    if isinstance(value, float):
+        return torch.get_default_dtype()
+    raise Unsupported(f"a fill value of type {type(value).__name__}")
+
+
+@_register(torch.full)
+def _full(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    options = dict(kwargs)
+    if "fill_value" in options:
+        args = (*args, options.pop("fill_value"))
+    if len(args) != 2 and not (len(args) == 1 and "size" in options):
+        raise Unsupported("full without a size and a value")
+    shape = _sizes(args[:-1], options)
+    return _new(shape, _factory_options(options, _scalar_dtype(args[-1])))
+
+
+@_register(torch.arange)
+def _arange(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if not 1 <= len(args) <= 3 or any(k in kwargs for k in ("start", "end", "step")):
+        raise Unsupported("arange with bounds given by keyword")
+    start, end, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+    bounds = (start, end, step)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in bounds):
+        raise Unsupported("arange bounds that are not numbers")
+    floats = any(isinstance(v, float) for v in bounds)
+    dtype = _factory_options(kwargs, torch.get_default_dtype() if floats else torch.int64)
+    if dtype == torch.bool or (floats and not dtype.is_floating_point):
+        raise Unsupported("arange of float bounds into an integer dtype")
+    if step == 0 or (step > 0 and end < start) or (step < 0 and end > start):
+        raise Unsupported("arange bounds inconsistent with the step")
+    if not all(math.isfinite(v) for v in bounds):
+        raise Unsupported("arange with infinite bounds")
+    return _new((math.ceil((end - start) / step),), dtype)
+
+
+def _like_factory(fill: bool) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        options = dict(kwargs)
+        names = ("input", "fill_value") if fill else ("input",)
+        bound = _bind(args, {k: options.pop(k) for k in names if k in options}, names,
+                      (_MISSING,) * len(names))  # fmt: skip
+        x = _sym(bound[0])
+        if fill:
+            _scalar_dtype(bound[1])
+        fmt = options.pop("memory_format", torch.preserve_format)
+        if options.get("device") is None:
+            options["device"] = x.device
+        dtype = _factory_options(options, x.dtype)
+        if fmt is torch.contiguous_format or is_contiguous(x._shape, x._stride):
+            return _new(x._shape, dtype)
+        # preserve_format keeps the strides of a non-overlapping, dense input as they are
+        if fmt is not torch.preserve_format or _iterator_strides(x._shape, (x,)) != x._stride:
+            raise Unsupported("a tensor made like one of another layout")
+        return SymTensor(x._shape, dtype, x._stride)
+
+    return handler
+
+
+for _func in (torch.zeros_like, torch.ones_like, torch.empty_like):
+    HANDLERS[_func] = _like_factory(fill=False)
+HANDLERS[torch.full_like] = _like_factory(fill=True)

@@ -1,0 +1,93 @@
+"""Linear layers and matrix products, with the contractions torch dispatches.
+
+Shape rules registered into :data:`HANDLERS` (see the package docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.shape_rules.base import (
+    _MISSING,
+    _bind,
+    _broadcast,
+    _new,
+    _prod,
+    _register,
+    _sym,
+)
+from modelmath.frontends.torch_module.symbolic import (
+    SymTensor,
+    Unsupported,
+    is_contiguous,
+)
+
+
+@_register(F.linear)
+def _linear(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, w, b = _bind(args, kwargs, ("input", "weight", "bias"), (_MISSING, _MISSING, None))
+    x, w = _sym(x), _sym(w)
+    if w.dim() != 2 or x.dim() < 1 or x._shape[-1] != w._shape[1] or x.dtype != w.dtype:
+        raise Unsupported("linear of mismatched sizes or dtypes")
+    if b is not None and (_sym(b)._shape != (w._shape[0],) or b.dtype != x.dtype):
+        raise Unsupported("linear bias of another size")
+    if not x.dtype.is_floating_point or 0 in x._shape or 0 in w._shape:
+        raise Unsupported("linear of a non-float or empty input")
+    rows = _prod(x._shape[:-1])
+    k, n = w._shape[1], w._shape[0]
+    if x.dim() == 1 and b is None:
+        raise Unsupported("linear of a vector without bias")
+    fused = b is not None and (x.dim() <= 2 or is_contiguous(x._shape, x._stride))
+    aten.append(AtenOp("addmm" if fused else "mm", ((rows, k), (k, n)), (rows, n)))
+    return _new((*x._shape[:-1], n), x.dtype)
+
+
+@_register(torch.matmul, torch.Tensor.matmul, torch.Tensor.__matmul__)
+def _matmul(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
+    return _matmul_of(_sym(a), _sym(b), aten)
+
+
+@_register(torch.Tensor.__rmatmul__)
+def _rmatmul(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
+    return _matmul_of(_sym(b), _sym(a), aten)
+
+
+def _matmul_of(a: SymTensor, b: SymTensor, aten: list[AtenOp]) -> SymTensor:
+    if a.dtype != b.dtype or not a.dtype.is_floating_point:
+        raise Unsupported("matmul of mixed or non-float dtypes")
+    if a.dim() < 2 or b.dim() < 2 or a._shape[-1] != b._shape[-2]:
+        raise Unsupported("matmul of vectors or mismatched sizes")
+    if 0 in a._shape or 0 in b._shape:
+        raise Unsupported("matmul of an empty tensor")
+    n, k, p = a._shape[-2], a._shape[-1], b._shape[-1]
+    if b.dim() == 2:  # a 2-d right operand: the left one's leading axes are folded in
+        rows = _prod(a._shape[:-1])
+        aten.append(AtenOp("mm", ((rows, k), (k, p)), (rows, p)))
+        return _new((*a._shape[:-1], p), a.dtype)
+    batch = _broadcast(a._shape[:-2], b._shape[:-2])
+    size = _prod(batch)
+    aten.append(AtenOp("bmm", ((size, n, k), (size, k, p)), (size, n, p)))
+    return _new((*batch, n, p), a.dtype)
+
+
+@_register(torch.mm, torch.Tensor.mm)
+def _mm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b = (_sym(v) for v in _bind(args, kwargs, ("input", "mat2"), (_MISSING, _MISSING)))
+    if a.dim() != 2 or b.dim() != 2:
+        raise Unsupported("mm of tensors that are not matrices")
+    return _matmul_of(a, b, aten)
+
+
+@_register(torch.bmm, torch.Tensor.bmm)
+def _bmm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b = (_sym(v) for v in _bind(args, kwargs, ("input", "mat2"), (_MISSING, _MISSING)))
+    if a.dim() != 3 or b.dim() != 3 or a._shape[0] != b._shape[0]:
+        raise Unsupported("bmm of tensors that are not batches of matrices")
+    return _matmul_of(a, b, aten)

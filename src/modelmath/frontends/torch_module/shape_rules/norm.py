@@ -1,0 +1,101 @@
+"""Normalization: batch, layer and group norm.
+
+Shape rules registered into :data:`HANDLERS` (see the package docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.shape_rules.base import (
+    _MISSING,
+    _bind,
+    _float_input,
+    _ints,
+    _new,
+    _register,
+    _sym,
+)
+from modelmath.frontends.torch_module.symbolic import (
+    Unsupported,
+    is_contiguous,
+)
+
+
+def _vector(t: Any, size: int, dtype: torch.dtype | None = None) -> None:
+    if t is not None and (_sym(t)._shape != (size,) or (dtype is not None and t.dtype != dtype)):
+        raise Unsupported("a per-channel tensor of another size")
+
+
+@_register(F.batch_norm)
+def _batch_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    names = (
+        "input",
+        "running_mean",
+        "running_var",
+        "weight",
+        "bias",
+        "training",
+        "momentum",
+        "eps",
+    )
+    x, mean, var, w, b, training, _momentum, _eps = _bind(
+        args, kwargs, names, (_MISSING, _MISSING, _MISSING, None, None, False, 0.1, 1e-5)
+    )
+    x = _float_input(x)
+    if x.dim() < 2 or 0 in x._shape:
+        raise Unsupported("batch norm of an input without channels")
+    c = x._shape[1]
+    for t in (mean, var, w, b):
+        _vector(t, c)
+    if training and x.numel() // c <= 1:
+        raise Unsupported("batch norm in training with one value per channel")
+    if not training and (mean is None or var is None):
+        raise Unsupported("batch norm in eval without running statistics")
+    if not is_contiguous(x._shape, x._stride):
+        raise Unsupported("batch norm of a non-contiguous input")
+    return _new(x._shape, x.dtype)
+
+
+@_register(F.layer_norm)
+def _layer_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, shape, w, b, _eps = _bind(
+        args,
+        kwargs,
+        ("input", "normalized_shape", "weight", "bias", "eps"),
+        (_MISSING, _MISSING, None, None, 1e-5),
+    )
+    x = _float_input(x)
+    if isinstance(shape, int):
+        normalized: tuple[int, ...] = (shape,)
+    else:
+        normalized = _ints(shape, len(shape), "normalized_shape")
+    if not normalized or x._shape[len(x._shape) - len(normalized) :] != normalized:
+        raise Unsupported("layer norm over axes the input does not end with")
+    for t in (w, b):
+        if t is not None and (_sym(t)._shape != normalized or t.dtype != x.dtype):
+            raise Unsupported("layer norm weight of another shape")
+    return _new(x._shape, x.dtype)  # torch makes the input contiguous first
+
+
+@_register(F.group_norm)
+def _group_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, groups, w, b, _eps = _bind(
+        args,
+        kwargs,
+        ("input", "num_groups", "weight", "bias", "eps"),
+        (_MISSING, _MISSING, None, None, 1e-5),
+    )
+    x = _float_input(x)
+    if x.dim() < 2 or not isinstance(groups, int) or groups < 1 or x._shape[1] % groups:
+        raise Unsupported("group norm of channels the groups do not divide")
+    for t in (w, b):
+        _vector(t, x._shape[1], x.dtype)
+    if not is_contiguous(x._shape, x._stride):
+        raise Unsupported("group norm of a non-contiguous input")
+    return _new(x._shape, x.dtype)

@@ -1,0 +1,154 @@
+"""Pooling: max and average, fixed and adaptive.
+
+Shape rules registered into :data:`HANDLERS` (see the package docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.shape_rules.base import (
+    _MISSING,
+    HANDLERS,
+    Handler,
+    _bind,
+    _float_input,
+    _ints,
+    _new,
+)
+from modelmath.frontends.torch_module.symbolic import (
+    Unsupported,
+    is_contiguous,
+)
+
+# Module-level loop variables of the registrations below (functions of many types).
+_max: Any
+_avg: Any
+
+
+def _pool_size(size: int, k: int, s: int, p: int, d: int, ceil: bool) -> int:
+    """torch's pooling_output_shape."""
+    span = size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil else 0)
+    out = span // s + 1
+    if ceil and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _pool(nd: int, kind: str) -> Handler:
+    names: tuple[str, ...]
+    if kind == "max":
+        names = (
+            "input",
+            "kernel_size",
+            "stride",
+            "padding",
+            "dilation",
+            "ceil_mode",
+            "return_indices",
+        )
+        defaults: tuple[Any, ...] = (_MISSING, _MISSING, None, 0, 1, False, False)
+    else:
+        names = (
+            "input",
+            "kernel_size",
+            "stride",
+            "padding",
+            "ceil_mode",
+            "count_include_pad",
+            "divisor_override",
+        )
+        defaults = (_MISSING, _MISSING, None, 0, False, True, None)
+        if nd == 1:
+            names, defaults = names[:-1], defaults[:-1]
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bound = dict(zip(names, _bind(args, kwargs, names, defaults)))
+        x = _float_input(bound["input"])
+        if x.dim() != nd + 2 or 0 in x._shape:
+            raise Unsupported("pooling of an unbatched or empty input")
+        if not is_contiguous(x._shape, x._stride):
+            raise Unsupported("pooling of a non-contiguous input")
+        kernel = _ints(bound["kernel_size"], nd, "kernel_size")
+        stride_arg = bound["stride"]
+        stride = (
+            kernel
+            if stride_arg is None or stride_arg == [] or stride_arg == ()
+            else (_ints(stride_arg, nd, "stride"))
+        )
+        padding = _ints(bound["padding"], nd, "padding")
+        dilation = _ints(bound.get("dilation", 1), nd, "dilation")
+        ceil = bound["ceil_mode"]
+        if not isinstance(ceil, bool) or min(kernel) < 1 or min(stride) < 1 or min(dilation) < 1:
+            raise Unsupported("pooling settings out of range")
+        for k, p, d in zip(kernel, padding, dilation):
+            limit = ((k - 1) * d + 1) // 2 if kind == "max" else k // 2
+            if p < 0 or p > limit:
+                raise Unsupported("pooling padding over half the kernel")
+        sizes = tuple(
+            _pool_size(s, k, st, p, d, ceil)
+            for s, k, st, p, d in zip(x._shape[2:], kernel, stride, padding, dilation)
+        )
+        if min(sizes) < 1:
+            raise Unsupported("pooling output of size 0")
+        out = _new((*x._shape[:2], *sizes), x.dtype)
+        if kind == "max" and bound["return_indices"]:
+            return out, _new(out._shape, torch.int64)
+        if kind == "max" and bound["return_indices"] is not False:
+            raise Unsupported("return_indices that is not a bool")
+        return out
+
+    return handler
+
+
+for _nd, (_max, _avg) in enumerate(
+    ((F.max_pool1d, F.avg_pool1d), (F.max_pool2d, F.avg_pool2d), (F.max_pool3d, F.avg_pool3d)),
+    start=1,
+):
+    HANDLERS[_max] = _pool(_nd, "max")
+    HANDLERS[_avg] = _pool(_nd, "avg")
+
+
+def _adaptive(nd: int, kind: str) -> Handler:
+    names: tuple[str, ...] = ("input", "output_size")
+    defaults: tuple[Any, ...] = (_MISSING, _MISSING)
+    if kind == "max":
+        names, defaults = (*names, "return_indices"), (*defaults, False)
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bound = _bind(args, kwargs, names, defaults)
+        x = _float_input(bound[0])
+        if x.dim() != nd + 2 or 0 in x._shape:
+            raise Unsupported("adaptive pooling of an unbatched or empty input")
+        size = bound[1]
+        if isinstance(size, (tuple, list)) and len(size) == nd:
+            sizes = tuple(x._shape[2 + i] if s is None else s for i, s in enumerate(size))
+        else:
+            sizes = _ints(size, nd, "output_size")
+        if not all(isinstance(s, int) and s >= 0 for s in sizes):
+            raise Unsupported("an adaptive output size that is not a size")
+        if not is_contiguous(x._shape, x._stride):
+            raise Unsupported("pooling of a non-contiguous input")
+        out = _new((*x._shape[:2], *sizes), x.dtype)
+        if kind == "max" and bound[2]:
+            return out, _new(out._shape, torch.int64)
+        return out
+
+    return handler
+
+
+for _nd, (_max, _avg) in enumerate(
+    (
+        (F.adaptive_max_pool1d, F.adaptive_avg_pool1d),
+        (F.adaptive_max_pool2d, F.adaptive_avg_pool2d),
+        (F.adaptive_max_pool3d, F.adaptive_avg_pool3d),
+    ),
+    start=1,
+):
+    HANDLERS[_max] = _adaptive(_nd, "max")
+    HANDLERS[_avg] = _adaptive(_nd, "avg")

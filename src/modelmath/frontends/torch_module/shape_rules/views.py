@@ -1,0 +1,346 @@
+"""Views and shape changes: view, reshape, flatten, permute, cat, split, reductions.
+
+Shape rules registered into :data:`HANDLERS` (see the package docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.shape_rules.base import (
+    _MISSING,
+    HANDLERS,
+    Handler,
+    _bind,
+    _float_input,
+    _new,
+    _prod,
+    _register,
+    _sym,
+    _wrap,
+)
+from modelmath.frontends.torch_module.symbolic import (
+    Shape,
+    SymTensor,
+    Unsupported,
+    contiguous_strides,
+    is_contiguous,
+)
+
+
+def view_strides(old: Shape, stride: Shape, new: Shape) -> Shape | None:
+    """torch's computeStride: the strides of ``new`` as a view of (``old``, ``stride``),
+    or None when no view exists (reshape then copies)."""
+    if _prod(old) == 0:
+        return stride if old == new else contiguous_strides(new)
+    if not old:
+        return tuple(1 for _ in new)
+    out = [0] * len(new)
+    view_d = len(new) - 1
+    base = stride[-1]
+    tensor_numel = view_numel = 1
+    for tensor_d in range(len(old) - 1, -1, -1):
+        tensor_numel *= old[tensor_d]
+        if tensor_d == 0 or (
+            old[tensor_d - 1] != 1 and stride[tensor_d - 1] != tensor_numel * base
+        ):
+            while view_d >= 0 and (view_numel < tensor_numel or new[view_d] == 1):
+                out[view_d] = view_numel * base
+                view_numel *= new[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if tensor_d > 0:
+                base = stride[tensor_d - 1]
+                tensor_numel = view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(out)
+
+
+def _infer(shape: Sequence[Any], numel: int) -> Shape:
+    sizes = list(shape)
+    if not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
+        raise Unsupported("a shape that is not ints")
+    if sizes.count(-1) > 1 or any(s < -1 for s in sizes):
+        raise Unsupported("a shape with more than one -1")
+    known = _prod([s for s in sizes if s != -1])
+    if -1 in sizes:
+        if known == 0 or numel % known:
+            raise Unsupported("a shape that does not fit the elements")
+        sizes[sizes.index(-1)] = numel // known
+    elif known != numel:
+        raise Unsupported("a shape that does not fit the elements")
+    return tuple(sizes)
+
+
+def _shape_args(rest: Sequence[Any]) -> Sequence[Any]:
+    if len(rest) == 1 and isinstance(rest[0], (tuple, list, torch.Size)):
+        return tuple(rest[0])
+    return rest
+
+
+def _reshape_to(x: SymTensor, shape: Shape, *, copy_if_needed: bool) -> SymTensor:
+    strides = view_strides(x._shape, x._stride, shape)
+    if strides is None:
+        if not copy_if_needed:
+            raise Unsupported("a view of a layout that cannot be viewed")
+        return _new(shape, x.dtype)
+    return SymTensor(shape, x.dtype, strides)
+
+
+@_register(torch.Tensor.view)
+def _view(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if kwargs or not args:
+        raise Unsupported("view with keywords")
+    x = _sym(args[0])
+    rest = _shape_args(args[1:])
+    if len(rest) == 1 and isinstance(rest[0], torch.dtype):
+        raise Unsupported("view as another dtype")
+    return _reshape_to(x, _infer(rest, x.numel()), copy_if_needed=False)
+
+
+@_register(torch.Tensor.reshape, torch.reshape)
+def _reshape(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if not args:
+        raise Unsupported("reshape without input")
+    x = _sym(args[0])
+    rest = _shape_args(args[1:]) if not kwargs else _shape_args((kwargs.get("shape"),))
+    if kwargs and (set(kwargs) != {"shape"} or len(args) != 1):
+        raise Unsupported("reshape with other keywords")
+    return _reshape_to(x, _infer(rest, x.numel()), copy_if_needed=True)
+
+
+@_register(torch.flatten, torch.Tensor.flatten)
+def _flatten(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, start, end = _bind(args, kwargs, ("input", "start_dim", "end_dim"), (_MISSING, 0, -1))
+    x = _sym(x)
+    if not isinstance(start, int) or not isinstance(end, int):
+        raise Unsupported("flatten by dimension names")
+    if x.dim() == 0:
+        return _reshape_to(x, (1,), copy_if_needed=True)
+    start, end = _wrap(start, x.dim()), _wrap(end, x.dim())
+    if start > end:
+        raise Unsupported("flatten with start_dim after end_dim")
+    if start == end:
+        return x
+    shape = (*x._shape[:start], _prod(x._shape[start : end + 1]), *x._shape[end + 1 :])
+    return _reshape_to(x, shape, copy_if_needed=True)
+
+
+@_register(torch.Tensor.permute, torch.permute)
+def _permute(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if not args:
+        raise Unsupported("permute without input")
+    x = _sym(args[0])
+    dims = _shape_args(args[1:]) if not kwargs else _shape_args((kwargs.get("dims"),))
+    if kwargs and (set(kwargs) != {"dims"} or len(args) != 1):
+        raise Unsupported("permute with other keywords")
+    order = [_wrap(d, x.dim()) for d in dims]
+    if sorted(order) != list(range(x.dim())):
+        raise Unsupported("permute dims that are not a permutation")
+    return SymTensor(tuple(x._shape[d] for d in order), x.dtype, tuple(x._stride[d] for d in order))
+
+
+@_register(torch.Tensor.transpose, torch.transpose)
+def _transpose(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, d0, d1 = _bind(args, kwargs, ("input", "dim0", "dim1"), (_MISSING, _MISSING, _MISSING))
+    x = _sym(x)
+    d0, d1 = _wrap(d0, x.dim()), _wrap(d1, x.dim())
+    shape, stride = list(x._shape), list(x._stride)
+    if x.dim() == 0:
+        return x
+    shape[d0], shape[d1] = shape[d1], shape[d0]
+    stride[d0], stride[d1] = stride[d1], stride[d0]
+    return SymTensor(shape, x.dtype, stride)
+
+
+@_register(torch.Tensor.unsqueeze, torch.unsqueeze)
+def _unsqueeze(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, dim = _bind(args, kwargs, ("input", "dim"), (_MISSING, _MISSING))
+    x = _sym(x)
+    dim = _wrap(dim, x.dim() + 1)
+    new_stride = 1 if dim >= x.dim() else x._shape[dim] * x._stride[dim]
+    return SymTensor(
+        (*x._shape[:dim], 1, *x._shape[dim:]),
+        x.dtype,
+        (*x._stride[:dim], new_stride, *x._stride[dim:]),
+    )
+
+
+@_register(torch.Tensor.contiguous)
+def _contiguous(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, fmt = _bind(args, kwargs, ("input", "memory_format"), (_MISSING, torch.contiguous_format))
+    x = _sym(x)
+    if fmt is not torch.contiguous_format:
+        raise Unsupported("contiguous in another memory format")
+    return x if is_contiguous(x._shape, x._stride) else _new(x._shape, x.dtype)
+
+
+@_register(torch.Tensor.expand)
+def _expand(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    if kwargs or not args:
+        raise Unsupported("expand with keywords")
+    x = _sym(args[0])
+    sizes = list(_shape_args(args[1:]))
+    if len(sizes) < x.dim() or not all(isinstance(s, int) for s in sizes):
+        raise Unsupported("expand to fewer dimensions")
+    lead = len(sizes) - x.dim()
+    shape, stride = [], []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise Unsupported("expand a new dimension to -1")
+            shape.append(s)
+            stride.append(0)
+            continue
+        old, st = x._shape[i - lead], x._stride[i - lead]
+        if s == -1 or s == old:
+            shape.append(old)
+            stride.append(st)
+        elif old == 1 and s >= 0:
+            shape.append(s)
+            stride.append(0)
+        else:
+            raise Unsupported("expand of a dimension that is not 1")
+    return SymTensor(shape, x.dtype, stride)
+
+
+def _joined(tensors: Any) -> list[SymTensor]:
+    if not isinstance(tensors, (tuple, list)) or not tensors:
+        raise Unsupported("cat of no tensors")
+    out = [_sym(t) for t in tensors]
+    if len({t.dtype for t in out}) != 1 or len({t.dim() for t in out}) != 1:
+        raise Unsupported("cat of tensors of different dtypes or ranks")
+    # The result is contiguous unless the inputs suggest channels-last, which only a
+    # non-contiguous 4-d or 5-d input can.
+    if any(t.dim() in (4, 5) and not is_contiguous(t._shape, t._stride) for t in out):
+        raise Unsupported("cat of 4-d or 5-d tensors in another layout")
+    return out
+
+
+@_register(torch.cat, torch.concat, torch.concatenate)
+def _cat(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    tensors, dim = _bind(args, kwargs, ("tensors", "dim"), (_MISSING, 0))
+    parts = _joined(tensors)
+    if parts[0].dim() == 0:
+        raise Unsupported("cat of 0-d tensors")
+    dim = _wrap(dim, parts[0].dim())
+    first = parts[0]._shape
+    for p in parts[1:]:
+        if p._shape[:dim] != first[:dim] or p._shape[dim + 1 :] != first[dim + 1 :]:
+            raise Unsupported("cat of tensors whose other sizes differ")
+    size = sum(p._shape[dim] for p in parts)
+    return _new((*first[:dim], size, *first[dim + 1 :]), parts[0].dtype)
+
+
+@_register(torch.stack)
+def _stack(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    tensors, dim = _bind(args, kwargs, ("tensors", "dim"), (_MISSING, 0))
+    parts = _joined(tensors)
+    if len({p._shape for p in parts}) != 1:
+        raise Unsupported("stack of tensors of different shapes")
+    shape = parts[0]._shape
+    dim = _wrap(dim, len(shape) + 1)
+    return _new((*shape[:dim], len(parts), *shape[dim:]), parts[0].dtype)
+
+
+def _pieces(x: SymTensor, dim: int, sizes: Sequence[int]) -> tuple[SymTensor, ...]:
+    out = []
+    for s in sizes:
+        shape = list(x._shape)
+        shape[dim] = s
+        out.append(SymTensor(shape, x.dtype, x._stride))
+    return tuple(out)
+
+
+@_register(torch.Tensor.chunk, torch.chunk)
+def _chunk(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, chunks, dim = _bind(args, kwargs, ("input", "chunks", "dim"), (_MISSING, _MISSING, 0))
+    x = _sym(x)
+    if not isinstance(chunks, int) or chunks < 1 or x.dim() == 0:
+        raise Unsupported("chunk into fewer than one piece")
+    dim = _wrap(dim, x.dim())
+    n = x._shape[dim]
+    step = -(-n // chunks) if n else 0
+    if step == 0:
+        raise Unsupported("chunk of an empty dimension")
+    sizes = [min(step, n - i) for i in range(0, n, step)]
+    return _pieces(x, dim, sizes)
+
+
+@_register(torch.Tensor.split, torch.split)
+def _split(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, size, dim = _bind(
+        args, kwargs, ("tensor", "split_size_or_sections", "dim"), (_MISSING, _MISSING, 0)
+    )
+    x = _sym(x)
+    if x.dim() == 0:
+        raise Unsupported("split of a 0-d tensor")
+    dim = _wrap(dim, x.dim())
+    n = x._shape[dim]
+    if isinstance(size, int) and not isinstance(size, bool):
+        if size < 1 or n == 0:
+            raise Unsupported("split into empty pieces")
+        sizes = [min(size, n - i) for i in range(0, n, size)]
+    elif isinstance(size, (list, tuple)) and all(isinstance(s, int) and s >= 0 for s in size):
+        if sum(size) != n:
+            raise Unsupported("split sections that do not add up")
+        sizes = list(size)
+    else:
+        raise Unsupported("split by something else than sizes")
+    return _pieces(x, dim, sizes)
+
+
+def _reduction(names: Sequence[str]) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        x, dim, keepdim, dtype = _bind(args, kwargs, names, (_MISSING, None, False, None))
+        x = _float_input(x)
+        if dtype is not None or not isinstance(keepdim, bool):
+            raise Unsupported("a reduction with a dtype")
+        if dim is None or dim == () or dim == []:
+            if keepdim or dim is not None:
+                raise Unsupported("a full reduction with keepdim")
+            return _new((), x.dtype)
+        dims = {_wrap(d, x.dim()) for d in ((dim,) if isinstance(dim, int) else dim)}
+        shape = (
+            [1 if i in dims else s for i, s in enumerate(x._shape)]
+            if keepdim
+            else [s for i, s in enumerate(x._shape) if i not in dims]
+        )
+        return _new(shape, x.dtype)
+
+    return handler
+
+
+for _func in (torch.mean, torch.Tensor.mean, torch.sum, torch.Tensor.sum):
+    HANDLERS[_func] = _reduction(("input", "dim", "keepdim", "dtype"))
+
+
+@_register(F.embedding)
+def _embedding(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    names = (
+        "input",
+        "weight",
+        "padding_idx",
+        "max_norm",
+        "norm_type",
+        "scale_grad_by_freq",
+        "sparse",
+    )
+    ids, w, pad, max_norm, _norm, _scale, sparse = _bind(
+        args, kwargs, names, (_MISSING, _MISSING, None, None, 2.0, False, False)
+    )
+    ids, w = _sym(ids), _sym(w)
+    if ids.dtype not in (torch.int64, torch.int32) or w.dim() != 2 or max_norm is not None:
+        raise Unsupported("embedding of non-integer ids or with max_norm")
+    if pad is not None and not (isinstance(pad, int) and -w._shape[0] <= pad < w._shape[0]):
+        raise Unsupported("embedding padding_idx out of range")
+    if sparse:
+        raise Unsupported("sparse embedding")
+    return _new((*ids._shape, w._shape[1]), w.dtype)
