@@ -35,16 +35,6 @@ from modelmath.frontends.torch_module.symbolic import (
     is_contiguous,
 )
 
-# Module-level loop variables of the registrations below (functions of many types).
-_func: Any
-_funcs: Any
-_names: Any
-_defaults: Any
-_max: Any
-_avg: Any
-_f: Any
-_t: Any
-
 _PAD_RANKS = {1: (2, 3), 2: (3, 4), 3: (4, 5)}  # padded axes → input ranks torch pads so
 
 

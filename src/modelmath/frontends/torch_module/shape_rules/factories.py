@@ -30,16 +30,6 @@ from modelmath.frontends.torch_module.symbolic import (
     is_contiguous,
 )
 
-# Module-level loop variables of the registrations below (functions of many types).
-_func: Any
-_funcs: Any
-_names: Any
-_defaults: Any
-_max: Any
-_avg: Any
-_f: Any
-_t: Any
-
 # A tensor made without a device lands on torch's default device, the CPU unless the user
 # set another: such a tensor behaves otherwise than a meta one (meta ops refuse it), so
 # factories are answered only for the meta device.
@@ -163,6 +153,6 @@ def _like_factory(fill: bool) -> Handler:
     return handler
 
 
-for _func in (torch.zeros_like, torch.ones_like, torch.empty_like):
-    HANDLERS[_func] = _like_factory(fill=False)
+for _like in (torch.zeros_like, torch.ones_like, torch.empty_like):
+    HANDLERS[_like] = _like_factory(fill=False)
 HANDLERS[torch.full_like] = _like_factory(fill=True)
