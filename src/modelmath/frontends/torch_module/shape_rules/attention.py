@@ -1,5 +1,5 @@
-"""Attention and transformer pieces: scaled dot-product and multi-head attention, RMS
-norm, repeat_interleave, basic indexing, unbind, unflatten.
+"""Attention and transformer pieces: scaled dot-product and multi-head attention,
+repeat_interleave, basic indexing, unbind, unflatten.
 
 Shape rules registered into :data:`HANDLERS` (see the package docstring).
 """
@@ -19,8 +19,6 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     HANDLERS,
     _bind,
     _broadcast,
-    _float_input,
-    _ints,
     _new,
     _register,
     _sym,
@@ -31,7 +29,6 @@ from modelmath.frontends.torch_module.shape_rules.views import _infer, _reshape_
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
-    is_contiguous,
 )
 
 
@@ -61,31 +58,6 @@ def _sdpa(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
     k_t = SymTensor((*k._shape[:-2], k._shape[-1], k._shape[-2]), k.dtype)
     scores = _matmul_of(q, k_t, aten)
     return _matmul_of(scores, v, aten)
-
-
-def _rms_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    x, shape, w, _eps = _bind(
-        args,
-        kwargs,
-        ("input", "normalized_shape", "weight", "eps"),
-        (_MISSING, _MISSING, None, None),
-    )
-    x = _float_input(x)
-    normalized = (
-        (shape,) if isinstance(shape, int) else _ints(shape, len(shape), "normalized_shape")
-    )
-    if not normalized or x._shape[len(x._shape) - len(normalized) :] != normalized:
-        raise Unsupported("RMS norm over axes the input does not end with")
-    if x.dtype not in (torch.float32, torch.float64) or not is_contiguous(x._shape, x._stride):
-        raise Unsupported("RMS norm of a half-precision or non-contiguous input")
-    if w is not None and (_sym(w)._shape != normalized or w.dtype != x.dtype):
-        raise Unsupported("RMS norm weight of another shape")
-    return _new(x._shape, x.dtype)
-
-
-HANDLERS[F.rms_norm] = _rms_norm
-if hasattr(torch, "rms_norm"):
-    HANDLERS[torch.rms_norm] = _rms_norm
 
 
 @_register(torch.Tensor.repeat_interleave, torch.repeat_interleave)

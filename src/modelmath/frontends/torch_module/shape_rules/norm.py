@@ -1,4 +1,4 @@
-"""Normalization: batch, layer and group norm.
+"""Normalization: batch, layer, group and RMS norm.
 
 Shape rules registered into :data:`HANDLERS` (see the package docstring).
 """
@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from modelmath.frontends.torch_module.records import AtenOp
 from modelmath.frontends.torch_module.shape_rules.base import (
     _MISSING,
+    HANDLERS,
     _bind,
     _float_input,
     _ints,
@@ -21,10 +22,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _register,
     _sym,
 )
-from modelmath.frontends.torch_module.symbolic import (
-    Unsupported,
-    is_contiguous,
-)
+from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported, is_contiguous
 
 
 def _vector(t: Any, size: int, dtype: torch.dtype | None = None) -> None:
@@ -62,6 +60,16 @@ def _batch_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
     return _new(x._shape, x.dtype)
 
 
+def _trailing(x: SymTensor, shape: Any, what: str) -> tuple[int, ...]:
+    """``normalized_shape`` as a tuple, checked to be the input's last axes."""
+    normalized = (
+        (shape,) if isinstance(shape, int) else _ints(shape, len(shape), "normalized_shape")
+    )
+    if not normalized or x._shape[len(x._shape) - len(normalized) :] != normalized:
+        raise Unsupported(f"{what} over axes the input does not end with")
+    return normalized
+
+
 @_register(F.layer_norm)
 def _layer_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     x, shape, w, b, _eps = _bind(
@@ -71,12 +79,7 @@ def _layer_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
         (_MISSING, _MISSING, None, None, 1e-5),
     )
     x = _float_input(x)
-    if isinstance(shape, int):
-        normalized: tuple[int, ...] = (shape,)
-    else:
-        normalized = _ints(shape, len(shape), "normalized_shape")
-    if not normalized or x._shape[len(x._shape) - len(normalized) :] != normalized:
-        raise Unsupported("layer norm over axes the input does not end with")
+    normalized = _trailing(x, shape, "layer norm")
     for t in (w, b):
         if t is not None and (_sym(t)._shape != normalized or t.dtype != x.dtype):
             raise Unsupported("layer norm weight of another shape")
@@ -99,3 +102,24 @@ def _group_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
     if not is_contiguous(x._shape, x._stride):
         raise Unsupported("group norm of a non-contiguous input")
     return _new(x._shape, x.dtype)
+
+
+def _rms_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    x, shape, w, _eps = _bind(
+        args,
+        kwargs,
+        ("input", "normalized_shape", "weight", "eps"),
+        (_MISSING, _MISSING, None, None),
+    )
+    x = _float_input(x)
+    normalized = _trailing(x, shape, "RMS norm")
+    if x.dtype not in (torch.float32, torch.float64) or not is_contiguous(x._shape, x._stride):
+        raise Unsupported("RMS norm of a half-precision or non-contiguous input")
+    if w is not None and (_sym(w)._shape != normalized or w.dtype != x.dtype):
+        raise Unsupported("RMS norm weight of another shape")
+    return _new(x._shape, x.dtype)
+
+
+HANDLERS[F.rms_norm] = _rms_norm
+if hasattr(torch, "rms_norm"):
+    HANDLERS[torch.rms_norm] = _rms_norm
