@@ -109,9 +109,10 @@ def summary(
 ) -> Summary | ModuleSummary:
     """The explained summary of ``model``.
 
-    A ``torch.nn.Module`` is traced on the meta device, on a copy (the model is never
-    altered), with inputs of ``input_size`` (one tuple per input, batch included;
-    ``dtypes`` such as ``[torch.long]`` for token ids) or shaped like ``input_data``;
+    A ``torch.nn.Module`` is traced from shapes alone, on a light copy (the model is never
+    altered; no weights or activations are allocated), with inputs of ``input_size`` (one
+    tuple per input, batch included; ``dtypes`` such as ``[torch.long]`` for token ids) or
+    shaped like ``input_data``;
     ``depth`` folds deeper modules into their parent and ``columns`` picks from
     ``input``, ``output`` (or ``shape``), ``params``, ``trainable`` and ``macs``, as
     torchinfo does. See :mod:`modelmath.torch_analysis`.

@@ -108,7 +108,7 @@ class ModuleTotals:
 
 @dataclass(frozen=True, repr=False)
 class ModuleSummary:
-    """Explained summary of a PyTorch module traced on the meta device."""
+    """Explained summary of a PyTorch module traced from shapes alone."""
 
     name: str
     rows: tuple[ModuleRow, ...]

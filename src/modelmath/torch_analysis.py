@@ -494,7 +494,8 @@ def summary_of_module(
     columns: Sequence[str] | None = None,
     forward_kwargs: dict[str, Any] | None = None,
 ) -> ModuleSummary:
-    """Trace ``model`` on the meta device and summarize it.
+    """Trace ``model`` from shapes alone (symbolically, or on the meta device) and
+    summarize it.
 
     The cyclic garbage collector is paused meanwhile (and restored as it was): the call
     makes many small objects that all stay alive until it returns, and a full collection

@@ -3,7 +3,7 @@
 A PyTorch model is Python code, so this form *imports and runs* FILE.py (as ``python``
 would import it) and then builds NAME — a ``torch.nn.Module`` class or a function that
 returns a module, called with ``--kwargs`` — or takes NAME as a module object. Nothing
-else in the file is called. The module is then traced on the meta device.
+else in the file is called. The module is then traced from shapes alone.
 
 >>> is_module_target("mypkg/models.py:ResNet"), is_module_target("model.keras")
 (True, False)
@@ -30,7 +30,7 @@ _TARGET = re.compile(r"^(?P<path>.+\.py):(?P<name>[A-Za-z_][\w.]*)$")
 HELP = (
     "PyTorch: FILE.py:NAME imports and runs FILE.py to build the module NAME (a class or a "
     "function called with --kwargs, or a module object); only that module is built, then "
-    "traced on the meta device (no weights or activations allocated)."
+    "traced from shapes alone (no weights or activations allocated)."
 )
 
 

@@ -357,7 +357,7 @@ def module_summary_fragment(summary: ModuleSummary) -> str:
     parts = [
         f'<section class="modelmath" id="model-{escape(summary.name)}">',
         f'<h2>Model: "{escape(summary.name)}" '
-        '<span class="op">(PyTorch, traced on the meta device)</span></h2>',
+        '<span class="op">(PyTorch, traced from shapes alone)</span></h2>',
         module_table(summary),
         module_totals_html(summary),
     ]
