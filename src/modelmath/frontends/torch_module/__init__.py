@@ -113,15 +113,11 @@ def trace(
     kwargs.update(dict(forward_kwargs or {}))
     if tracer != "meta":
         from modelmath.frontends.torch_module.fast_trace import fast_trace
-        from modelmath.frontends.torch_module.symbolic import Unsupported
 
         try:
             return fast_trace(model, args, kwargs, train=train)
-        except Unsupported:
-            if tracer == "symbolic":
-                raise
-        except Exception:  # the general tracer reruns the forward pass and explains it
-            if tracer == "symbolic":
+        except Exception:  # Unsupported, or the forward code failed: the meta tracer
+            if tracer == "symbolic":  # reruns it and, if it fails there too, explains why
                 raise
     return _meta_trace(model, args, kwargs, train)
 

@@ -186,6 +186,16 @@ _MHA_REFUSED = (
 )  # fmt: skip
 
 
+def _stacked(proj: SymTensor, n: int, e: int, aten: list[AtenOp]) -> SymTensor:
+    """A packed projection of ``n`` parts of size ``e`` on the last axis, made a leading
+    axis of ``n``: unflatten, unsqueeze, transpose, squeeze, contiguous, as torch does."""
+    proj = _run(torch.Tensor.unflatten, aten, proj, -1, (n, e))
+    proj = _run(torch.Tensor.unsqueeze, aten, proj, 0)
+    proj = _run(torch.Tensor.transpose, aten, proj, 0, -2)
+    proj = _run(torch.Tensor.squeeze, aten, proj, -2)
+    return _run(torch.Tensor.contiguous, aten, proj)  # type: ignore[no-any-return]
+
+
 def _in_projection_packed(
     q: SymTensor, k: SymTensor, v: SymTensor, w: Any, b: Any, aten: list[AtenOp]
 ) -> tuple[SymTensor, SymTensor, SymTensor]:
@@ -194,22 +204,12 @@ def _in_projection_packed(
     e = q._shape[-1]
     if k is v:
         if q is k:
-            proj = _run(F.linear, aten, q, w, b)
-            proj = _run(torch.Tensor.unflatten, aten, proj, -1, (3, e))
-            proj = _run(torch.Tensor.unsqueeze, aten, proj, 0)
-            proj = _run(torch.Tensor.transpose, aten, proj, 0, -2)
-            proj = _run(torch.Tensor.squeeze, aten, proj, -2)
-            proj = _run(torch.Tensor.contiguous, aten, proj)
+            proj = _stacked(_run(F.linear, aten, q, w, b), 3, e, aten)
             return tuple(_run(torch.Tensor.__getitem__, aten, proj, i) for i in range(3))
         w_q, w_kv = _run(torch.Tensor.split, aten, w, [e, e * 2])
         b_q, b_kv = (None, None) if b is None else _run(torch.Tensor.split, aten, b, [e, e * 2])
         q_proj = _run(F.linear, aten, q, w_q, b_q)
-        kv = _run(F.linear, aten, k, w_kv, b_kv)
-        kv = _run(torch.Tensor.unflatten, aten, kv, -1, (2, e))
-        kv = _run(torch.Tensor.unsqueeze, aten, kv, 0)
-        kv = _run(torch.Tensor.transpose, aten, kv, 0, -2)
-        kv = _run(torch.Tensor.squeeze, aten, kv, -2)
-        kv = _run(torch.Tensor.contiguous, aten, kv)
+        kv = _stacked(_run(F.linear, aten, k, w_kv, b_kv), 2, e, aten)
         return (
             q_proj,
             _run(torch.Tensor.__getitem__, aten, kv, 0),
