@@ -201,6 +201,7 @@ class _Rows:
         self.works: dict[bytes, _Work] = {}
         self.by_identity: dict[tuple[Any, ...], _Work] = {}
         self.shapes: dict[tuple[int, ...], Quantity] = {}
+        self.trees: dict[int, tuple[Any, Any]] = {}
         self.sums: dict[tuple[int, ...], tuple[list[Expr], Expr]] = {}
         self.zero: Expr = Num(0)  # shared: rows alike then share their working's memo key
         self.no_params = (Quantity(Num(0), _TRAINABLE), Quantity(Num(0), _FROZEN))
@@ -228,6 +229,14 @@ class _Rows:
             if found.shareable:
                 self.works[key] = found
         return found
+
+    def shapes_of(self, tree: Any) -> Any:
+        """``tree_shapes(tree)``, made once per tree object: a replayed call holds the very
+        trees of the call it copies, and a row's output is often the next row's input."""
+        found = self.trees.get(id(tree))
+        if found is None:
+            found = self.trees[id(tree)] = (tree, tree_shapes(tree))  # the tree keeps its id
+        return found[1]
 
     def count(self, slot: TensorSlot, weights: dict[str, Quantity]) -> Quantity:
         """The rule's formula for a tensor when it gives its size; its shape's otherwise."""
@@ -258,7 +267,7 @@ class _Rows:
         counted: list[Expr] = []
         path, first_call = call.path, call.call_index == 0
         for slot in slots:
-            qualified = f"{path}.{slot.name}".lstrip(".")
+            qualified = f"{path}.{slot.name}" if path else slot.name
             count = self.count(slot, weights)
             here = first_call and slot.owner == qualified and qualified not in self.counted
             if here:
@@ -290,7 +299,7 @@ class _Rows:
     def build(self, call: ModuleCall, *, called: bool = True) -> tuple[Number, Number]:
         """Append rows for ``call`` and its children; return its subtree's params and MACs."""
         if called:
-            inputs, outputs = tree_shapes(call.inputs), tree_shapes(call.outputs)
+            inputs, outputs = self.shapes_of(call.inputs), self.shapes_of(call.outputs)
             work = self.work(call, inputs, outputs)
         else:
             inputs = outputs = None

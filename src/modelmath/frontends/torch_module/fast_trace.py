@@ -93,6 +93,21 @@ _DUNDER_SHOWN = ("__matmul__", "__rmatmul__")
 _BOOKKEEPING = frozenset(torch.nn.Module().__dict__) - {"_non_persistent_buffers_set"}
 
 
+_OWN_KEYS: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _own_keys(cls: type, state: dict[str, Any]) -> tuple[str, ...]:
+    """The attribute names of a module that are not torch's bookkeeping, in their order:
+    modules of one class mostly have the same names, so they are sorted out once."""
+    names = tuple(state)
+    found = _OWN_KEYS.get((cls, names))
+    if found is None:
+        found = tuple(k for k in names if k not in _BOOKKEEPING)
+        if len(_OWN_KEYS) < 1024:
+            _OWN_KEYS[(cls, names)] = found
+    return found
+
+
 def _plain_value(value: Any) -> Any:
     """``value`` if the copy may share it (immutable plain data), a fresh copy of an
     empty or flat container, else Unsupported."""
@@ -252,44 +267,51 @@ class FastTracer(Tracer):
         self.configs: dict[int, dict[str, Any]] = {}
         self.slot_of: dict[int, TensorSlot] = {}  # id(SymTensor) → its model-wide slot
         self.module_slots: dict[int, tuple[tuple[TensorSlot, ...], ...]] = {}
+        self.copies: list[tuple[torch.nn.Module, str]] = []  # each copy and its name
         self.reuse = not train  # in training, forward code may draw random numbers
         self.model = self._copy(model, "")
 
     # -- the copy -------------------------------------------------------------------------
-    def _tensor(self, t: Any, name: str, is_buffer: bool, local: str = "") -> SymTensor:
+    def _tensor(self, t: Any) -> SymTensor:
+        """The SymTensor standing for ``t`` (one per tensor, however often it is held)."""
         found: SymTensor | None = self.memo.get(id(t))
         if found is None:
             found = self.memo[id(t)] = self._symbolic(t)
-        if name and id(found) not in self.owners:  # its first name in named_parameters
-            self.owners[id(found)] = name
-            slot = TensorSlot(
-                local,
-                found._shape,
-                dtype_name(found.dtype),
-                found.requires_grad and not is_buffer,
-                name,
-                is_buffer=is_buffer,
-            )
-            self.slot_of[id(found)] = slot
-            (self.buffers if is_buffer else self.parameters).append(slot)
         return found
 
     def _slots(
         self, tensors: dict[str, Any], prefix: str, is_buffer: bool, non_persistent: Any
-    ) -> tuple[dict[str, Any], tuple[TensorSlot, ...]]:
-        """The SymTensors of a module's parameters (or buffers), and the module's slots for
-        them as :meth:`Tracer.slots` makes them: the model-wide slot itself where this
-        module is where the tensor is counted, a slot naming its owner where it is tied."""
+    ) -> tuple[dict[str, Any], tuple[TensorSlot, ...], tuple[Any, ...]]:
+        """The SymTensors of a module's parameters (or buffers), the module's slots for
+        them as :meth:`Tracer.slots` makes them (the model-wide slot itself where this
+        module is where the tensor is counted, a slot naming its owner where it is tied),
+        and their part of the module's signature."""
         syms: dict[str, Any] = {}
         slots: list[TensorSlot] = []
+        keys: list[Any] = []
+        owners, memo = self.owners, self.memo
         for k, t in tensors.items():
             if t is None:
                 syms[k] = None
+                keys.append((k, None))
                 continue
-            sym = syms[k] = self._tensor(t, prefix + k, is_buffer, k)
-            owner = self.owners[id(sym)]
+            name = prefix + k
+            sym = memo.get(id(t))
+            if sym is None:
+                sym = memo[id(t)] = self._symbolic(t)
+            owner = owners.get(id(sym))
+            if owner is None:  # its first name in named_parameters: counted there
+                owner = owners[id(sym)] = name
+                slot = TensorSlot(
+                    k, sym._shape, dtype_name(sym.dtype), sym.requires_grad and not is_buffer,
+                    name, is_buffer=is_buffer,
+                )  # fmt: skip
+                self.slot_of[id(sym)] = slot
+                (self.buffers if is_buffer else self.parameters).append(slot)
+            syms[k] = sym
+            keys.append((k, _tensor_key(sym)))
             persistent = k not in non_persistent
-            if owner == prefix + k and persistent:
+            if owner == name and persistent:
                 slots.append(self.slot_of[id(sym)])
             else:
                 slots.append(
@@ -297,7 +319,7 @@ class FastTracer(Tracer):
                                sym.requires_grad and not is_buffer, owner, is_buffer=is_buffer,
                                persistent=persistent)
                 )  # fmt: skip
-        return syms, tuple(slots)
+        return syms, tuple(slots), tuple(keys)
 
     @staticmethod
     def _symbolic(t: Any) -> SymTensor:
@@ -320,21 +342,24 @@ class FastTracer(Tracer):
         new = cls.__new__(cls)
         self.memo[id(module)] = new
         self.names[id(new)] = path
+        self.copies.append((new, path))
         prefix = f"{path}." if path else ""
         copied = dict(state)  # plain values stay shared; the rest is replaced below
         signature: list[Any] = [cls]
         is_plain = _PLAIN.__contains__
-        for key, value in state.items():
-            if key in _BOOKKEEPING:
-                continue  # replaced below, or hooks: the forward ones are empty (checked)
+        for key in _own_keys(cls, state):
+            value = state[key]
             kind = type(value)
             if kind in _PLAIN or (kind is tuple and all(map(is_plain, map(type, value)))):
                 signature.append((key, value))
                 continue
-            if kind in _EMPTY_MAPS and not value:
+            if kind is set and not value:  # most often _non_persistent_buffers_set
+                copied[key] = set()
+                signature.append((key, (set, ())))  # as _hashable writes an empty set
+            elif kind in _EMPTY_MAPS and not value:
                 copied[key] = kind()
             elif isinstance(value, torch.Tensor):
-                copied[key] = sym = self._tensor(value, "", False)
+                copied[key] = sym = self._tensor(value)
                 signature.append((key, _tensor_key(sym)))
             elif isinstance(value, torch.nn.Module):
                 raise Unsupported("a module held outside the module tree")
@@ -343,7 +368,7 @@ class FastTracer(Tracer):
                 and value
                 and all(t is None or isinstance(t, torch.Tensor) for t in value)
             ):  # recurrent layers keep their weights in a list too (_flat_weights)
-                syms = [None if t is None else self._tensor(t, "", False) for t in value]
+                syms = [None if t is None else self._tensor(t) for t in value]
                 copied[key] = kind(syms)
                 signature.append((key, kind, tuple(map(_tensor_key, syms))))
             elif kind is list and value and all(type(r) is weakref.ref for r in value):
@@ -351,15 +376,17 @@ class FastTracer(Tracer):
                 targets = [r() for r in value]
                 if not all(isinstance(t, torch.Tensor) for t in targets):
                     raise Unsupported("weak references to something else than tensors")
-                syms = [self._tensor(t, "", False) for t in targets]
+                syms = [self._tensor(t) for t in targets]
                 copied[key] = [weakref.ref(sym) for sym in syms]
                 signature.append((key, "weakref", tuple(map(_tensor_key, syms))))
             else:
                 copied[key] = _plain_value(value)
                 signature.append((key, _hashable(copied[key])))
         # Parameters, then buffers, then children: named_parameters' order.
-        copied["_parameters"], params = self._slots(module._parameters, prefix, False, ())
-        copied["_buffers"], buffers = self._slots(
+        copied["_parameters"], params, param_keys = self._slots(
+            module._parameters, prefix, False, ()
+        )
+        copied["_buffers"], buffers, buffer_keys = self._slots(
             module._buffers, prefix, True, state.get("_non_persistent_buffers_set", ())
         )
         self.module_slots[id(new)] = (params, buffers)
@@ -371,8 +398,7 @@ class FastTracer(Tracer):
             children[k] = None if c is None else self._copy(c, prefix + k)
         copied["_modules"] = children
         copied["training"] = self.train
-        for store in ("_parameters", "_buffers"):
-            signature.append(tuple((k, _tensor_key(t)) for k, t in copied[store].items()))
+        signature += (param_keys, buffer_keys)
         for k, c in children.items():
             child = None if c is None else self.signatures[id(c)]
             own = own and (c is None or child is not None)
@@ -443,27 +469,48 @@ class FastTracer(Tracer):
         inputs): its record is copied onto this module and its descendants, without
         running the forward code again."""
         template, spec = found
-        root = template.path
-        depth = len(self.stack)
-
-        def clone(t: ModuleCall, target: torch.nn.Module) -> ModuleCall:
-            index = self.call_counts.get(id(target), 0)
-            self.call_counts[id(target)] = index + 1
-            self.called.add(id(target))
-            call = self.describe(target, depth + t.depth - template.depth, index)
-            call.inputs, call.outputs, call.options = t.inputs, t.outputs, t.options
-            call.functions = list(t.functions)
-            for child in t.children:
-                inner = module
-                for part in (
-                    child.path[len(root) + 1 :].split(".") if root else child.path.split(".")
-                ):
-                    inner = inner._modules[part]  # type: ignore[assignment]
-                call.children.append(clone(child, inner))
-            return call
-
-        self.stack[-1].children.append(clone(template, module))
+        shift = len(self.stack) - template.depth
+        start = len(template.path) + 1 if template.path else 0
+        self.stack[-1].children.append(self._clone(template, module, module, start, shift))
         return rebuild(spec, args)
+
+    def _clone(
+        self, t: ModuleCall, target: torch.nn.Module, root: torch.nn.Module, start: int, shift: int
+    ) -> ModuleCall:
+        """``t`` recorded again for ``target``; its children's modules are found by their
+        names under the replayed block ``root`` (``start``: where those names begin in the
+        template's paths). A method, not a closure: a recursive closure is a reference
+        cycle, left for the garbage collector, per replay."""
+        index = self.call_counts.get(id(target), 0)
+        self.call_counts[id(target)] = index + 1
+        self.called.add(id(target))
+        call = self.describe(target, t.depth + shift, index)
+        # Shared, not copied: the template's call has returned, so nothing appends to its
+        # list of functional calls any more, and a replayed call runs none of its own.
+        call.inputs, call.outputs, call.options = t.inputs, t.outputs, t.options
+        call.functions = t.functions
+        for child in t.children:
+            inner = root
+            for part in child.path[start:].split("."):
+                inner = inner._modules[part]  # type: ignore[assignment]
+            call.children.append(self._clone(child, inner, root, start, shift))
+        return call
+
+    def uncalled(self) -> list[ModuleCall]:
+        # The copy named every module once, in named_modules' order: no second walk.
+        return [
+            self.describe(module, path.count(".") + 1 if path else 0, 0)
+            for module, path in self.copies
+            if id(module) not in self.called
+        ]
+
+    def release(self) -> None:
+        """Empty the copies: each holds its traced forward, which holds the tracer and the
+        copy, a cycle the garbage collector would have to walk. Emptied, the copy and the
+        tracer are freed as soon as the trace is made, and the collector never sees them."""
+        for copy, _ in self.copies:
+            copy.__dict__.clear()
+        self.memo.clear()
 
     # -- functional calls -----------------------------------------------------------------
     def call(self, func: Any, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
@@ -542,13 +589,15 @@ def fast_trace(
         set_dispatch(None)
     if not tracer.roots:
         raise Unsupported("the model was not called as a module")
+    uncalled = tuple(tracer.uncalled())
+    tracer.release()
     return ModuleTrace(
         root=tracer.roots[0],
         model_name=type(model).__name__,
         inputs=_tree([*sym_args, *sym_kwargs.values()]),
         parameters=tuple(tracer.parameters),
         buffers=tuple(tracer.buffers),
-        uncalled=tuple(tracer.uncalled()),
+        uncalled=uncalled,
         traced_by="symbolic",
     )
 
