@@ -36,6 +36,7 @@ The user's model is never touched.
 
 from __future__ import annotations
 
+import copy
 import types
 import weakref
 from collections import OrderedDict
@@ -65,9 +66,10 @@ from modelmath.frontends.torch_module.symbolic import (
 from modelmath.frontends.torch_module.tracer import (
     Tracer,
     _shown,
-    _small_args,
     dtype_name,
     function_name,
+    small_keyword,
+    small_positional,
 )
 
 # Attribute values shared with the copy as they are: immutable plain data.
@@ -108,6 +110,18 @@ def _own_keys(cls: type, state: dict[str, Any]) -> tuple[str, ...]:
     return found
 
 
+_CONFIG_CLASSES = ("PretrainedConfig", "PreTrainedConfig", "GenerationConfig")
+
+
+def _is_model_config(value: Any) -> bool:
+    """A transformers configuration (the model's or its generation settings), found
+    without importing transformers."""
+    return any(
+        c.__name__ in _CONFIG_CLASSES and c.__module__.startswith("transformers.")
+        for c in type(value).__mro__
+    )
+
+
 def _plain_value(value: Any) -> Any:
     """``value`` if the copy may share it (immutable plain data), a fresh copy of an
     empty or flat container, else Unsupported."""
@@ -118,9 +132,9 @@ def _plain_value(value: Any) -> Any:
         return value if kind in (tuple, frozenset) else kind(value)
     if kind in (tuple, list) and all(type(v) in (tuple, list) for v in value):
         return kind(_plain_value(v) for v in value)  # lists of lists of names (RNN weights)
-    if kind in (dict, OrderedDict) and not value:
-        return kind()
-    raise Unsupported(f"an attribute of type {kind.__name__}")
+    if kind in (dict, OrderedDict) and all(type(k) is str for k in value):
+        return kind((k, _plain_value(v)) for k, v in value.items())  # settings by name
+    raise Unsupported(f"an attribute {value!r:.60} of type {kind.__name__}")
 
 
 def _shapes(obj: Any, out: list[Shape], depth: int = 0) -> list[Shape]:
@@ -179,6 +193,8 @@ def _tensor_key(t: SymTensor | None) -> Any:
 
 
 def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return (type(value), tuple((k, _hashable(v)) for k, v in value.items()))
     if isinstance(value, set):
         return (set, tuple(sorted(value, key=repr)))
     if isinstance(value, (list, tuple)):
@@ -187,6 +203,21 @@ def _hashable(value: Any) -> Any:
 
 
 _SCALAR_ARGS = {type(None), int, float, bool, str}
+_SYM_TYPES = (SymTensor, SymParameter)
+
+
+def _sym_small_args(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The general tracer's ``_small_args``, passing over SymTensors by their type (an
+    ``isinstance`` test on one goes through its ``__class__`` property, for nothing)."""
+    out: dict[str, Any] = {
+        f"arg{i}": plain(a)
+        for i, a in enumerate(args)
+        if type(a) not in _SYM_TYPES and small_positional(a)
+    }
+    out.update(
+        (k, plain(v)) for k, v in kwargs.items() if type(v) not in _SYM_TYPES and small_keyword(v)
+    )
+    return out
 
 
 def inputs_key(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
@@ -321,6 +352,14 @@ class FastTracer(Tracer):
                 )  # fmt: skip
         return syms, tuple(slots), tuple(keys)
 
+    def _config_copy(self, config: Any) -> Any:
+        """A model-zoo configuration object, copied once for the whole copy: the modules
+        that shared it share the copy (read in forward code, never written back)."""
+        found = self.memo.get(id(config))
+        if found is None:
+            found = self.memo[id(config)] = copy.copy(config)
+        return found
+
     @staticmethod
     def _symbolic(t: Any) -> SymTensor:
         if type(t) not in (torch.Tensor, torch.nn.Parameter) or t.layout != torch.strided:
@@ -379,6 +418,9 @@ class FastTracer(Tracer):
                 syms = [self._tensor(t) for t in targets]
                 copied[key] = [weakref.ref(sym) for sym in syms]
                 signature.append((key, "weakref", tuple(map(_tensor_key, syms))))
+            elif _is_model_config(value):
+                copied[key] = self._config_copy(value)
+                signature.append((key, "config", id(value)))
             else:
                 copied[key] = _plain_value(value)
                 signature.append((key, _hashable(copied[key])))
@@ -508,8 +550,8 @@ class FastTracer(Tracer):
         """Empty the copies: each holds its traced forward, which holds the tracer and the
         copy, a cycle the garbage collector would have to walk. Emptied, the copy and the
         tracer are freed as soon as the trace is made, and the collector never sees them."""
-        for copy, _ in self.copies:
-            copy.__dict__.clear()
+        for module, _ in self.copies:
+            module.__dict__.clear()
         self.memo.clear()
 
     # -- functional calls -----------------------------------------------------------------
@@ -532,7 +574,7 @@ class FastTracer(Tracer):
                     tuple(_shapes(list(args), [])),
                     tuple(_shapes(result, [])),
                     aten,
-                    args=_small_args(name, args, kwargs),
+                    args=_sym_small_args(args, kwargs),
                 )
             )
         return result

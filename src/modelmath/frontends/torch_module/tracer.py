@@ -123,18 +123,24 @@ def _shown(name: str) -> bool:
     return base in _SHOWN_TORCH
 
 
+def small_positional(a: Any) -> bool:
+    """A positional argument kept with a functional op: a number, a name, or sizes."""
+    if isinstance(a, (int, str, float, bool)):
+        return True
+    return isinstance(a, (tuple, list, torch.Size)) and all(
+        isinstance(v, (int, float, str)) for v in a
+    )
+
+
+def small_keyword(v: Any) -> bool:
+    """A keyword argument kept with a functional op: anything holding no tensor."""
+    return not isinstance(v, torch.Tensor) and not _tensors(v, [])
+
+
 def _small_args(name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """The non-tensor arguments that decide a functional op's shape (sizes, dims, equation)."""
-    out: dict[str, Any] = {}
-    for i, a in enumerate(args):
-        if isinstance(a, (int, str, float, bool)) or (
-            isinstance(a, (tuple, list, torch.Size))
-            and all(isinstance(v, (int, float, str)) for v in a)
-        ):
-            out[f"arg{i}"] = plain(a)
-    for k, v in kwargs.items():
-        if not isinstance(v, torch.Tensor) and not _tensors(v, []):
-            out[k] = plain(v)
+    out: dict[str, Any] = {f"arg{i}": plain(a) for i, a in enumerate(args) if small_positional(a)}
+    out.update((k, plain(v)) for k, v in kwargs.items() if small_keyword(v))
     return out
 
 
