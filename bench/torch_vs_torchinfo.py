@@ -3,9 +3,11 @@
     .venv/bin/python -m bench.torch_vs_torchinfo            # everything, ~2 minutes
     .venv/bin/python -m bench.torch_vs_torchinfo --repeats 3
 
-ResNet-50 and ViT-L/16 are written here (torchvision does not import beside torch
-2.13.0) with their standard dimensions and real (random) weights, in eval mode, input
-(1, 3, 224, 224). Each tool and model runs in a fresh child process, so peaks do not mix:
+ResNet-50 and ViT-L/16 (the bar's models) are written here (torchvision does not import
+beside torch 2.13.0) with their standard dimensions and real (random) weights, in eval
+mode, input (1, 3, 224, 224); beside them two models of the transformers zoo, GPT-2 small
+and BERT-base, built from their default configs (random weights, no download), given 128
+token ids. Each tool and model runs in a fresh child process, so peaks do not mix:
 
 - torchinfo: ``str(torchinfo.summary(model, input_size=..., verbose=0))``, the real
   forward pass as torchinfo runs it by default (CPU), with torch's default thread count
@@ -116,7 +118,35 @@ class ViT(nn.Module):
         return self.head(self.encoder(t)[:, 0])
 
 
-MODELS: dict[str, Callable[[], nn.Module]] = {"resnet50": ResNet50, "vit_l_16": ViT}
+def _gpt2() -> nn.Module:
+    """GPT-2 small (124 M) from transformers, built from its default config."""
+    import transformers
+
+    return transformers.GPT2LMHeadModel(transformers.GPT2Config())  # type: ignore[no-any-return]
+
+
+def _bert() -> nn.Module:
+    """BERT-base (110 M) from transformers, built from its default config."""
+    import transformers
+
+    return transformers.BertModel(transformers.BertConfig())  # type: ignore[no-any-return]
+
+
+MODELS: dict[str, Callable[[], nn.Module]] = {
+    "resnet50": ResNet50,
+    "vit_l_16": ViT,
+    "gpt2 (transformers)": _gpt2,
+    "bert-base (transformers)": _bert,
+}
+# The bar's models take images; the model-zoo ones take 128 token ids.
+ZOO_TOKENS = 128
+
+
+def _inputs(name: str) -> dict[str, Any]:
+    """The keyword arguments both tools are given for ``name``'s input."""
+    if name in ("resnet50", "vit_l_16"):
+        return {"input_size": SIZE}
+    return {"input_data": [torch.zeros(1, ZOO_TOKENS, dtype=torch.long)]}
 
 # Decoders of bench/torch_70b.py on meta: (d, layers, heads, kv heads, ffn). The first four
 # keep the depth and grow the width (parameters ×~1000, rows unchanged); the last is the
@@ -177,12 +207,12 @@ def child_speed(tool: str, name: str, repeats: int, threads: int | None) -> dict
         import torchinfo
 
         def call() -> Any:
-            return str(torchinfo.summary(model, input_size=SIZE, verbose=0))
+            return str(torchinfo.summary(model, **_inputs(name), verbose=0))
     else:
         import modelmath
 
         def call() -> Any:
-            return str(modelmath.summary(model, input_size=SIZE))
+            return str(modelmath.summary(model, **_inputs(name)))
 
     out = _timings(call, repeats)
     return {**out, "params": params, "threads": torch.get_num_threads()}
@@ -222,21 +252,26 @@ def child_phases(name: str, repeats: int) -> dict[str, Any]:
     phases: dict[str, list[float]] = {k: [] for k in keys}
     with torch.device("meta"):
         on_meta = MODELS[name]().eval()
-    x = torch.empty(SIZE, device="meta")
-    str(summarize(trace(model, input_size=SIZE)))  # warm-up
-    trace(model, input_size=SIZE, tracer="meta")
+    given = _inputs(name)
+    x = (
+        torch.empty(SIZE, device="meta")
+        if "input_size" in given
+        else torch.zeros(1, ZOO_TOKENS, dtype=torch.long, device="meta")
+    )
+    str(summarize(trace(model, **given)))  # warm-up
+    trace(model, **given, tracer="meta")
     with torch.no_grad():
         on_meta(x)
     gc.disable()
     for _ in range(repeats):
         t0 = time.perf_counter()
-        traced = trace(model, input_size=SIZE)
+        traced = trace(model, **given)
         t1 = time.perf_counter()
         s = summarize(traced)
         t2 = time.perf_counter()
         str(s)
         t3 = time.perf_counter()
-        trace(model, input_size=SIZE, tracer="meta")
+        trace(model, **given, tracer="meta")
         t4 = time.perf_counter()
         with torch.no_grad():
             on_meta(x)
