@@ -148,6 +148,7 @@ def _inputs(name: str) -> dict[str, Any]:
         return {"input_size": SIZE}
     return {"input_data": [torch.zeros(1, ZOO_TOKENS, dtype=torch.long)]}
 
+
 # Decoders of bench/torch_70b.py on meta: (d, layers, heads, kv heads, ffn). The first four
 # keep the depth and grow the width (parameters ×~1000, rows unchanged); the last is the
 # 70B model itself, 80 layers deep.
