@@ -202,6 +202,8 @@ class _Rows:
         self.by_identity: dict[tuple[Any, ...], _Work] = {}
         self.shapes: dict[tuple[int, ...], Quantity] = {}
         self.trees: dict[int, tuple[Any, Any]] = {}
+        self.quantities: dict[tuple[int, str], Quantity] = {}
+        self.nothing: Expr = Num(0)
         self.sums: dict[tuple[int, ...], tuple[list[Expr], Expr]] = {}
         self.zero: Expr = Num(0)  # shared: rows alike then share their working's memo key
         self.no_params = (Quantity(Num(0), _TRAINABLE), Quantity(Num(0), _FROZEN))
@@ -228,6 +230,14 @@ class _Rows:
             found = _work(call)
             if found.shareable:
                 self.works[key] = found
+        return found
+
+    def quantity(self, expr: Expr, why: str) -> Quantity:
+        """``Quantity(expr, why)``, one per formula object and reason."""
+        key = (id(expr), why)
+        found = self.quantities.get(key)
+        if found is None:
+            found = self.quantities[key] = Quantity(expr, why)  # it keeps its formula's id
         return found
 
     def shapes_of(self, tree: Any) -> Any:
@@ -318,16 +328,21 @@ class _Rows:
             self.counted.update(b.qualified for b in buffers)  # apart, in the totals only
         index = len(self.rows)
         self.rows.append(None)  # type: ignore[arg-type]  # filled in below, after children
-        sub_params: list[Expr] = [own] if own.value else []
-        sub_macs: list[Expr] = [work.macs.expr] if work.macs.value else []
-        for child in call.children:
-            p, m = self.build(child)
-            if p:
-                sub_params.append(Sym(child.path, p, f"parameters under {child.path}"))
-            if m:
-                sub_macs.append(Sym(child.path, m, f"MACs under {child.path}"))
-        subtree_params = Quantity(total(sub_params), _SUBTREE)
-        subtree_macs = Quantity(total(sub_macs), _SUBTREE)
+        if call.children:
+            sub_params: list[Expr] = [own] if own.value else []
+            sub_macs: list[Expr] = [work.macs.expr] if work.macs.value else []
+            for child in call.children:
+                p, m = self.build(child)
+                if p:
+                    sub_params.append(Sym(child.path, p, f"parameters under {child.path}"))
+                if m:
+                    sub_macs.append(Sym(child.path, m, f"MACs under {child.path}"))
+            subtree_params = Quantity(total(sub_params), _SUBTREE)
+            subtree_macs = Quantity(total(sub_macs), _SUBTREE)
+        else:  # a leaf's subtree is itself (a zero is Num(0), as total() of no terms)
+            macs = work.macs.expr
+            subtree_params = self.quantity(own if own.value else self.nothing, _SUBTREE)
+            subtree_macs = self.quantity(macs if macs.value else self.nothing, _SUBTREE)
         trainable, non_trainable = self.split(params)
         self.rows[index] = ModuleRow(
             path=call.path,
@@ -337,7 +352,7 @@ class _Rows:
             inputs=inputs,
             outputs=outputs,
             output_formulas=result.outputs if result else (),
-            params=Quantity(own, result.params_why if result else _own_words(params)),
+            params=self.quantity(own, result.params_why if result else _own_words(params)),
             trainable=trainable,
             non_trainable=non_trainable,
             params_why=result.params_why if result else "",
