@@ -526,11 +526,16 @@ class FastTracer(Tracer):
         index = self.call_counts.get(id(target), 0)
         self.call_counts[id(target)] = index + 1
         self.called.add(id(target))
-        call = self.describe(target, t.depth + shift, index)
-        # Shared, not copied: the template's call has returned, so nothing appends to its
+        # Alike modules have one config (by signature), class and children: only the name
+        # and the slots (which name their owners) are the target's own. The record is
+        # shared, not copied: the template's call has returned, so nothing appends to its
         # list of functional calls any more, and a replayed call runs none of its own.
-        call.inputs, call.outputs, call.options = t.inputs, t.outputs, t.options
-        call.functions = t.functions
+        params, buffers = self.module_slots[id(target)]
+        call = ModuleCall(
+            self.names[id(target)], t.op, id(target), t.depth + shift, index, t.config,
+            params, buffers, t.is_leaf, t.class_module, t.bases, t.options, t.inputs,
+            t.outputs, t.functions,
+        )  # fmt: skip
         for child in t.children:
             inner = root
             for part in child.path[start:].split("."):
