@@ -317,6 +317,8 @@ class FastTracer(Tracer):
         them as :meth:`Tracer.slots` makes them (the model-wide slot itself where this
         module is where the tensor is counted, a slot naming its owner where it is tied),
         and their part of the module's signature."""
+        if not tensors:  # most modules hold no buffers, containers no parameters either
+            return {}, (), ()
         syms: dict[str, Any] = {}
         slots: list[TensorSlot] = []
         keys: list[Any] = []
