@@ -46,8 +46,17 @@ class ShapeTexts:
 
     def __init__(self) -> None:
         self._shapes: dict[tuple[tuple[int, ...], tuple[type, ...]], str] = {}
+        self._trees: dict[int, tuple[Any, str]] = {}  # by id: rows alike share their trees
 
     def __call__(self, tree: Any) -> str:
+        done = self._trees.get(id(tree))
+        if done is not None:
+            return done[1]
+        text = self._text(tree)
+        self._trees[id(tree)] = (tree, text)  # the entry keeps the tree, and so its id
+        return text
+
+    def _text(self, tree: Any) -> str:
         if tree is None:
             return "--"
         if isinstance(tree, tuple):
