@@ -400,6 +400,50 @@ def _cases() -> Iterator[Case]:
     yield c(F.embedding, ids, meta(50, 16, param=True))
     yield c(F.embedding, ids, meta(50, 16), 0)
     yield c(F.embedding, meta(2, 7), meta(50, 16), must=False)
+    yield from _indexing_cases(c)
+
+
+def _indexing_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """Embedding bags: one row per bag, counted from the offsets' size (never values)."""
+    table, ids, offsets = (
+        meta(100, 16, param=True),
+        meta(20, dtype=torch.int64),
+        meta(3, dtype=torch.int64),
+    )
+    rows = meta(4, 5, dtype=torch.int64)
+    for mode in ("mean", "sum", "max"):
+        yield c(F.embedding_bag, ids, table, offsets=offsets, mode=mode)
+        yield c(F.embedding_bag, ids, table, offsets=offsets, mode=mode, include_last_offset=True)
+        yield c(F.embedding_bag, rows, table, mode=mode)
+        yield c(F.embedding_bag, rows, table, mode=mode, include_last_offset=True)
+        yield c(F.embedding_bag, ids, table, offsets, padding_idx=-3, mode=mode)
+    yield c(F.embedding_bag, ids, table, offsets, None, 2, False, "sum", False, meta(20))
+    yield c(F.embedding_bag, meta(20, dtype=torch.int32), table, meta(3, dtype=torch.int32))
+    yield c(F.embedding_bag, meta(20, dtype=torch.int32), meta(100, 16, dtype=torch.float16),
+            offsets)  # fmt: skip
+    yield c(F.embedding_bag, ids, table, meta(0, dtype=torch.int64))
+    yield c(F.embedding_bag, ids, table, meta(1, dtype=torch.int64), include_last_offset=True)
+    yield c(F.embedding_bag, meta(0, dtype=torch.int64), table, offsets)
+    yield c(F.embedding_bag, meta(16, 100).t(), table, must=False)  # float ids
+    yield c(F.embedding_bag, ids, meta(16, 100).t(), offsets)
+    refused = [
+        (ids, table, None),  # a 1-d input needs offsets
+        (rows, table, offsets),  # a 2-d one takes none
+        (meta(4, 0, dtype=torch.int64), table, None),
+        (ids, table, offsets.reshape(1, 3)),
+        (ids, meta(100, 16, dtype=torch.int64), offsets),
+        (meta(2, 3, 4, dtype=torch.int64), table, None),
+    ]
+    for args in refused:
+        yield c(F.embedding_bag, *args, must=False)
+    yield c(F.embedding_bag, ids, table, meta(0, dtype=torch.int64), include_last_offset=True,
+            must=False)  # fmt: skip
+    yield c(F.embedding_bag, ids, table, offsets, padding_idx=100, must=False)
+    yield c(F.embedding_bag, ids, table, offsets, max_norm=1.0, must=False)
+    yield c(F.embedding_bag, ids, table, offsets, mode="max", per_sample_weights=meta(20),
+            must=False)  # fmt: skip
+    yield c(F.embedding_bag, ids, table, offsets, mode="max", sparse=True, must=False)
+    yield c(F.embedding_bag, ids, table, offsets, mode="median", must=False)
 
 
 def _attention_cases(c: Callable[..., Case]) -> Iterator[Case]:

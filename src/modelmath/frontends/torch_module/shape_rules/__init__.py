@@ -24,6 +24,7 @@ from modelmath.frontends.torch_module.shape_rules import (  # noqa: F401  (each 
     elementwise,
     extras,
     factories,
+    indexing,
     matmul,
     nn_functional,
     norm,

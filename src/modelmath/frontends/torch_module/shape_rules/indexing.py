@@ -1,0 +1,90 @@
+"""Lookups and selections: embedding bags, top-k, gather.
+
+Shape rules registered into :data:`HANDLERS` (see the package docstring). Each output's
+shape follows from its operands' shapes alone; operations whose output shape depends on
+the values (``nonzero``, boolean masks, ``unique``) have no rule here and are refused.
+
+>>> import torch
+>>> ids, offsets = SymTensor((20,), torch.int64), SymTensor((3,), torch.int64)
+>>> _embedding_bag((ids, SymTensor((100, 16), torch.float32)),
+...     {"offsets": offsets, "include_last_offset": True}, []).shape
+torch.Size([2, 16])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.shape_rules.base import (
+    _MISSING,
+    _bind,
+    _new,
+    _register,
+    _sym,
+)
+from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported
+
+_INDEX_TYPES = (torch.int64, torch.int32)
+_BAG_MODES = ("sum", "mean", "max")
+
+# -- embedding bags ---------------------------------------------------------------------
+
+_BAG_NAMES = (
+    "input", "weight", "offsets", "max_norm", "norm_type", "scale_grad_by_freq", "mode",
+    "sparse", "per_sample_weights", "include_last_offset", "padding_idx",
+)  # fmt: skip
+_BAG_DEFAULTS = (_MISSING, _MISSING, None, None, 2, False, "mean", False, None, False, None)
+
+
+def _bag_count(ids: SymTensor, offsets: Any, last: bool) -> int:
+    """How many bags F.embedding_bag makes: one per row of a 2-d input (which must come
+    without offsets), else one per offset, the last offset closing the last bag when
+    ``include_last_offset``. Only sizes count, never the offsets' values."""
+    if ids.dim() == 2:
+        # torch builds the offsets with arange(0, numel, width): a width of 0 is refused
+        if offsets is not None or ids._shape[1] == 0:
+            raise Unsupported("a 2-d embedding bag input with offsets or of width 0")
+        return ids._shape[0]
+    if ids.dim() != 1 or offsets is None:
+        raise Unsupported("a 1-d embedding bag input without offsets, or of another rank")
+    offs = _sym(offsets)
+    if offs.dim() != 1 or offs.dtype not in _INDEX_TYPES:
+        raise Unsupported("embedding bag offsets that are not a vector of ints")
+    if not last:
+        return offs._shape[0]
+    if offs._shape[0] < 1:
+        raise Unsupported("include_last_offset without offsets")  # torch raises
+    return offs._shape[0] - 1
+
+
+@_register(F.embedding_bag)
+def _embedding_bag(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """F.embedding_bag: one row of ``weight``'s width per bag, in the weight's dtype,
+    row-major (the ids are gathered and reduced; no contraction torch counts)."""
+    bound = _bind(args, kwargs, _BAG_NAMES, _BAG_DEFAULTS)
+    ids, w, offsets, max_norm, _norm, scale, mode, sparse, psw, last, pad = bound
+    ids, w = _sym(ids), _sym(w)
+    if ids.dtype not in _INDEX_TYPES or w.dim() != 2 or not w.dtype.is_floating_point:
+        raise Unsupported("an embedding bag of non-integer ids or a non-float table")
+    if max_norm is not None:  # torch renormalizes the weight in place first
+        raise Unsupported("an embedding bag with max_norm")
+    if mode not in _BAG_MODES or not all(isinstance(f, bool) for f in (scale, sparse, last)):
+        raise Unsupported("embedding bag settings torch refuses")
+    if mode == "max" and (scale or sparse):
+        raise Unsupported("a max embedding bag scaling gradients or sparse")
+    if pad is not None and not (
+        isinstance(pad, int) and not isinstance(pad, bool) and -w._shape[0] <= pad < w._shape[0]
+    ):
+        raise Unsupported("an embedding bag padding_idx out of range")
+    if psw is not None:
+        weights = _sym(psw)
+        if mode != "sum" or weights._shape != ids._shape or weights.dtype != w.dtype:
+            raise Unsupported("per-sample weights other than for a sum of ids' shape")
+    # a 2-d input is cut into rows by torch, which then ignores include_last_offset
+    bags = _bag_count(ids, offsets, last and ids.dim() == 1)
+    return _new((bags, w._shape[1]), w.dtype)
