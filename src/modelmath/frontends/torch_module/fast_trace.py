@@ -634,12 +634,12 @@ def fast_trace(
     try:
         with torch.no_grad(), _SymbolicMode(tracer):
             tracer.model(*sym_args, **sym_kwargs)
+        if not tracer.roots:
+            raise Unsupported("the model was not called as a module")
+        uncalled = tuple(tracer.uncalled())
     finally:
         set_dispatch(None)
-    if not tracer.roots:
-        raise Unsupported("the model was not called as a module")
-    uncalled = tuple(tracer.uncalled())
-    tracer.release()
+        tracer.release()  # also when it gave up: the meta tracer runs next
     return ModuleTrace(
         root=tracer.roots[0],
         model_name=type(model).__name__,
