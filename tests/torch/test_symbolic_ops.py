@@ -444,6 +444,65 @@ def _indexing_cases(c: Callable[..., Case]) -> Iterator[Case]:
             must=False)  # fmt: skip
     yield c(F.embedding_bag, ids, table, offsets, mode="max", sparse=True, must=False)
     yield c(F.embedding_bag, ids, table, offsets, mode="median", must=False)
+    yield from _selection_cases(c)
+
+
+def _selection_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """Top-k, gather and einsum: row-major results (einsum's a permuted view of its bmm)."""
+    for t in (meta(24, 4), meta(3, 4, 5, order=(2, 0, 1)), meta(3, 4, 5)[:, ::2]):
+        yield c(torch.topk, t, 2)
+        yield c(torch.Tensor.topk, t, 1, 0, False, False)
+        yield c(torch.topk, t, k=2, dim=-2, largest=False)
+        yield c(torch.topk, t, t.shape[-1])
+    yield c(torch.topk, meta(24, 4, dtype=torch.int64), 2)
+    yield c(torch.topk, meta(24, 4), 5, must=False)  # k beyond the axis: torch raises
+    yield c(torch.topk, meta(24, 4), 0, must=False)
+    yield c(torch.topk, meta(24, 4, dtype=torch.bool), 2, must=False)
+    yield c(torch.topk, meta(0, 4), 2, must=False)
+    yield c(torch.topk, meta(), 1, must=False)
+    x, index = meta(24, 4, 16), meta(24, 2, 16, dtype=torch.int64)
+    indices = (
+        index,
+        meta(24, 2, 1, dtype=torch.int64).expand(-1, -1, 16),
+        meta(24, 2, 16, dtype=torch.int64, order=(2, 0, 1)),
+        meta(2, 9, 3, dtype=torch.int64),
+    )
+    for i in indices:
+        yield c(torch.gather, x, 1, i)
+        yield c(torch.Tensor.gather, meta(24, 4, 16, order=(2, 0, 1)), -2, i)
+    yield c(torch.gather, x, 2, index, sparse_grad=True)
+    yield c(torch.gather, x, 1, meta(24, 2, 17, dtype=torch.int64), must=False)
+    yield c(torch.gather, x, 1, meta(24, 2, dtype=torch.int64), must=False)
+    yield c(torch.gather, x, 1, meta(24, 2, 16, dtype=torch.int32), must=False)
+    yield c(torch.gather, x, 1, meta(24, 0, 16, dtype=torch.int64), must=False)
+    for eq, a, b_ in [
+        ("nd,edh->neh", meta(24, 16), meta(4, 16, 32)),
+        ("neh,ehd->ned", meta(24, 4, 32), meta(4, 32, 16)),
+        ("ij,jk->ik", meta(2, 3), meta(3, 4)),
+        ("ij,jk->ki", meta(2, 3), meta(3, 40)),
+        ("ij,kj->ik", meta(5, 3, order=(1, 0)), meta(4, 3)),
+        ("bhqd,bhkd->bhqk", meta(2, 4, 7, 8), meta(2, 4, 9, 8)),
+        ("b i d, b j d -> b j i", meta(2, 7, 8), meta(2, 9, 8)),
+        ("cXYZd,cYaZ->YXcad", meta(4, 1, 5, 3, 4), meta(4, 5, 5, 3)),
+        ("abc,cd->dab", meta(2, 3, 4), meta(4, 5)),
+    ]:
+        yield c(torch.einsum, eq, a, b_)
+    refused = [
+        ("ij,jk", meta(2, 3), meta(3, 4)),  # implicit output
+        ("...ij,jk->...ik", meta(2, 3), meta(3, 4)),
+        ("ii,ij->ij", meta(3, 3), meta(3, 4)),  # a diagonal
+        ("ij,jk->ijk", meta(2, 3), meta(3, 4)),  # no contraction: a broadcast product
+        ("ij,k->i", meta(2, 3), meta(4)),  # sums of one operand's labels
+        ("ij,jk->ik", meta(2, 1), meta(3, 4)),  # a broadcast contraction
+        ("ij,jk->ik", meta(2, 3), meta(5, 4)),  # sizes torch refuses
+        ("ij,jk->ik", meta(2, 3), meta(3, 4, dtype=torch.float64)),
+        ("ij,jk->ik", meta(2, 3, dtype=torch.int64), meta(3, 4, dtype=torch.int64)),
+        ("ij,jk->ik", meta(0, 3), meta(3, 4)),
+        ("ij,jk,kl->il", meta(2, 3), meta(3, 4)),
+    ]
+    for eq, a, b_ in refused:
+        yield c(torch.einsum, eq, a, b_, must=False)
+    yield c(torch.einsum, "ij,jk,kl->il", meta(2, 3), meta(3, 4), meta(4, 5), must=False)
 
 
 def _attention_cases(c: Callable[..., Case]) -> Iterator[Case]:

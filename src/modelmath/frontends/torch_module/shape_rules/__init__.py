@@ -21,6 +21,7 @@ from __future__ import annotations
 from modelmath.frontends.torch_module.shape_rules import (  # noqa: F401  (each registers its rules)
     attention,
     conv,
+    einsum,
     elementwise,
     extras,
     factories,

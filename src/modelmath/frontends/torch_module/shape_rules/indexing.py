@@ -26,6 +26,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _new,
     _register,
     _sym,
+    _wrap,
 )
 from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported
 
@@ -88,3 +89,50 @@ def _embedding_bag(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[At
     # a 2-d input is cut into rows by torch, which then ignores include_last_offset
     bags = _bag_count(ids, offsets, last and ids.dim() == 1)
     return _new((bags, w._shape[1]), w.dtype)
+
+
+# -- selections -------------------------------------------------------------------------
+
+
+@_register(torch.topk, torch.Tensor.topk)
+def _topk(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.topk: the ``k`` largest (or smallest) along ``dim`` and their int64 indices,
+    both fresh row-major tensors (whatever the input's layout, on meta), as a named
+    ``(values, indices)`` pair."""
+    names = ("input", "k", "dim", "largest", "sorted")
+    x, k, dim, largest, ordered = _bind(args, kwargs, names, (_MISSING, _MISSING, -1, True, True))
+    x = _sym(x)
+    if not isinstance(largest, bool) or not isinstance(ordered, bool):
+        raise Unsupported("topk flags that are not bools")
+    if x.dim() == 0 or x.dtype == torch.bool:
+        raise Unsupported("topk of a 0-d or boolean tensor")
+    dim = _wrap(dim, x.dim())
+    if not isinstance(k, int) or isinstance(k, bool) or not 0 < k <= x._shape[dim]:
+        raise Unsupported("k out of range for the dimension")  # torch raises beyond it
+    shape = list(x._shape)
+    shape[dim] = k
+    if 0 in shape:  # an empty result gets strides of its own on meta: not followed
+        raise Unsupported("topk of an empty tensor")
+    values, indices = _new(shape, x.dtype), _new(shape, torch.int64)
+    return torch.return_types.topk((values, indices))  # type: ignore[arg-type]  # stand-ins
+
+
+@_register(torch.gather, torch.Tensor.gather)
+def _gather(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.gather: ``input``'s values at ``index`` along ``dim``, a fresh row-major
+    tensor of the index's shape (whatever either layout) in the input's dtype. The index
+    must have the input's rank and be no larger on the other axes."""
+    names = ("input", "dim", "index", "sparse_grad")
+    x, dim, index, sparse = _bind(args, kwargs, names, (_MISSING, _MISSING, _MISSING, False))
+    x, index = _sym(x), _sym(index)
+    if index.dtype != torch.int64 or not isinstance(sparse, bool):
+        raise Unsupported("gather with an index that is not int64")
+    if x.dim() == 0 or index.dim() != x.dim():
+        raise Unsupported("gather with an index of another rank")
+    dim = _wrap(dim, x.dim())
+    for d, (size, n) in enumerate(zip(x._shape, index._shape)):
+        if d != dim and n > size:
+            raise Unsupported("a gather index larger than the input")  # torch raises
+    if 0 in x._shape or 0 in index._shape:
+        raise Unsupported("gather from or of an empty tensor")
+    return _new(index._shape, x.dtype)
