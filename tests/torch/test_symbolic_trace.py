@@ -33,7 +33,7 @@ SYMBOLIC = {
     "frozen_backbone", "functional_params", "gpt_tied", "vit", "vit_torch_encoder",
     "torch_transformer", "conv3d_video", "siamese_bilinear", "lstm_tagger", "lstm_projection",
     "gru_seq2seq", "rnn_cells", "super_resolution", "conv1d_audio", "norm_zoo",
-    "embedding_bag_classifier",
+    "embedding_bag_classifier", "mixture_of_experts",
 }  # fmt: skip
 
 
@@ -163,6 +163,19 @@ def test_a_failing_forward_pass_is_explained_by_the_meta_tracer() -> None:
     model = nn.Sequential(nn.Linear(4, 8), nn.Linear(7, 2))
     with pytest.raises(UsageError, match="in_features=8"):
         modelmath.summary(model, input_size=(1, 4))
+
+
+def test_the_matmul_operator_is_recorded_under_torchs_name() -> None:
+    """``a @ b`` reaches torch's function mode as ``Tensor.matmul``: both tracers say so."""
+
+    class Scores(nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return (x @ x.transpose(-1, -2)) @ x
+
+    fast = trace(Scores(), input_size=(2, 3, 4), tracer="symbolic")
+    slow = trace(Scores(), input_size=(2, 3, 4), tracer="meta")
+    assert [f.name for f in fast.root.functions] == [f.name for f in slow.root.functions]
+    assert [f.name for f in fast.root.functions].count("Tensor.matmul") == 2
 
 
 def test_unknown_tracer_name_is_refused() -> None:

@@ -267,11 +267,13 @@ METHODS = (
     "__isub__", "__mul__", "__rmul__", "__imul__", "__truediv__", "__itruediv__",
     "__matmul__", "__rmatmul__", "__neg__", "__getitem__", "__eq__", "__ne__", "__lt__",
     "__le__", "__gt__", "__ge__", "__iter__", "unflatten", "unbind", "repeat_interleave",
-    "log_softmax",
+    "log_softmax", "topk", "gather",
 )  # fmt: skip
 
 for _name in METHODS:
     setattr(SymTensor, _name, _method(getattr(torch.Tensor, _name)))
+# ``a @ b`` reaches torch's function mode as Tensor.matmul (what the meta tracer records).
+SymTensor.__matmul__ = _method(torch.Tensor.matmul)  # type: ignore[method-assign]
 SymTensor.__hash__ = object.__hash__  # type: ignore[assignment]  # __eq__ above unsets it
 
 __all__ = [
