@@ -272,8 +272,11 @@ METHODS = (
 
 for _name in METHODS:
     setattr(SymTensor, _name, _method(getattr(torch.Tensor, _name)))
-# ``a @ b`` reaches torch's function mode as Tensor.matmul (what the meta tracer records).
-SymTensor.__matmul__ = _method(torch.Tensor.matmul)  # type: ignore[method-assign]
+# Operators torch's function mode reports under another function's name: ``a @ b``
+# reaches it as Tensor.matmul (what the meta tracer records), not as Tensor.__matmul__.
+_REPORTED_AS = {"__matmul__": torch.Tensor.matmul}
+for _name, _func in _REPORTED_AS.items():
+    setattr(SymTensor, _name, _method(_func))
 SymTensor.__hash__ = object.__hash__  # type: ignore[assignment]  # __eq__ above unsets it
 
 __all__ = [
