@@ -92,3 +92,33 @@ def test_an_attribute_that_is_not_plain_data_still_goes_to_the_meta_tracer() -> 
             return self.proj(x)
 
     assert trace(Holder(), input_size=(1, 4)).traced_by == "meta"
+
+
+def test_the_tracer_and_its_copies_are_freed_without_the_garbage_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No reference cycle outlives a trace (the copies' wrapped forwards hold the tracer;
+    replays once made a recursive closure each): freed by reference counting alone, the
+    copy never waits for, nor costs, a garbage collection."""
+    import gc
+    import weakref
+
+    from modelmath.frontends.torch_module.fast_trace import FastTracer
+
+    made: list[weakref.ref[Any]] = []
+    init = FastTracer.__init__
+
+    def recording(self: FastTracer, model: nn.Module, train: bool) -> None:
+        made.append(weakref.ref(self))
+        init(self, model, train)
+        made.extend(weakref.ref(m) for m, _ in self.copies)
+
+    monkeypatch.setattr(FastTracer, "__init__", recording)
+    model = _TwoBlocks().eval()
+    gc.disable()
+    try:
+        traced = trace(model, input_size=(2, 8), tracer="symbolic")
+        assert traced.root.children[1].functions is traced.root.children[0].functions  # replayed
+        assert len(made) > 3 and all(ref() is None for ref in made)
+    finally:
+        gc.enable()
