@@ -123,8 +123,9 @@ def _is_model_config(value: Any) -> bool:
 
 
 def _plain_value(value: Any) -> Any:
-    """``value`` if the copy may share it (immutable plain data), a fresh copy of an
-    empty or flat container, else Unsupported."""
+    """``value`` if the copy may share it (immutable plain data), a fresh copy of a
+    container of plain data (a flat one, lists of lists of names, settings by name in a
+    dictionary), else Unsupported."""
     kind = type(value)
     if kind in _PLAIN:
         return value
