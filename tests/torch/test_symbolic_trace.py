@@ -33,7 +33,7 @@ SYMBOLIC = {
     "frozen_backbone", "functional_params", "gpt_tied", "vit", "vit_torch_encoder",
     "torch_transformer", "conv3d_video", "siamese_bilinear", "lstm_tagger", "lstm_projection",
     "gru_seq2seq", "rnn_cells", "super_resolution", "conv1d_audio", "norm_zoo",
-    "embedding_bag_classifier", "mixture_of_experts",
+    "embedding_bag_classifier", "mixture_of_experts", "convnext_block", "mlp_mixer",
 }  # fmt: skip
 
 
