@@ -401,6 +401,126 @@ def _cases() -> Iterator[Case]:
     yield c(F.embedding, ids, meta(50, 16), 0)
     yield c(F.embedding, meta(2, 7), meta(50, 16), must=False)
     yield from _indexing_cases(c)
+    yield from _conversion_cases(c)
+    yield from _pointwise_cases(c)
+
+
+def _layouts(dtype: torch.dtype = torch.float32) -> list[torch.Tensor]:
+    """Row-major, permuted, sliced (gapped), broadcast and odd-size-1 layouts."""
+    return [
+        meta(2, 3, 4, dtype=dtype),
+        meta(2, 3, 4, dtype=dtype, order=(2, 0, 1)),
+        meta(2, 3, 8, dtype=dtype)[..., 4:],
+        meta(1, 4, 2, 8, dtype=dtype).transpose(1, 2)[..., :4],
+        meta(3, 1, dtype=dtype).expand(3, 4),
+        meta(2, 1, 4, dtype=dtype).transpose(0, 1),
+        meta(0, 3, dtype=dtype),
+    ]
+
+
+def _conversion_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """to, float, type_as, ...: the input itself when nothing changes, else a copy."""
+    to = torch.Tensor.to
+    for t in (*_layouts(), meta(2, 3, dtype=torch.float16), meta(4, param=True)):
+        yield c(to, t, torch.float16, must=False)
+        yield c(to, t, torch.float32)
+        yield c(to, t, "meta")
+        yield c(to, t, torch.device("meta"), torch.float64, must=False)
+        yield c(to, t, device="meta", dtype=torch.float32)
+        yield c(to, t, dtype=torch.int64, must=False)
+        yield c(to, t, torch.float32, copy=True, must=False)
+        yield c(to, t, meta(1, dtype=torch.bfloat16), must=False)
+        yield c(to, t, meta(1), non_blocking=True)
+        yield c(to, t, "cpu", must=False)
+        yield c(to, t, torch.float32, memory_format=torch.contiguous_format, must=False)
+        for func in (torch.Tensor.float, torch.Tensor.half, torch.Tensor.double,
+                     torch.Tensor.bfloat16, torch.Tensor.long, torch.Tensor.int,
+                     torch.Tensor.bool):  # fmt: skip
+            yield c(func, t, must=func is torch.Tensor.float and t.dtype == torch.float32)
+        yield c(torch.Tensor.type_as, t, meta(1), must=t.dtype == torch.float32)
+        yield c(torch.Tensor.type_as, t, meta(1, dtype=torch.int64), must=False)
+    yield c(to, meta(2, 3), torch.float16)
+    yield c(to, meta(2, 3, order=(1, 0)), torch.float16)
+    yield c(torch.Tensor.float, meta(2, 3, dtype=torch.int64))
+    yield c(to, meta(2, 3), torch.complex64, must=False)
+    yield c(to, meta(2, 3), 0, must=False)  # a CUDA device by index
+
+
+def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """Unary math, powers, comparisons, Tensor.where, extrema; cat skipping empty vectors;
+    grouped-query attention; torch.tensor of Python numbers."""
+    unary = ("rsqrt", "sqrt", "exp", "log", "log1p", "expm1", "cos", "sin", "tan", "erf",
+             "reciprocal")  # fmt: skip
+    for t in _layouts():
+        dense = t.numel() == 0 or t.stride(-1) != 0
+        for name in unary:
+            yield c(getattr(torch, name), t)
+            yield c(getattr(torch.Tensor, name), t)
+        for func in (torch.abs, torch.Tensor.abs, torch.Tensor.__abs__, torch.neg):
+            yield c(func, t)
+        for func in (torch.pow, torch.Tensor.pow, torch.Tensor.__pow__):
+            yield c(func, t, 2)
+            yield c(func, t, 0.5)
+            yield c(func, t, meta(4), must=dense)
+        yield c(torch.Tensor.__rpow__, t, 2.0)
+        yield c(torch.pow, 2, t)
+        for name in ("eq", "ne", "lt", "le", "gt", "ge"):
+            yield c(getattr(torch, name), t, 0.5)
+            yield c(getattr(torch.Tensor, name), t, meta(4))
+            yield c(getattr(torch.Tensor, f"__{name}__"), t, 1)
+        cond = meta(*t.shape, dtype=torch.bool)
+        yield c(torch.Tensor.where, t, cond, -1.0)
+        yield c(torch.Tensor.where, t, meta(4, dtype=torch.bool), meta(1, 4))
+        yield c(torch.Tensor.where, meta(4), cond, t)
+        for func in (torch.minimum, torch.maximum, torch.min, torch.max, torch.Tensor.minimum,
+                     torch.Tensor.maximum, torch.Tensor.min, torch.Tensor.max):  # fmt: skip
+            yield c(func, t, meta(4))
+            yield c(func, meta(4), t)
+    ints = meta(2, 5, dtype=torch.int64)
+    yield c(torch.abs, ints)
+    yield c(torch.pow, ints, 2)
+    yield c(torch.pow, ints, -1, must=False)
+    yield c(torch.pow, ints, 0.5, must=False)  # promoted to float: not followed
+    yield c(torch.rsqrt, ints, must=False)
+    yield c(torch.abs, meta(3, dtype=torch.bool), must=False)
+    yield c(torch.pow, meta(3, dtype=torch.bool), meta(3, dtype=torch.bool), must=False)
+    yield c(torch.Tensor.__lt__, ints, 2.5)
+    yield c(torch.lt, ints, meta(2, 5), must=False)  # compared in a promoted dtype
+    yield c(torch.Tensor.__eq__, meta(3), None, must=False)
+    yield c(torch.Tensor.where, meta(3), meta(3), 0.0, must=False)  # a float condition
+    yield c(torch.Tensor.where, meta(3), meta(3, dtype=torch.bool), meta(3, dtype=torch.float16),
+            must=False)  # fmt: skip
+    yield c(torch.min, meta(3, 4), 1, must=False)  # values and indices along a dim
+    yield c(torch.max, meta(3, 4), must=False)  # a reduction
+    yield c(torch.minimum, meta(3), meta(3, dtype=torch.int64), must=False)
+    # cat leaves 1-d empty tensors out; a channels-last input leads the layout
+    kv = meta(1, 2, 5, 8)
+    yield c(torch.cat, [meta(0), kv], -2)
+    yield c(torch.cat, [meta(0), kv, meta(0)], 2)
+    yield c(torch.cat, [meta(0, dtype=torch.float16), kv], -2, must=False)
+    yield c(torch.cat, [meta(0), meta(0)], must=False)
+    q = meta(1, 16, 4, 64).transpose(1, 2)
+    yield c(torch.cat, [-q[..., 32:], q[..., :32]], -1)
+    cl = meta(2, 3, 4, 5, order=(0, 2, 3, 1))
+    yield c(torch.cat, [cl, cl], 1, must=False)
+    yield c(torch.cat, [meta(2, 3, 4, 5, order=(0, 1, 3, 2)), meta(2, 3, 4, 5)], 1)
+    yield c(torch.cat, [meta(2, 1, 1, 1), meta(2, 1, 1, 1)], 0)
+    # grouped-query attention: the key and value heads repeated up to the query's
+    sq, kv4 = meta(1, 4, 16, 64), meta(1, 2, 16, 64)
+    yield c(F.scaled_dot_product_attention, sq, kv4, kv4, enable_gqa=True)
+    yield c(F.scaled_dot_product_attention, sq, kv4, kv4, is_causal=True, enable_gqa=True)
+    yield c(F.scaled_dot_product_attention, sq, sq, sq, enable_gqa=True)
+    yield c(F.scaled_dot_product_attention, sq, meta(1, 3, 16, 64), meta(1, 3, 16, 64),
+            enable_gqa=True, must=False)  # fmt: skip
+    yield c(F.scaled_dot_product_attention, sq, kv4, kv4, must=False)
+    # torch.tensor of Python numbers, on the meta device
+    for data in ([], [1, 2], [True], [1, 2.5], 3, 2.0, False, (1, 2, 3)):
+        yield c(torch.tensor, data, device="meta")
+        yield c(torch.tensor, data, dtype=torch.float16, device="meta")
+        yield c(torch.tensor, data, must=False)  # on the CPU
+    yield c(torch.tensor, [[1, 2]], device="meta", must=False)
+    yield c(torch.tensor, meta(2), device="meta", must=False)
+    yield c(torch.tensor, [1], device="meta", requires_grad=True, must=False)
 
 
 def _indexing_cases(c: Callable[..., Case]) -> Iterator[Case]:

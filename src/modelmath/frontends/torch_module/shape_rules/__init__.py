@@ -21,6 +21,7 @@ from __future__ import annotations
 from modelmath.frontends.torch_module.shape_rules import (  # noqa: F401  (each registers its rules)
     attention,
     conv,
+    conversions,
     einsum,
     elementwise,
     extras,
@@ -29,6 +30,7 @@ from modelmath.frontends.torch_module.shape_rules import (  # noqa: F401  (each 
     matmul,
     nn_functional,
     norm,
+    pointwise,
     pooling,
     recurrent,
     views,

@@ -32,6 +32,14 @@ from modelmath.frontends.torch_module.symbolic import (
 )
 
 
+def _grouped(q: SymTensor, kv: SymTensor) -> SymTensor:
+    """A key or value of grouped-query attention (``enable_gqa``) as torch's math kernel
+    uses it: its heads (axis -3) repeated up to the query's, which must be a multiple."""
+    if q.dim() != 4 or kv.dim() != 4 or kv._shape[-3] == 0 or q._shape[-3] % kv._shape[-3]:
+        raise Unsupported("grouped-query attention of heads that do not divide")
+    return SymTensor((*kv._shape[:-3], q._shape[-3], *kv._shape[-2:]), kv.dtype)
+
+
 @_register(F.scaled_dot_product_attention)
 def _sdpa(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     names = ("query", "key", "value", "attn_mask", "dropout_p", "is_causal", "scale", "enable_gqa")
@@ -41,8 +49,10 @@ def _sdpa(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
         args, kwargs, names, (_MISSING, _MISSING, _MISSING, None, 0.0, False, None, False)
     )
     q, k, v = _sym(q), _sym(k), _sym(v)
-    if gqa or not isinstance(causal, bool) or not isinstance(p, (int, float)):
-        raise Unsupported("attention with grouped heads or unusual settings")
+    if not isinstance(gqa, bool) or not isinstance(causal, bool) or not isinstance(p, (int, float)):
+        raise Unsupported("attention with unusual settings")
+    if gqa:
+        k, v = _grouped(q, k), _grouped(q, v)
     if scale is not None and not isinstance(scale, (int, float)):
         raise Unsupported("attention with a tensor scale")
     if min(q.dim(), k.dim(), v.dim()) < 3 or k._shape[-2] != v._shape[-2]:

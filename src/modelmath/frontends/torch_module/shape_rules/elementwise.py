@@ -29,6 +29,7 @@ from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
     contiguous_strides,
+    dense_layout,
     is_contiguous,
 )
 
@@ -94,6 +95,18 @@ def _like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
     if _iterator_strides(x._shape, (x,)) != x._stride:
         raise Unsupported("an element-wise op on a layout whose result depends on the kernel")
     return SymTensor(x._shape, dtype or x.dtype, x._stride)
+
+
+def _iter_like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
+    """The result of a TensorIterator unary kernel (neg, exp, pow by a number, ...) of
+    ``x``: row-major for a contiguous input (size-1 axes with odd strides included, as
+    TensorIterator's fast path makes it), another dense input's layout as :func:`_like`
+    gives it, a gapped one (a slice) laid out densely in its axis order."""
+    if is_contiguous(x._shape, x._stride):
+        return SymTensor(x._shape, dtype or x.dtype)
+    if 0 in x._shape or dense_layout(x._shape, x._stride):
+        return _like(x, dtype)
+    return SymTensor(x._shape, dtype or x.dtype, _iterator_strides(x._shape, (x,)))
 
 
 def _unary(names: Sequence[str], defaults: Sequence[Any], inplace_at: int | None = None) -> Handler:
@@ -212,7 +225,9 @@ def _elementwise(operands: Sequence[Any]) -> SymTensor:
     shape: Shape = ()
     for t in tensors:
         shape = _broadcast(shape, t._shape)
-    if all(is_contiguous(t._shape, t._stride) for t in tensors):
+    # TensorIterator's fast path (row-major) only takes contiguous operands of the result's
+    # own shape; otherwise the layout follows the operands' strides, size-1 axes included.
+    if all(t._shape == shape and is_contiguous(t._shape, t._stride) for t in tensors):
         return _new(shape, dtype)
     return SymTensor(shape, dtype, _iterator_strides(shape, tensors))
 
@@ -298,7 +313,7 @@ def _neg(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
     x = _sym(x)
     if x.dtype == torch.bool:
         raise Unsupported("negation of a bool tensor")
-    return _like(x)
+    return _iter_like(x)
 
 
 HANDLERS[F.selu] = _unary(("input", "inplace"), (_MISSING, False), inplace_at=1)

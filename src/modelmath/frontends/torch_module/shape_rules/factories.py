@@ -156,3 +156,32 @@ def _like_factory(fill: bool) -> Handler:
 for _like in (torch.zeros_like, torch.ones_like, torch.empty_like):
     HANDLERS[_like] = _like_factory(fill=False)
 HANDLERS[torch.full_like] = _like_factory(fill=True)
+
+
+def _data_dtype(values: Sequence[Any]) -> torch.dtype:
+    """The dtype torch.tensor infers for Python numbers: bool when all are bools, int64
+    when all are ints (bools among them), else the default float dtype (also for none)."""
+    kinds = {type(v) for v in values}
+    if not kinds <= {bool, int, float}:
+        raise Unsupported("torch.tensor of data that is not Python numbers")
+    if kinds == {bool}:
+        return torch.bool
+    if kinds and kinds <= {bool, int}:
+        return torch.int64
+    return torch.get_default_dtype()
+
+
+@_register(torch.tensor)
+def _tensor(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.tensor(data): a new tensor holding a Python number (0-d) or a flat list of
+    them (1-d), its dtype inferred from their types unless given. Made on the meta device
+    only (as the other factories); nested or tensor data is refused."""
+    (data,) = _bind(args, {}, ("data",), (_MISSING,))
+    if set(kwargs) - {"dtype", "device", "requires_grad", "pin_memory"}:
+        raise Unsupported("torch.tensor with another keyword")
+    if isinstance(data, (list, tuple)):
+        shape: Shape = (len(data),)
+        values: Sequence[Any] = data
+    else:
+        shape, values = (), (data,)
+    return _new(shape, _factory_options(kwargs, _data_dtype(values)))

@@ -211,23 +211,44 @@ def _expand(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
     return SymTensor(shape, x.dtype, stride)
 
 
-def _joined(tensors: Any) -> list[SymTensor]:
+def _channels_last_like(shape: Shape, stride: Shape) -> bool:
+    """torch's is_channels_last_strides_2d/3d: whether a 4-d (5-d) tensor's strides look
+    channels-last, the axes walked as C, then the spatial ones from the last, then N.
+    Ambiguous layouts (N111, a trivial C) count as contiguous, as torch counts them."""
+    order = {4: (1, 3, 2, 0), 5: (1, 4, 3, 2, 0)}.get(len(shape))
+    if order is None or stride[1] == 0:
+        return False
+    least = 0
+    for d in order:
+        if shape[d] == 0 or stride[d] < least:
+            return False
+        if d == 0 and least == stride[1]:
+            return False
+        least = stride[d] * shape[d] if shape[d] > 1 else stride[d]
+    return True
+
+
+def _joined(tensors: Any, skip_empty: bool = False) -> list[SymTensor]:
+    """The tensors to join, of one dtype and rank. With ``skip_empty`` (cat), 1-d empty
+    tensors are left out, as torch.cat leaves them out (a legacy rule that caches built
+    from ``torch.tensor([])`` rely on)."""
     if not isinstance(tensors, (tuple, list)) or not tensors:
         raise Unsupported("cat of no tensors")
-    out = [_sym(t) for t in tensors]
-    if len({t.dtype for t in out}) != 1 or len({t.dim() for t in out}) != 1:
+    every = [_sym(t) for t in tensors]
+    out = [t for t in every if not (skip_empty and t._shape == (0,))]
+    if not out or len({t.dtype for t in every}) != 1 or len({t.dim() for t in out}) != 1:
         raise Unsupported("cat of tensors of different dtypes or ranks")
-    # The result is contiguous unless the inputs suggest channels-last, which only a
-    # non-contiguous 4-d or 5-d input can.
-    if any(t.dim() in (4, 5) and not is_contiguous(t._shape, t._stride) for t in out):
-        raise Unsupported("cat of 4-d or 5-d tensors in another layout")
+    # The result is contiguous unless an input suggests a channels-last layout (torch then
+    # follows it): not followed here.
+    if any(_channels_last_like(t._shape, t._stride) for t in out):
+        raise Unsupported("cat of 4-d or 5-d tensors in a channels-last layout")
     return out
 
 
 @_register(torch.cat, torch.concat, torch.concatenate)
 def _cat(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     tensors, dim = _bind(args, kwargs, ("tensors", "dim"), (_MISSING, 0))
-    parts = _joined(tensors)
+    parts = _joined(tensors, skip_empty=True)
     if parts[0].dim() == 0:
         raise Unsupported("cat of 0-d tensors")
     dim = _wrap(dim, parts[0].dim())
