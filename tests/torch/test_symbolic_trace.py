@@ -178,6 +178,41 @@ def test_the_matmul_operator_is_recorded_under_torchs_name() -> None:
     assert [f.name for f in fast.root.functions].count("Tensor.matmul") == 2
 
 
+_NUMBER_SLOTS = """
+import torch
+from torch import nn
+from modelmath.frontends.torch_module import trace
+
+class Gelu(nn.Module):  # the tanh GELU as GPT-2 writes it
+    def forward(self, x):
+        return 0.5 * x * (1.0 + torch.tanh(0.79788456 * (x + 0.044715 * torch.pow(x, 3.0))))
+
+class Clipped(nn.Module):
+    def forward(self, x):
+        return torch.where(x > 0, x, -1.0) + torch.clamp(x, min=0.0)
+
+for model in (Gelu(), Clipped()):
+    fast = trace(model, input_size=(2, 3))
+    slow = trace(model, input_size=(2, 3), tracer="meta")
+    assert fast.root.outputs == slow.root.outputs, (fast, slow)
+print("done")
+"""
+
+
+def test_a_traced_tensor_in_a_number_slot_of_torch_s_parser_does_not_crash() -> None:
+    """``torch.pow(x, 3.0)`` tries ``pow(Scalar, Tensor)`` first: torch's argument parser
+    asks whether x is a tensor, and had the SymTensor said yes, it would have read it as
+    one and crashed the process (it did). Run in a child process, so that a crash is a
+    failure of this test, not of the test run."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", _NUMBER_SLOTS], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "done"
+
+
 def test_unknown_tracer_name_is_refused() -> None:
     with pytest.raises(UsageError, match="auto, symbolic or meta"):
         trace(nn.Linear(2, 2), input_size=(1, 2), tracer="fast")

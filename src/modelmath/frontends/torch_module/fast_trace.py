@@ -68,7 +68,6 @@ from modelmath.frontends.torch_module.tracer import (
     _shown,
     dtype_name,
     function_name,
-    small_keyword,
     small_positional,
 )
 
@@ -179,12 +178,14 @@ def _tree(obj: Any, depth: int = 0) -> Tree:
 
 
 def _has_tensor(obj: Any, depth: int = 0) -> bool:
-    """True when the general tracer's ``_tensors`` would find a tensor in ``obj``."""
-    if isinstance(obj, torch.Tensor):
+    """True when the general tracer's ``_tensors`` would find a tensor in ``obj`` (a
+    SymTensor is known by its type: it refuses ``isinstance`` tests, see symbolic.py)."""
+    kind = type(obj)
+    if kind is SymTensor or kind is SymParameter:
         return True
-    if isinstance(obj, (tuple, list)) and depth < 3:
-        return any(_has_tensor(v, depth + 1) for v in obj)
-    return False
+    if isinstance(obj, (tuple, list)):
+        return depth < 3 and any(_has_tensor(v, depth + 1) for v in obj)
+    return isinstance(obj, torch.Tensor)
 
 
 def _tensor_key(t: SymTensor | None) -> Any:
@@ -208,16 +209,14 @@ _SYM_TYPES = (SymTensor, SymParameter)
 
 
 def _sym_small_args(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """The general tracer's ``_small_args``, passing over SymTensors by their type (an
-    ``isinstance`` test on one goes through its ``__class__`` property, for nothing)."""
+    """The general tracer's ``_small_args``, passing over SymTensors by their type (they
+    refuse ``isinstance`` tests: see symbolic.py)."""
     out: dict[str, Any] = {
         f"arg{i}": plain(a)
         for i, a in enumerate(args)
-        if type(a) not in _SYM_TYPES and small_positional(a)
+        if not _has_tensor(a) and small_positional(a)  # one holding a tensor is not small
     }
-    out.update(
-        (k, plain(v)) for k, v in kwargs.items() if type(v) not in _SYM_TYPES and small_keyword(v)
-    )
+    out.update((k, plain(v)) for k, v in kwargs.items() if not _has_tensor(v))
     return out
 
 
@@ -607,6 +606,8 @@ class _SymbolicMode(TorchFunctionMode):
 
 def symbolic_inputs(tensors: Any) -> Any:
     """Meta (or real) tensors in a nested structure → SymTensors of the same metadata."""
+    if type(tensors) in _SYM_TYPES:  # already one (it refuses isinstance tests)
+        return tensors
     if isinstance(tensors, torch.Tensor):
         return SymTensor(tensors.shape, tensors.dtype, tensors.stride())
     if isinstance(tensors, Mapping):

@@ -8,16 +8,24 @@ operation, or the case of it, is not one it knows exactly; the caller then trace
 model the slow, general way on the meta device. So a SymTensor never gives an answer
 torch would not: it gives torch's answer or none.
 
-It claims to be a ``torch.Tensor`` (``isinstance`` holds) because model code branches
-on that; reading its values (``bool``, ``item``, iteration) is refused, as on meta.
+A type test on one (``isinstance(x, torch.Tensor)``) is refused too: saying yes lets
+torch's C argument parser read it as a real tensor (and crash the process), saying no
+sends model code down another branch than a real tensor would. Reading its values
+(``bool``, ``item``, iteration) is refused, as on meta.
 
 >>> x = SymTensor((2, 3, 4), torch.float32)
->>> x.shape, x.stride(), x.is_contiguous(), isinstance(x, torch.Tensor)
-(torch.Size([2, 3, 4]), (12, 4, 1), True, True)
+>>> x.shape, x.stride(), x.is_contiguous()
+(torch.Size([2, 3, 4]), (12, 4, 1), True)
+>>> try:
+...     isinstance(x, torch.Tensor)
+... except Unsupported as refused:
+...     print(refused)
+a type test on a traced tensor (isinstance, or a number-typed argument)
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -84,6 +92,16 @@ def _refuse(what: str) -> NoReturn:
     raise Unsupported(what)
 
 
+# Code of torch's where a traced tensor may answer a type test with its true class:
+# recurrent layers ask ``isinstance(input, PackedSequence)`` (False either way) and, in
+# flatten_parameters, ``isinstance(w, Tensor)`` only to return early (a no-op off CUDA
+# either way).
+_HONEST_SITES = {
+    (torch.nn.modules.rnn.__file__, "forward"),
+    (torch.nn.modules.rnn.__file__, "flatten_parameters"),
+}
+
+
 class SymTensor:
     """A tensor known by its shape, strides and dtype only."""
 
@@ -110,10 +128,21 @@ class SymTensor:
         self.dtype = dtype
         self.requires_grad = requires_grad
 
-    # Model code checks isinstance(x, torch.Tensor); isinstance consults __class__.
+    # ``isinstance(x, C)`` for a class C other than its own reads ``__class__``, and so does
+    # torch's C argument parser when it tries a number-typed slot of an overload
+    # (``torch.pow(x, 3.0)`` tries ``pow(Scalar, Tensor)`` first): claiming to be a
+    # torch.Tensor there makes the parser read this object as one, and the process
+    # crashes. Not claiming it makes model code that tests ``isinstance(x, torch.Tensor)``
+    # take another branch than it would on a real tensor. Either answer can be wrong, so
+    # the question is refused: the trace gives up and the meta tracer runs instead.
+    # The exception: torch's own code listed in _HONEST_SITES, whose type tests give the
+    # same result for the true class (the trace-equality tests run through each).
     @property  # type: ignore[misc]
     def __class__(self) -> type:
-        return torch.Tensor
+        code = sys._getframe(1).f_code
+        if (code.co_filename, code.co_name) in _HONEST_SITES:
+            return type(self)
+        _refuse("a type test on a traced tensor (isinstance, or a number-typed argument)")
 
     @classmethod
     def __torch_function__(

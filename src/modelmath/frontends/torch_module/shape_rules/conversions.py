@@ -68,10 +68,10 @@ def _to_arguments(rest: Sequence[Any], kwargs: Mapping[str, Any]) -> tuple[Any, 
     options = dict(kwargs)
     memory_format = options.pop("memory_format", torch.preserve_format)
     first = rest[0] if rest else None
-    if isinstance(first, torch.dtype):
-        names: tuple[str, ...] = ("dtype", "non_blocking", "copy")
-    elif type(first) is SymTensor or isinstance(first, SymTensor):
-        names = ("other", "non_blocking", "copy")
+    if type(first) is SymTensor or isinstance(first, SymTensor):  # first: SymTensors
+        names: tuple[str, ...] = ("other", "non_blocking", "copy")  # refuse other tests
+    elif isinstance(first, torch.dtype):
+        names = ("dtype", "non_blocking", "copy")
     else:
         names = ("device", "dtype", "non_blocking", "copy")
     defaults = [False if n in ("non_blocking", "copy") else None for n in names]
