@@ -170,6 +170,23 @@ def _cases() -> Iterator[Case]:
     yield c(F.dropout, x, 0.1, False)
     yield c(F.dropout, x, 0.1, True)
     yield c(F.dropout, x, 0.0, True)
+    for func in (F.alpha_dropout, F.feature_alpha_dropout):  # eval by default: the input
+        yield c(func, x, 0.1)
+        yield c(func, xt, 0.2, False)
+        yield c(func, x, 0.1, True, must=False)
+        yield c(func, xt, 0.1, training=True, must=False)
+        yield c(func, x, 1.5, must=False)
+    for func, batched, unbatched in (
+        (F.dropout1d, meta(2, 8, 5), meta(8, 5)),
+        (F.dropout2d, x, meta(8, 5, 5)),
+        (F.dropout3d, meta(2, 3, 4, 5, 6), meta(3, 4, 5, 6)),
+    ):
+        yield c(func, batched, 0.3, False)
+        yield c(func, batched, training=False, p=0.0)
+        yield c(func, batched, 0.3, True, must=False)  # random channels: refused
+        yield c(func, unbatched, 0.3, False)
+        yield c(func, unbatched, 0.3, False, True)
+        yield c(func, meta(4), 0.3, False, must=False)  # torch raises
     yield c(F.softmax, meta(2, 4, 7), -1)
     yield c(F.softmax, meta(2, 4, 7).transpose(0, 2), 0)
     yield c(F.softmax, meta(2, 4, 7), dim=1, dtype=torch.float64)

@@ -159,16 +159,55 @@ HANDLERS[F.gelu] = _unary(("input", "approximate"), (_MISSING, "none"))
 HANDLERS[F.softplus] = _unary(("input", "beta", "threshold"), (_MISSING, 1.0, 20.0))
 
 
-@_register(F.dropout)
-def _dropout(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    x, p, training, inplace = _bind(
-        args, kwargs, ("input", "p", "training", "inplace"), (_MISSING, 0.5, True, False)
-    )
-    if not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0 or not isinstance(training, bool):
-        raise Unsupported("a dropout probability outside [0, 1]")
-    x = _float_input(x)
-    # torch returns the input itself when there is nothing to drop
-    return x if inplace or not training or p == 0 else _like(x)
+def _dropout_rule(training_default: bool) -> Handler:
+    """F.dropout (training by default) and F.alpha_dropout, F.feature_alpha_dropout
+    (not): the input itself when nothing is dropped or in place, else a tensor like it."""
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        x, p, training, inplace = _bind(
+            args, kwargs, ("input", "p", "training", "inplace"),
+            (_MISSING, 0.5, training_default, False),
+        )  # fmt: skip
+        if not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0 or not isinstance(training, bool):
+            raise Unsupported("a dropout probability outside [0, 1]")
+        x = _float_input(x)
+        # torch returns the input itself when there is nothing to drop
+        return x if inplace or not training or p == 0 else _like(x)
+
+    return handler
+
+
+HANDLERS[F.dropout] = _dropout_rule(training_default=True)
+HANDLERS[F.alpha_dropout] = HANDLERS[F.feature_alpha_dropout] = _dropout_rule(False)
+
+
+def _channel_dropout_rule(batched_rank: int, adds_batch_axis: bool) -> Handler:
+    """F.dropout1d/2d/3d out of training: the input itself for a batched input
+    (``batched_rank`` dimensions) or one with no batch axis; dropout1d and dropout3d add
+    that axis and take it off again (``unsqueeze(0)``, then ``squeeze(0)``: a new view of
+    the same layout, or the input itself in place). Training (random channels zeroed) is
+    refused, and so are ranks torch refuses or warns about."""
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        x, p, training, inplace = _bind(
+            args, kwargs, ("input", "p", "training", "inplace"), (_MISSING, 0.5, True, False)
+        )
+        x = _float_input(x)
+        if not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0 or training is not False:
+            raise Unsupported("channel dropout in training, or a probability outside [0, 1]")
+        rank = len(x._shape)
+        if rank not in (batched_rank, batched_rank - 1) or not isinstance(inplace, bool):
+            raise Unsupported("channel dropout of an input of another rank")
+        if rank == batched_rank or not adds_batch_axis or inplace:
+            return x
+        return SymTensor(x._shape, x.dtype, x._stride, x.requires_grad)
+
+    return handler
+
+
+HANDLERS[F.dropout1d] = _channel_dropout_rule(3, adds_batch_axis=True)
+HANDLERS[F.dropout2d] = _channel_dropout_rule(4, adds_batch_axis=False)
+HANDLERS[F.dropout3d] = _channel_dropout_rule(5, adds_batch_axis=True)
 
 
 def _softmax(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
