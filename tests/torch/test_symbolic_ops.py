@@ -170,6 +170,24 @@ def _cases() -> Iterator[Case]:
     yield c(F.dropout, x, 0.1, False)
     yield c(F.dropout, x, 0.1, True)
     yield c(F.dropout, x, 0.0, True)
+    for func in (F.fractional_max_pool2d, F.fractional_max_pool2d_with_indices):
+        yield c(func, meta(2, 3, 10, 9), 3, output_size=(5, 4))
+        yield c(func, meta(2, 3, 10, 9), (2, 3), output_size=4, return_indices=True)
+        yield c(func, meta(3, 10, 9), 2, output_ratio=(0.5, 0.5))
+        yield c(func, meta(2, 3, 10, 9, order=(0, 2, 3, 1)), 2, output_ratio=(0.5, 0.7))
+        yield c(func, meta(2, 3, 10, 9), 3, output_ratio=(0.6,), return_indices=True, must=False)
+        yield c(func, meta(2, 3, 10, 9), 3, output_ratio=0.5, must=False)  # torch raises
+        yield c(func, meta(2, 3, 6, 6), 4, output_size=(5, 5), must=False)  # too large
+        yield c(func, meta(2, 3, 10, 9), 3, must=False)  # neither size nor ratio
+        yield c(func, meta(10, 9), 3, output_size=(5, 4), must=False)
+    ids = meta(2, 3, 5, 4, dtype=torch.long)
+    yield c(F.max_unpool2d, meta(2, 3, 5, 4), ids, 2)
+    yield c(F.max_unpool2d, meta(2, 3, 5, 4, order=(0, 2, 3, 1)), ids, 3, 2, 1)
+    yield c(F.max_unpool2d, meta(3, 5, 4), meta(3, 5, 4, dtype=torch.long), 2, output_size=(11, 9))
+    yield c(F.max_unpool2d, meta(2, 3, 5, 4), ids, 2, output_size=(2, 3, 9, 9))
+    yield c(F.max_unpool2d, meta(2, 3, 5, 4), ids, 2, output_size=(20, 9), must=False)
+    yield c(F.max_unpool2d, meta(2, 3, 5, 4), meta(2, 3, 5, 5, dtype=torch.long), 2, must=False)
+    yield c(F.max_unpool2d, meta(2, 3, 5, 4), meta(2, 3, 5, 4), 2, must=False)  # float ids
     for func in (F.alpha_dropout, F.feature_alpha_dropout):  # eval by default: the input
         yield c(func, x, 0.1)
         yield c(func, xt, 0.2, False)

@@ -20,8 +20,10 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _float_input,
     _ints,
     _new,
+    _register,
 )
 from modelmath.frontends.torch_module.symbolic import (
+    SymTensor,
     Unsupported,
     is_contiguous,
 )
@@ -152,3 +154,84 @@ for _nd, (_max, _avg) in enumerate(
 ):
     HANDLERS[_max] = _adaptive(_nd, "max")
     HANDLERS[_avg] = _adaptive(_nd, "avg")
+
+
+def _fractional_max_pool2d(
+    args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
+) -> Any:
+    """Fractional max pooling (2-d): the last two axes become ``output_size``, or the
+    input's sizes times ``output_ratio`` rounded down; row-major whatever the input's
+    layout, as torch makes it; int64 indices of the same shape. The windows' random
+    offsets move values, never sizes. Returns (output, indices, return_indices)."""
+    names = ("input", "kernel_size", "output_size", "output_ratio", "return_indices",
+             "_random_samples")  # fmt: skip
+    x, kernel, size, ratio, with_indices, samples = _bind(
+        args, kwargs, names, (_MISSING, _MISSING, None, None, False, None)
+    )
+    x = _float_input(x)
+    if samples is not None or len(x._shape) not in (3, 4) or not isinstance(with_indices, bool):
+        raise Unsupported("fractional max pooling with given samples, or of another rank")
+    height, width = x._shape[-2:]
+    kh, kw = _ints(kernel, 2, "kernel_size")
+    if size is not None:
+        oh, ow = _ints(size, 2, "output_size")
+    elif (
+        isinstance(ratio, (tuple, list))
+        and len(ratio) == 2
+        and all(type(r) in (int, float) for r in ratio)
+    ):  # one number, or a pair of one, fails in torch (len() of a float, index 1)
+        oh, ow = int(height * ratio[0]), int(width * ratio[1])
+    else:
+        raise Unsupported("fractional max pooling without an output size or a ratio pair")
+    if min(oh, ow, kh, kw) <= 0 or oh + kh - 1 > height or ow + kw - 1 > width:
+        raise Unsupported("a fractional pooling window larger than the input allows")
+    shape = (*x._shape[:-2], oh, ow)
+    return _new(shape, x.dtype), _new(shape, torch.int64), with_indices
+
+
+@_register(F.fractional_max_pool2d)
+def _fractional_max_pool2d_public(
+    args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
+) -> Any:
+    """The output, and the indices too when ``return_indices`` is true."""
+    out, indices, with_indices = _fractional_max_pool2d(args, kwargs, aten)
+    return (out, indices) if with_indices else out
+
+
+@_register(F.fractional_max_pool2d_with_indices)
+def _fractional_max_pool2d_with_indices(
+    args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
+) -> Any:
+    """Always the pair (output, indices), whatever ``return_indices`` says."""
+    out, indices, _ = _fractional_max_pool2d(args, kwargs, aten)
+    return out, indices
+
+
+@_register(F.max_unpool2d)
+def _max_unpool2d(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """F.max_unpool2d: each of the last two axes grows to (size − 1)·stride + kernel −
+    2·padding, or to the ``output_size`` given (torch accepts one within a stride of that);
+    row-major, as torch makes it on meta."""
+    names = ("input", "indices", "kernel_size", "stride", "padding", "output_size")
+    x, indices, kernel, stride, padding, size = _bind(
+        args, kwargs, names, (_MISSING, _MISSING, _MISSING, None, 0, None)
+    )
+    x = _float_input(x)
+    if type(indices) is not SymTensor or indices.dtype != torch.int64:
+        raise Unsupported("max_unpool2d indices that are not an int64 traced tensor")
+    if len(x._shape) not in (3, 4) or indices._shape != x._shape:
+        raise Unsupported("max_unpool2d of another rank, or indices of another shape")
+    k = _ints(kernel, 2, "kernel_size")
+    s = k if stride is None else _ints(stride, 2, "stride")
+    p = _ints(padding, 2, "padding")
+    default = [(n - 1) * s_ + k_ - 2 * p_ for n, k_, s_, p_ in zip(x._shape[-2:], k, s, p)]
+    out = default
+    if size is not None:
+        if not isinstance(size, (tuple, list, torch.Size)) or len(size) not in (2, 4):
+            raise Unsupported(f"output_size={size!r}")
+        out = list(_ints(tuple(size)[-2:], 2, "output_size"))
+        if not all(d - s_ < o < d + s_ for o, d, s_ in zip(out, default, s)):
+            raise Unsupported("an output_size torch refuses (more than a stride off)")
+    if min(out) < 0:
+        raise Unsupported("a negative unpooled size")
+    return _new((*x._shape[:-2], *out), x.dtype)
