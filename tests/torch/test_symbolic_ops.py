@@ -409,7 +409,16 @@ def _cases() -> Iterator[Case]:
             index,
             must=index not in [(slice(None), 7), (0, 0, 0, 0)],
         )
-    yield c(torch.Tensor.__getitem__, meta(4, 5), meta(4, dtype=torch.int64), must=False)
+    # indexing by a tensor of indices: the rows it names (a relative-position table)
+    get = torch.Tensor.__getitem__
+    yield c(get, meta(4, 5), meta(4, dtype=torch.int64))
+    yield c(get, meta(10, 4), meta(3, 5, dtype=torch.int64))
+    yield c(get, meta(10, 4), meta(5, 3, dtype=torch.int64).t())
+    yield c(get, meta(10), meta(3, 5, dtype=torch.int64))
+    yield c(get, meta(10, 4, 3), meta(7, dtype=torch.int64))
+    yield c(get, meta(10, 4).t(), meta(2, dtype=torch.int64), must=False)  # not row-major
+    yield c(get, meta(10, 4), meta(10, dtype=torch.bool), must=False)  # a mask
+    yield c(get, meta(10, 4), meta(3, dtype=torch.int32), must=False)
     yield c(torch.Tensor.unflatten, meta(2, 12, 5), 1, (3, 4))
     yield c(torch.unflatten, meta(2, 12, 5), -1, (5, 1))
     yield c(torch.Tensor.unflatten, meta(2, 12, 5).transpose(1, 2), 2, (-1, 4))

@@ -34,7 +34,7 @@ SYMBOLIC = {
     "torch_transformer", "conv3d_video", "siamese_bilinear", "lstm_tagger", "lstm_projection",
     "gru_seq2seq", "rnn_cells", "super_resolution", "conv1d_audio", "norm_zoo",
     "embedding_bag_classifier", "mixture_of_experts", "convnext_block", "mlp_mixer",
-    "activation_zoo", "pooling_zoo",
+    "activation_zoo", "pooling_zoo", "swin_windows",
 }  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from modelmath.frontends.torch_module.shape_rules.views import _infer, _reshape_
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
+    is_contiguous,
 )
 
 
@@ -86,12 +87,26 @@ def _repeat_interleave(args: Sequence[Any], kwargs: Mapping[str, Any], aten: lis
     return _new(shape, x.dtype)
 
 
+def _take_rows(x: SymTensor, index: SymTensor) -> SymTensor:
+    """``x[index]`` for an int64 tensor of indices: the rows of x it names, in the index's
+    shape (a relative-position table read by a window's index map); a new row-major
+    tensor, as torch's index makes it on meta. A mask (bool, uint8) selects a number of
+    rows only its values tell, so it is refused, as is a source not row-major."""
+    if index.dtype != torch.int64 or not x._shape:
+        raise Unsupported("indexing by a mask, or of a 0-d tensor")
+    if not is_contiguous(x._shape, x._stride):
+        raise Unsupported("indexing by a tensor into a tensor not row-major")
+    return _new((*index._shape, *x._shape[1:]), x.dtype)
+
+
 @_register(torch.Tensor.__getitem__)
 def _getitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """Basic indexing (ints, slices, None, ...): a view, as torch's applySlicing makes it."""
     if kwargs or len(args) != 2:
         raise Unsupported("indexing with keywords")
     x, index = _sym(args[0]), args[1]
+    if type(index) is SymTensor:
+        return _take_rows(x, index)
     items = index if type(index) is tuple else (index,)
     for item in items:
         if not (item is None or item is Ellipsis or type(item) in (int, slice)):
