@@ -102,3 +102,20 @@ def _float_input(x: Any) -> SymTensor:
     if not t.dtype.is_floating_point:
         raise Unsupported("an activation of a non-float tensor")
     return t
+
+
+def _channels_last(shape: Shape, stride: Shape, *, python: bool = False) -> bool:
+    """``suggest_memory_format`` says channels-last: c10's ``is_channels_last_strides_2d``
+    (3d), or with ``python`` its Python twin in ``torch._prims_common`` that meta kernels
+    written in Python call, which differs on axes of size 1."""
+    if len(shape) not in (4, 5) or stride[1] == 0:
+        return False
+    order = (1, 3, 2, 0) if len(shape) == 4 else (1, 4, 3, 2, 0)
+    low = 0
+    for d in order:
+        if shape[d] == 0 or stride[d] < low:
+            return False
+        if d == 0 and low == stride[1]:
+            return False
+        low = stride[d] * shape[d] if python or shape[d] > 1 else stride[d]
+    return True

@@ -22,6 +22,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     HANDLERS,
     Handler,
     _bind,
+    _channels_last,
     _float_input,
     _ints,
     _register,
@@ -46,23 +47,6 @@ _MODES: dict[str, int | None] = {
     "bicubic": 2,
     "trilinear": 3,
 }
-
-
-def _channels_last(shape: Shape, stride: Shape, *, python: bool) -> bool:
-    """``suggest_memory_format`` says channels-last: c10's ``is_channels_last_strides_2d``
-    (3d), or with ``python`` its Python twin in ``torch._prims_common`` that meta kernels
-    written in Python call, which differs on axes of size 1."""
-    if len(shape) not in (4, 5) or stride[1] == 0:
-        return False
-    order = (1, 3, 2, 0) if len(shape) == 4 else (1, 4, 3, 2, 0)
-    low = 0
-    for d in order:
-        if shape[d] == 0 or stride[d] < low:
-            return False
-        if d == 0 and low == stride[1]:
-            return False
-        low = stride[d] * shape[d] if python or shape[d] > 1 else stride[d]
-    return True
 
 
 def _channels_last_strides(shape: Shape) -> Shape:

@@ -17,6 +17,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     HANDLERS,
     Handler,
     _bind,
+    _channels_last,
     _float_input,
     _new,
     _prod,
@@ -211,23 +212,6 @@ def _expand(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
     return SymTensor(shape, x.dtype, stride)
 
 
-def _channels_last_like(shape: Shape, stride: Shape) -> bool:
-    """torch's is_channels_last_strides_2d/3d: whether a 4-d (5-d) tensor's strides look
-    channels-last, the axes walked as C, then the spatial ones from the last, then N.
-    Ambiguous layouts (N111, a trivial C) count as contiguous, as torch counts them."""
-    order = {4: (1, 3, 2, 0), 5: (1, 4, 3, 2, 0)}.get(len(shape))
-    if order is None or stride[1] == 0:
-        return False
-    least = 0
-    for d in order:
-        if shape[d] == 0 or stride[d] < least:
-            return False
-        if d == 0 and least == stride[1]:
-            return False
-        least = stride[d] * shape[d] if shape[d] > 1 else stride[d]
-    return True
-
-
 def _joined(tensors: Any, skip_empty: bool = False) -> list[SymTensor]:
     """The tensors to join, of one dtype and rank. With ``skip_empty`` (cat), 1-d empty
     tensors are left out, as torch.cat leaves them out (a legacy rule that caches built
@@ -240,7 +224,7 @@ def _joined(tensors: Any, skip_empty: bool = False) -> list[SymTensor]:
         raise Unsupported("cat of tensors of different dtypes or ranks")
     # The result is contiguous unless an input suggests a channels-last layout (torch then
     # follows it): not followed here.
-    if any(_channels_last_like(t._shape, t._stride) for t in out):
+    if any(_channels_last(t._shape, t._stride) for t in out):
         raise Unsupported("cat of 4-d or 5-d tensors in a channels-last layout")
     return out
 
