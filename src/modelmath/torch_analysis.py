@@ -203,7 +203,6 @@ class _Rows:
         self.shapes: dict[tuple[int, ...], Quantity] = {}
         self.trees: dict[int, tuple[Any, Any]] = {}
         self.quantities: dict[tuple[int, str], Quantity] = {}
-        self.nothing: Expr = Num(0)
         self.sums: dict[tuple[int, ...], tuple[list[Expr], Expr]] = {}
         self.zero: Expr = Num(0)  # shared: rows alike then share their working's memo key
         self.no_params = (Quantity(Num(0), _TRAINABLE), Quantity(Num(0), _FROZEN))
@@ -341,8 +340,8 @@ class _Rows:
             subtree_macs = Quantity(total(sub_macs), _SUBTREE)
         else:  # a leaf's subtree is itself (a zero is Num(0), as total() of no terms)
             macs = work.macs.expr
-            subtree_params = self.quantity(own if own.value else self.nothing, _SUBTREE)
-            subtree_macs = self.quantity(macs if macs.value else self.nothing, _SUBTREE)
+            subtree_params = self.quantity(own if own.value else self.zero, _SUBTREE)
+            subtree_macs = self.quantity(macs if macs.value else self.zero, _SUBTREE)
         trainable, non_trainable = self.split(params)
         self.rows[index] = ModuleRow(
             path=call.path,
