@@ -158,6 +158,7 @@ def _meta_trace(model: Any, args: list[Any], kwargs: dict[str, Any], train: bool
     finally:
         for h in handles:
             h.remove()
+    _check_initialized(copy)
     root: ModuleCall = tracer.roots[0]
     params = tuple(
         _slot(name, p, False) for name, p in copy.named_parameters(remove_duplicate=True)
@@ -171,6 +172,28 @@ def _meta_trace(model: Any, args: list[Any], kwargs: dict[str, Any], train: bool
         buffers=buffers,
         uncalled=tuple(tracer.uncalled()),
     )
+
+
+def _check_initialized(copy: Any) -> None:
+    """A lazy module (``nn.LazyLinear``…) gets its parameters' shapes at its first call:
+    one the pass never called has none, and no count exists for it (torch's own
+    ``numel()`` refuses too)."""
+    from torch.nn.parameter import is_lazy
+
+    lazy = [
+        f"{name or type(m).__name__} ({type(m).__name__})"
+        for name, m in copy.named_modules()
+        if any(t is not None and is_lazy(t) for t in (*m._parameters.values(),
+                                                       *m._buffers.values()))
+    ]  # fmt: skip
+    if lazy:
+        raise UsageError(
+            "a lazy module was not called by the forward pass, so its parameters have "
+            "no shape yet",
+            received=", ".join(lazy[:5]) + (" …" if len(lazy) > 5 else ""),
+            fix="Call it in forward(), or give its input size (nn.Linear(in_features, …) "
+            "instead of nn.LazyLinear)",
+        )
 
 
 def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> UsageError:

@@ -28,6 +28,7 @@ from collections import OrderedDict
 from typing import Any
 
 import torch
+from torch.nn.parameter import is_lazy
 
 _Module = torch.nn.Module
 _OBJECT: Any = object
@@ -41,6 +42,12 @@ _EMPTY = {dict, OrderedDict, set, list}
 
 def _to_meta(t: torch.Tensor) -> torch.Tensor:
     """The meta twin of ``t``: same shape, dtype and gradient flag, no storage."""
+    if is_lazy(t):
+        # A lazy module's tensor has no shape until its first call: the twin is left
+        # uninitialized too, on meta, and the copy's first call gives it its shape there
+        # (the user's module stays uninitialized).
+        uninitialized: Any = type(t)  # torch's stubs leave out its device and dtype
+        return uninitialized(requires_grad=t.requires_grad, device="meta", dtype=t.dtype)  # type: ignore[no-any-return]
     if t.device.type == "meta" and not isinstance(t, torch.nn.Parameter):
         return t
     meta = torch.empty(t.shape, dtype=t.dtype, device="meta")
