@@ -616,6 +616,56 @@ def pixel_shuffle(ctx: LayerCall) -> RuleResult:
     return RuleResult((OutputShape((*_keep(shape[:-3]), *tail), why=f"factor r={r.value}"),), ())
 
 
+def _blocks(ctx: LayerCall, spatial: Sequence[int | None]) -> tuple[Expr, Expr | None, str]:
+    """What Unfold and Fold share: the kernel's size (a product of its sides), the count
+    of sliding blocks over ``spatial`` (a product of one window formula per axis; None
+    when an axis is unknown) and the settings in words."""
+    kernel = _ints(ctx, "kernel_size", 2)
+    stride = _ints(ctx, "stride", 2, 1)
+    pad = _ints(ctx, "padding", 2, 0)
+    dil = _ints(ctx, "dilation", 2, 1)
+    axes = spatial_axes(2)
+    K = product(Sym(a.name("K"), k, f"kernel {a.word}") for a, k in zip(axes, kernel))
+    per_axis = [
+        torch_window(size, a, kernel=k, stride=s, pad=p, dilation=d)[0]
+        for size, a, k, s, p, d in zip(spatial, axes, kernel, stride, pad, dil)
+    ]
+    known = [b for b in per_axis if b is not None]
+    blocks = product(known) if len(known) == len(per_axis) else None
+    why = f"kernel_size={_one(kernel)}, stride={_one(stride)}"
+    why += f", padding={_one(pad)}" if any(pad) else ""
+    why += f", dilation={_one(dil)}" if any(d != 1 for d in dil) else ""
+    return K, blocks, why
+
+
+@rule("Unfold")
+def unfold(ctx: LayerCall) -> RuleResult:
+    """(N, C, H, W) → (N, C·K_h·K_w, L): each sliding block flattened into a column, L the
+    number of blocks (one window formula per spatial axis)."""
+    lead, spatial = _split(ctx, 2)
+    C = _dim(ctx, lead[-1], "C", "channels")
+    K, L, why = _blocks(ctx, spatial)
+    dims = (*_keep(lead[:-1]), C * K, L)
+    return RuleResult((OutputShape(dims, why=why),), (), "unfolding has no weights")
+
+
+@rule("Fold")
+def fold(ctx: LayerCall) -> RuleResult:
+    """(N, C·K_h·K_w, L) → (N, C, *output_size): the columns summed back into an image,
+    the inverse layout of Unfold."""
+    shape = ctx.inputs[0]
+    if len(shape) not in (2, 3):
+        raise ctx.error("expects a 2-D or 3-D input (batch, C·kernel size, blocks)",
+                        received=f"input {shape}")  # fmt: skip
+    size = _ints(ctx, "output_size", 2)
+    K, _, why = _blocks(ctx, size)
+    columns = _dim(ctx, shape[-2], "C_K", "channels × kernel size")
+    out_axes = [Sym(a.name("O"), n, f"output_size {a.word}") for a, n in zip(spatial_axes(2), size)]
+    dims = (*_keep(shape[:-2]), columns // K, *out_axes)
+    return RuleResult((OutputShape(dims, why=f"output_size={_one(size)}, {why}"),), (),
+                      "folding has no weights")  # fmt: skip
+
+
 @rule("Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d")
 def upsample(ctx: LayerCall) -> RuleResult:
     """Each spatial axis becomes `size`, or ⌊W·scale_factor⌋."""
