@@ -507,6 +507,28 @@ def module_columns(columns: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _check_module(model: Any, depth: Any) -> None:
+    """Refuse what no trace can read, before tracing: a compiled TorchScript module (its
+    forward is TorchScript, not Python code modules are called from) and a bad depth."""
+    from modelmath.errors import UsageError
+
+    if type(depth) is not int or depth < 0:
+        raise UsageError(
+            "depth is how many levels of nested modules the table shows",
+            received=repr(depth),
+            fix="Pass an int ≥ 0 (0: the model's row only; the default is 3)",
+        )
+    import torch
+
+    if isinstance(model, torch.jit.ScriptModule):
+        raise UsageError(
+            "a TorchScript module (torch.jit.script or torch.jit.trace) runs compiled code "
+            "that modelmath cannot trace",
+            received=type(model).__name__,
+            fix="Summarize the torch.nn.Module you scripted, before torch.jit.script()",
+        )
+
+
 def summary_of_module(
     model: Any,
     *,
@@ -528,6 +550,7 @@ def summary_of_module(
 
     from modelmath.frontends.torch_module import trace
 
+    _check_module(model, depth)
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -61,6 +61,22 @@ def test_summary_options() -> None:
         modelmath.summary(model, input_size=(3, 4), columns=["nope"])
     with pytest.raises(UsageError, match="needs an input"):
         modelmath.summary(model)
+    for depth in (-1, 1.5, True):
+        with pytest.raises(UsageError, match="depth is how many levels"):
+            modelmath.summary(model, input_size=(3, 4), depth=depth)  # type: ignore[arg-type]
+
+
+def test_torchscript_module_is_refused_clearly() -> None:
+    model = nn.Sequential(nn.Linear(4, 2))
+    for scripted in (torch.jit.script(model), torch.jit.trace(model, torch.randn(1, 4))):
+        with pytest.raises(UsageError, match="TorchScript module") as err:
+            modelmath.summary(scripted, input_size=(1, 4))
+        assert "before torch.jit.script()" in str(err.value)
+
+
+def test_unknown_object_names_what_is_accepted() -> None:
+    with pytest.raises(UsageError, match=r"expected a PyTorch module \(torch.nn.Module\)"):
+        modelmath.summary(object(), input_size=(1, 4))
 
 
 def _torch_refuses(model: nn.Module, *inputs: torch.Tensor) -> None:

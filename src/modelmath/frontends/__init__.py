@@ -79,7 +79,8 @@ def load_graph(obj: Any, *, input_shape: Shape | None = None) -> Graph:
     if keras_model.is_keras_model(obj):
         return keras_model.graph_from_model(obj, input_shape=input_shape)
     raise UsageError(
-        "expected a Keras model, a model config dict, or the path of a .keras or .json file",
+        "expected a PyTorch module (torch.nn.Module), a Keras model, a model config dict, "
+        "or the path of a .keras, .json or Keras .py file",
         received=type(obj).__name__,
     )
 
