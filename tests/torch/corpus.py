@@ -770,3 +770,27 @@ def functional_params() -> Case:
             return torch.mm(y.flatten(1), self.w) * self.scale
 
     return M(), [img(s=28)]
+
+
+@case
+def masks_made_in_forward() -> Case:
+    """Masks and positions made in forward without naming a device (they land on the
+    CPU beside CPU inputs in a real run): the trace makes them on meta."""
+
+    class M(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embed, self.pos = nn.Embedding(50, 16), nn.Embedding(12, 16)
+            self.attn = nn.MultiheadAttention(16, 4, batch_first=True)
+            self.head = nn.Linear(16, 3)
+
+        def forward(self, ids: torch.Tensor) -> torch.Tensor:
+            b, t = ids.shape
+            x = self.embed(ids) + self.pos(torch.arange(t))
+            padding = torch.zeros(b, t, dtype=torch.bool)
+            causal = torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1)
+            y, _ = self.attn(x, x, x, key_padding_mask=padding, attn_mask=causal,
+                             need_weights=False)  # fmt: skip
+            return self.head(y.mean(1))  # type: ignore[no-any-return]
+
+    return M(), [torch.randint(0, 50, (2, 9))]

@@ -51,10 +51,16 @@ def real_calls(model: torch.nn.Module, inputs: list[Any]) -> list[tuple[str, Any
 
 
 def meta_flops(model: torch.nn.Module, inputs: list[Any]) -> int:
+    """FLOPs of a meta twin's forward pass; tensors its code makes without a device (a
+    mask) are made on meta too when they cannot be made on the CPU beside meta inputs."""
     twin = copy.deepcopy(model).to("meta")
     args = [t.to("meta") if isinstance(t, torch.Tensor) else t for t in inputs]
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        twin(*args)
+    try:
+        with torch.no_grad(), FlopCounterMode(display=False) as counter:
+            twin(*args)
+    except RuntimeError:
+        with torch.device("meta"), torch.no_grad(), FlopCounterMode(display=False) as counter:
+            twin(*args)
     return int(counter.get_total_flops())
 
 

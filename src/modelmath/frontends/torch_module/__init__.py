@@ -11,6 +11,7 @@ torch is imported only inside these modules, and only when the input is a torch 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -134,30 +135,34 @@ def _meta_trace(model: Any, args: list[Any], kwargs: dict[str, Any], train: bool
         to_tree,
     )
 
-    copy = meta_copy(model)
-    copy.train(train)
-    tracer = Tracer(copy)
-    handles = tracer.install()
-    try:
-        with torch.no_grad(), FunctionRecorder(tracer), ContractionRecorder(tracer):
-            copy(*args, **kwargs)
-    except ModelMathError:
-        raise
-    except Exception as err:  # the user's forward code: report it, never a traceback
-        from modelmath.frontends.torch_module.diagnose import (
-            unregistered_error,
-            unregistered_modules,
-        )
+    def run(default_meta: bool) -> tuple[Any, Tracer, Exception | None]:
+        copy = meta_copy(model)
+        copy.train(train)
+        tracer = Tracer(copy)
+        handles = tracer.install()
+        # With default_meta, tensors the forward code makes without naming a device
+        # (torch.zeros(b, t) for a mask) are made on meta too, as a real run makes them on
+        # the CPU beside CPU inputs; without it, on the CPU, beside meta inputs.
+        device: Any = torch.device("meta") if default_meta else contextlib.nullcontext()
+        try:
+            with device, torch.no_grad(), FunctionRecorder(tracer), ContractionRecorder(tracer):
+                copy(*args, **kwargs)
+        except Exception as err:  # the user's forward code, or modelmath's own refusal
+            return copy, tracer, err
+        finally:
+            for h in handles:
+                h.remove()
+        return copy, tracer, None
 
-        loose = unregistered_modules(model)
-        if loose:  # their real weights were copied as they are, off the meta device
-            what, fix = unregistered_error(loose)
-            raise UsageError(what, fix=fix) from None
-        where = tracer.failed or (tracer.stack[-1] if tracer.stack else None)
-        raise forward_error(err, where, copy) from None
-    finally:
-        for h in handles:
-            h.remove()
+    copy, tracer, err = run(default_meta=False)
+    if isinstance(err, ModelMathError):
+        raise err
+    if err is not None:
+        # Tensors made on the CPU may have met the meta inputs: made on meta, they fit.
+        retry = run(default_meta=True)
+        if retry[2] is not None:  # it was not that: the first failure is the user's
+            raise _forward_failure(err, model, copy, tracer) from None
+        copy, tracer, _ = retry
     _check_initialized(copy)
     root: ModuleCall = tracer.roots[0]
     params = tuple(
@@ -172,6 +177,22 @@ def _meta_trace(model: Any, args: list[Any], kwargs: dict[str, Any], train: bool
         buffers=buffers,
         uncalled=tuple(tracer.uncalled()),
     )
+
+
+def _forward_failure(err: Exception, model: Any, copy: Any, tracer: Any) -> UsageError:
+    """The user's forward code raised on the meta copy: say where and why, never a
+    traceback."""
+    from modelmath.frontends.torch_module.diagnose import (
+        unregistered_error,
+        unregistered_modules,
+    )
+
+    loose = unregistered_modules(model)
+    if loose:  # their real weights were copied as they are, off the meta device
+        what, fix = unregistered_error(loose)
+        return UsageError(what, fix=fix)
+    where = tracer.failed or (tracer.stack[-1] if tracer.stack else None)
+    return forward_error(err, where, copy)
 
 
 def _check_initialized(copy: Any) -> None:
