@@ -93,9 +93,20 @@ def _apply_rule(
     result = fn(ctx)
     expected = _observed(call)
     got = [o.values for o in result.outputs]
-    if got != expected:
+    if not _agree(got, expected):
         return None, None, f"the {op} rule gives outputs {got}, the traced pass {expected}"
     return result, ctx, ""
+
+
+def _agree(got: list[Any], expected: list[tuple[int, ...]]) -> bool:
+    """The rule's shapes equal the traced ones, a ``None`` of the rule's (a size that is
+    a tensor's value, not a shape: a packed sequence's batch) standing for any size."""
+    if got == expected:  # nearly always: no walk needed
+        return True
+    return len(got) == len(expected) and all(
+        len(g) == len(e) and all(a is None or a == b for a, b in zip(g, e))
+        for g, e in zip(got, expected)
+    )
 
 
 def _layer_macs(ctx: LayerCall, result: RuleResult, traced: Quantity) -> Quantity:

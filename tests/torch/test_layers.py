@@ -11,6 +11,7 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from torch_checks import check_module
 
 from modelmath.module_summary import ModuleStatus
@@ -31,6 +32,23 @@ class _PoolUnpool(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.unpool(*self.pool(x))  # type: ignore[no-any-return]
+
+
+class _Packed(nn.Module):
+    """A recurrent layer run on a PackedSequence of sequences of different lengths."""
+
+    def __init__(self, rnn: nn.RNNBase, lengths: list[int], enforce_sorted: bool) -> None:
+        super().__init__()
+        self.rnn, self.lengths, self.enforce_sorted = rnn, lengths, enforce_sorted
+
+    def forward(self, x: torch.Tensor) -> Any:
+        packed = pack_padded_sequence(x, torch.tensor(self.lengths), batch_first=True,
+                                      enforce_sorted=self.enforce_sorted)  # fmt: skip
+        out, state = self.rnn(packed)
+        if self.enforce_sorted:
+            return pad_packed_sequence(out, batch_first=True)[0], state
+        # unsorted, pad_packed_sequence reads its indices' values (it cannot run on meta)
+        return out.data, state
 
 
 CASES: dict[str, Callable[[], tuple[nn.Module, list[Any]]]] = {
@@ -112,6 +130,10 @@ CASES: dict[str, Callable[[], tuple[nn.Module, list[Any]]]] = {
     "fractional_max_pool3d": lambda: (nn.FractionalMaxPool3d(2, output_size=(2, 3, 2)),
                                       [_x(1, 2, 5, 6, 7)]),
     "max_unpool1d": lambda: (_PoolUnpool(1), [_x(1, 2, 8)]),
+    "lstm_packed_sorted": lambda: (_Packed(nn.LSTM(4, 5, batch_first=True), [6, 4, 1], True),
+                                   [_x(3, 6, 4)]),
+    "gru_packed_unsorted": lambda: (_Packed(nn.GRU(4, 3, 2, batch_first=True, bidirectional=True),
+                                            [2, 5], False), [_x(2, 5, 4)]),
     "max_unpool3d": lambda: (_PoolUnpool(3), [_x(1, 2, 4, 6, 4)]),
 }  # fmt: skip
 

@@ -473,11 +473,17 @@ def recurrent(ctx: LayerCall) -> RuleResult:
                 weights.append(Weight(f"bias_hh_{tag}", (width,), meaning="hidden bias per gate"))
             if P is not None:
                 weights.append(Weight(f"weight_hr_{tag}", (P, H), meaning="projection H → P"))
+    words = f"{layers} layer(s) × {D} direction(s) × ({_GATE_WORDS[n]}: input and hidden "
+    words += "weights" + (" and two biases" if ctx.get("bias", True) else "") + ")"
+    words += f"; proj_size={proj} adds weight_hr" if proj else ""
+    features: Expr = H_out if D == 1 else Num(2) * H_out
+    if _packed(ctx.inputs):
+        return RuleResult(_packed_outputs(ctx, kind, features, Num(D * layers), H_out, H),
+                          tuple(weights), words)  # fmt: skip
     steps_axis = 1 if (batched and ctx.get("batch_first", False)) else 0
     kept = _keep(shape[:-1])
     if batched and steps_axis == 0:  # (T, N, C): the batch is axis 1
         kept = [Num(shape[0] or 0), Sym("N", shape[1] or 0, "batch size")]
-    features: Expr = H_out if D == 1 else Num(2) * H_out
     outs = [
         OutputShape(
             (*kept, features),
@@ -493,10 +499,34 @@ def recurrent(ctx: LayerCall) -> RuleResult:
     )
     if kind == "LSTM":
         outs.append(OutputShape((stack, *batch, H), why="c_n: final cell state"))
-    words = f"{layers} layer(s) × {D} direction(s) × ({_GATE_WORDS[n]}: input and hidden "
-    words += "weights" + (" and two biases" if ctx.get("bias", True) else "") + ")"
-    words += f"; proj_size={proj} adds weight_hr" if proj else ""
     return RuleResult(tuple(outs), tuple(weights), words)
+
+
+def _packed(inputs: Sequence[Shape]) -> bool:
+    """A PackedSequence input: its data (steps of all sequences, C) then its 1-D
+    batch_sizes (and, unless it was packed sorted, two 1-D index tensors). A hidden
+    state given to an unpacked input is never 1-D."""
+    return len(inputs) >= 2 and len(inputs[0]) == 2 and len(inputs[1]) == 1
+
+
+def _packed_outputs(
+    ctx: LayerCall, kind: str, features: Expr, stack: Expr, H_out: Expr, H: Expr
+) -> tuple[OutputShape, ...]:
+    """A PackedSequence out (its data: one row per step of every sequence; batch_sizes
+    and the indices as they came in), then h_n (and c_n). Their batch size is the first
+    of batch_sizes, a value, not a shape: known only from the sorting indices when the
+    sequences were packed unsorted, else left to the traced pass."""
+    data, *rest = ctx.inputs
+    rows = _dim(ctx, data[0], "T_all", "steps of all the sequences")
+    outs = [OutputShape((rows, features), why="packed: one output per step of every sequence")]
+    outs += [OutputShape(tuple(_keep(s)), why="packed: as given") for s in rest[:3]]
+    batch: Expr | None = None
+    if len(rest) >= 2 and rest[1][0] is not None:
+        batch = Sym("N", rest[1][0], "batch size (the sorting indices' length)")
+    outs.append(OutputShape((stack, batch, H_out), why="h_n: final hidden state per layer"))
+    if kind == "LSTM":
+        outs.append(OutputShape((stack, batch, H), why="c_n: final cell state"))
+    return tuple(outs)
 
 
 @rule("torch.RNNCell", "torch.LSTMCell", "torch.GRUCell")
