@@ -106,6 +106,7 @@ def summary(
     input_data: Any = None,
     dtypes: Sequence[Any] | None = None,
     depth: int = 3,
+    mode: str = "eval",
 ) -> Summary | ModuleSummary:
     """The explained summary of ``model``.
 
@@ -115,7 +116,8 @@ def summary(
     shaped like ``input_data``;
     ``depth`` folds deeper modules into their parent and ``columns`` picks from
     ``input``, ``output`` (or ``shape``), ``params``, ``trainable`` and ``macs``, as
-    torchinfo does. See :mod:`modelmath.torch_analysis`.
+    torchinfo does; ``mode="train"`` traces the copy in training mode (default
+    ``"eval"``, as torchinfo). See :mod:`modelmath.torch_analysis`.
 
     ``model`` is a live Keras 3 model, a model config dict, or the path of a `.keras`
     archive, a config JSON file or a Keras script (read as text, never run; the first
@@ -153,6 +155,7 @@ def summary(
             dtypes=dtypes,
             depth=depth,
             columns=columns,
+            mode=mode,
         )
     found = summaries(
         model,

@@ -518,10 +518,18 @@ def module_columns(columns: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _check_module(model: Any, depth: Any) -> None:
+def _check_module(model: Any, depth: Any, mode: Any) -> None:
     """Refuse what no trace can read, before tracing: a compiled TorchScript module (its
-    forward is TorchScript, not Python code modules are called from) and a bad depth."""
+    forward is TorchScript, not Python code modules are called from), a bad depth or
+    mode."""
     from modelmath.errors import UsageError
+
+    if mode not in ("eval", "train"):
+        raise UsageError(
+            "mode is the mode the model runs in for the trace",
+            received=repr(mode),
+            fix='Pass mode="eval" (the default, as torchinfo) or mode="train"',
+        )
 
     if type(depth) is not int or depth < 0:
         raise UsageError(
@@ -549,9 +557,11 @@ def summary_of_module(
     depth: int = 3,
     columns: Sequence[str] | None = None,
     forward_kwargs: dict[str, Any] | None = None,
+    mode: str = "eval",
 ) -> ModuleSummary:
     """Trace ``model`` from shapes alone (symbolically, or on the meta device) and
-    summarize it.
+    summarize it; ``mode`` is the mode the copy runs in, "eval" (as torchinfo's default)
+    or "train" (the model's own flag is left as it is).
 
     The cyclic garbage collector is paused meanwhile (and restored as it was): the call
     makes many small objects that all stay alive until it returns, and a full collection
@@ -561,7 +571,7 @@ def summary_of_module(
 
     from modelmath.frontends.torch_module import trace
 
-    _check_module(model, depth)
+    _check_module(model, depth, mode)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -571,6 +581,7 @@ def summary_of_module(
             input_data=input_data,
             dtypes=dtypes,
             forward_kwargs=forward_kwargs,
+            train=mode == "train",
         )
         return summarize(traced, depth=depth, columns=columns)
     finally:

@@ -62,6 +62,12 @@ def add_torch_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--depth", type=int, default=3, help="show modules down to this depth (default 3)"
     )
+    group.add_argument(
+        "--mode",
+        choices=("eval", "train"),
+        default="eval",
+        help="the mode the model is traced in (default eval, as torchinfo)",
+    )
 
 
 def parse_kwargs(items: Sequence[str] | None) -> dict[str, Any]:
@@ -158,6 +164,7 @@ def run_module_target(args: argparse.Namespace) -> int:
         dtypes=dtypes,
         depth=args.depth,
         columns=columns,
+        mode=args.mode,
     )
     if args.format == "json":
         import json
