@@ -82,11 +82,15 @@ def table(names: list[str], keras_version: str) -> str:
         f"{counts['rule']} classes with a rule, {counts['not applicable']} not applicable, "
         f"{counts['missing']} missing, of {len(rows)}.",
         "",
-        "| class | status | rule module / reason |",
-        "|---|---|---|",
+        *table_rows(rows),
     ]
-    lines += [f"| `{n}` | {s} | {d} |" for n, s, d in rows]
     return "\n".join(lines) + "\n"
+
+
+def table_rows(rows: list[tuple[str, str, str]]) -> list[str]:
+    """The Markdown table of a coverage page: a line per (class, status, detail)."""
+    head = ["| class | status | rule module / reason |", "|---|---|---|"]
+    return head + [f"| `{n}` | {s} | {d} |" for n, s, d in rows]
 
 
 def main() -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import sys
 
+from modelmath.coverage import table_rows
 from modelmath.rules import find_rule
 
 # Modules whose rows are made of what they hold: the rows of their children, and their
@@ -96,10 +97,8 @@ def torch_table(names: list[str], torch_version: str) -> str:
         "A row without a rule still has the shapes the traced pass produced and its "
         "parameters counted from their shapes; only the formulas are missing.",
         "",
-        "| class | status | rule module / reason |",
-        "|---|---|---|",
+        *table_rows(rows),
     ]
-    lines += [f"| `{n}` | {s} | {d} |" for n, s, d in rows]
     return "\n".join(lines) + "\n"
 
 
