@@ -62,6 +62,28 @@ _NAMES: dict[Any, str] = {}  # function → how the user wrote it (function_name
 _BASES: dict[type, tuple[str, ...]] = {}  # class → the torch.nn classes it derives from
 
 
+def torch_nn_bases(cls: type) -> tuple[str, ...]:
+    """The ``torch.nn`` layer classes ``cls`` derives from, nearest first: whose rule may
+    explain its calls.
+
+    None when a class above the first of them defines ``forward``: that code replaces the
+    layer's and may take other inputs, pad, permute or return more (transformers'
+    channels-first ``ConvNextLayerNorm(nn.LayerNorm)``, a causal ``Conv1d``, a router
+    ``Linear`` returning a pair, an ``Embedding`` given a shape), so its calls are observed
+    like any custom module's, and the layer's rule is not held against them.
+    """
+    for c in cls.__mro__:
+        if c.__module__.startswith("torch.nn.modules"):
+            break
+        if "forward" in vars(c):
+            return ()
+    return tuple(
+        c.__name__
+        for c in cls.__mro__[1:]
+        if c.__module__.startswith("torch.nn.modules") and c.__name__ != "Module"
+    )
+
+
 _DTYPE_NAMES: dict[Any, str] = {}
 
 
@@ -218,11 +240,7 @@ class Tracer:
             cls = type(module)
             bases = _BASES.get(cls)
             if bases is None:
-                bases = _BASES[cls] = tuple(
-                    c.__name__
-                    for c in cls.__mro__[1:]
-                    if c.__module__.startswith("torch.nn.modules") and c.__name__ != "Module"
-                )
+                bases = _BASES[cls] = torch_nn_bases(cls)
             known = self.described[id(module)] = (
                 path,
                 cls.__name__,
