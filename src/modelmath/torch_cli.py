@@ -166,7 +166,11 @@ def run_module_target(args: argparse.Namespace) -> int:
         columns=columns,
         mode=args.mode,
     )
-    if args.format == "json":
+    if getattr(args, "explain", None):
+        from modelmath.renderers.explain_module import explain_module
+
+        text = explain_module(summary, args.explain, ascii_only=bool(args.ascii))
+    elif args.format == "json":
         import json
 
         text = json.dumps(module_summary_json(summary), indent=1, ensure_ascii=False) + "\n"

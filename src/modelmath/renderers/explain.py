@@ -24,14 +24,27 @@ def _symbol_lines(expr: Expr, printer: FormulaPrinter) -> list[str]:
     syms = expr.symbols()
     if not syms:
         return []
+    # A name may stand for different values in different terms (a sum of matrix products
+    # of several sizes): each is then listed, in the order the formula has them.
+    values: dict[str, list[str]] = {s.name: [] for s in syms}
+    for node in expr.walk():
+        if isinstance(node, Sym):
+            values[node.name].append(format_number(node.value))
     width = max(len(s.name) for s in syms)
     lines = [f"{INDENT}where"]
     for s in syms:
-        lines.append(f"{INDENT}  {s.name:<{width}} = {format_number(s.value):>6}   {s.meaning}")
+        seen = values[s.name]
+        if len(set(seen)) == 1:
+            lines.append(f"{INDENT}  {s.name:<{width}} = {seen[0]:>6}   {s.meaning}")
+        else:
+            lines.append(
+                f"{INDENT}  {s.name:<{width}} = {', '.join(seen)}   {s.meaning} "
+                "(each where it appears, in order)"
+            )
     return lines
 
 
-def _formula_block(label: str, expr: Expr, printer: FormulaPrinter) -> list[str]:
+def formula_block(label: str, expr: Expr, printer: FormulaPrinter) -> list[str]:
     """``label = symbols = values = result``, then the symbols' meanings."""
     symbols = printer.symbols(expr)
     values = printer.values(expr)
@@ -54,10 +67,10 @@ def _shape_section(row: Row, printer: FormulaPrinter) -> list[str]:
         workings = shape_workings(out, printer)
         for w in workings:
             lines.append(f"  {', '.join(w.axes)}:")
-            lines += _formula_block("O", w.expr, printer)
+            lines += formula_block("O", w.expr, printer)
         kept = [
             f"{out.axes[j] if j < len(out.axes) else f'axis {j}'} "
-            f"{'None (any batch size)' if d is None else _kept_words(d)}"
+            f"{'None (any batch size)' if d is None else kept_words(d)}"
             for j, d in enumerate(out.dims)
             if d is None or d.is_leaf
         ]
@@ -66,7 +79,7 @@ def _shape_section(row: Row, printer: FormulaPrinter) -> list[str]:
     return lines
 
 
-def _kept_words(d: Expr) -> str:
+def kept_words(d: Expr) -> str:
     if isinstance(d, Sym):
         return f"{format_number(d.value)} ({d.meaning})"
     return format_number(d.value)
@@ -88,7 +101,7 @@ def _params_section(row: Row, printer: FormulaPrinter) -> list[str]:
         status = "trainable" if (w.trainable and row.is_trainable) else "non-trainable"
         lines.append(f"  {w.name} {shape}, {status}: {w.meaning}")
         lines += (
-            _formula_block("n", w.count, printer)
+            formula_block("n", w.count, printer)
             if not w.count.is_leaf
             else [f"{INDENT}n = {format_number(w.count.value)}"]
         )
@@ -152,22 +165,22 @@ def _costs_section(c: LayerCosts, printer: FormulaPrinter) -> list[str]:
     else:
         lines.append(f"MACs: {int(c.macs.value):,}  ({c.macs.why})")
         if not c.macs.expr.is_leaf:
-            lines += _formula_block("MACs", c.macs.expr, printer)
+            lines += formula_block("MACs", c.macs.expr, printer)
         lines.append(f"FLOPs: {int(c.flops.value):,}  (2 per MAC + element-wise operations)")
-        lines += _formula_block("FLOPs", c.flops.expr, printer)
+        lines += formula_block("FLOPs", c.flops.expr, printer)
         if c.elementwise.value:
             lines.append(f"  element-wise operations E: {c.elementwise.why}")
             if not c.elementwise.expr.is_leaf:
-                lines += _formula_block("E", c.elementwise.expr, printer)
+                lines += formula_block("E", c.elementwise.expr, printer)
     if c.activation_bytes is not None:
         size = iec_size(float(c.activation_bytes.value))
         lines.append(f"Activation memory: {size}  ({c.activation_bytes.why})")
-        lines += _formula_block("bytes", c.activation_bytes.expr, printer)
+        lines += formula_block("bytes", c.activation_bytes.expr, printer)
     if c.param_bytes.value:
         lines.append(
             f"Weight memory: {iec_size(float(c.param_bytes.value))}  ({c.param_bytes.why})"
         )
-        lines += _formula_block("bytes", c.param_bytes.expr, printer)
+        lines += formula_block("bytes", c.param_bytes.expr, printer)
     if c.receptive_field:
         lines.append(
             "Receptive field (r), jump (j, the effective stride) and start (centre of the "
@@ -177,7 +190,7 @@ def _costs_section(c: LayerCosts, printer: FormulaPrinter) -> list[str]:
             lines.append("  branches merge here: the largest of their fields is shown")
         for axes, f in grouped_fields(c.receptive_field):
             lines.append(f"  {', '.join(axes)}:")
-            lines += _formula_block("r_out", f.size, printer)
-            lines += _formula_block("j_out", f.jump, printer)
-            lines += _formula_block("start_out", f.start, printer)
+            lines += formula_block("r_out", f.size, printer)
+            lines += formula_block("j_out", f.jump, printer)
+            lines += formula_block("start_out", f.start, printer)
     return lines
