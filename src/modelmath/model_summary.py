@@ -166,3 +166,19 @@ class Summary:
         from modelmath.renderers.json_data import summary_to_json
 
         return summary_to_json(self)
+
+    def explain(self, name: str, *, ascii_only: bool = False) -> str:
+        """Every number of layer ``name`` in a paragraph, each with its formula, what its
+        symbols mean and the values put in (the CLI's ``--explain``).
+
+        >>> import modelmath
+        >>> cfg = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+        ...     {"class_name": "Dense", "config": {"name": "dense", "units": 2}}]}}
+        >>> print(modelmath.summary(cfg, input_shape=(4,)).explain("dense").splitlines()[0])
+        ... # doctest: +NORMALIZE_WHITESPACE
+        dense is a Dense layer. It takes (None, 4) and gives (None, 2), with 10 parameters:
+        kernel 4 inputs × 2 units, + 2 biases.
+        """
+        from modelmath.renderers.explain import explain_layer
+
+        return explain_layer(self, name, ascii_only=ascii_only)

@@ -148,3 +148,17 @@ class ModuleSummary:
         from modelmath.renderers.module_table import module_summary_json
 
         return module_summary_json(self)
+
+    def explain(self, name: str, *, ascii_only: bool = False) -> str:
+        """Every number of module ``name`` (its nested name, or a unique last part of it)
+        in a paragraph: sizes, weights, buffers and MACs, each with its formula.
+
+        >>> import torch, modelmath
+        >>> s = modelmath.summary(torch.nn.Linear(4, 2), input_size=(1, 4))
+        >>> print(s.explain("").splitlines()[0])  # doctest: +NORMALIZE_WHITESPACE
+        The model is a Linear module. It takes [1, 4] and gives [1, 2], with 10
+        parameters: weight 2 outputs × 4 inputs, + 2 biases.
+        """
+        from modelmath.renderers.explain_module import explain_module
+
+        return explain_module(self, name, ascii_only=ascii_only)
