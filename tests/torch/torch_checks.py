@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 import torch
@@ -21,7 +22,16 @@ from modelmath.frontends.torch_module.tracer import to_tree
 from modelmath.module_summary import ModuleStatus, ModuleSummary
 
 
-def real_calls(model: torch.nn.Module, inputs: list[Any]) -> list[tuple[str, Any]]:
+def _call(model: torch.nn.Module, inputs: list[Any] | Mapping[str, Any]) -> Any:
+    """``model`` run on positional inputs, or on keyword inputs given as a mapping."""
+    if isinstance(inputs, Mapping):
+        return model(**inputs)
+    return model(*inputs)
+
+
+def real_calls(
+    model: torch.nn.Module, inputs: list[Any] | Mapping[str, Any]
+) -> list[tuple[str, Any]]:
     """(module path, output shapes) of each module call of a real CPU forward pass."""
     names = {}
     for name, m in model.named_modules(remove_duplicate=False):
@@ -43,28 +53,40 @@ def real_calls(model: torch.nn.Module, inputs: list[Any]) -> list[tuple[str, Any
     handles += [m.register_forward_hook(end) for m in model.modules()]
     try:
         with torch.no_grad():
-            model(*inputs)
+            _call(model, inputs)
     finally:
         for h in handles:
             h.remove()
     return [(path, out) for path, out in seen]
 
 
-def meta_flops(model: torch.nn.Module, inputs: list[Any]) -> int:
+def meta_flops(model: torch.nn.Module, inputs: list[Any] | Mapping[str, Any]) -> int:
     """FLOPs of a meta twin's forward pass; tensors its code makes without a device (a
     mask) are made on meta too when they cannot be made on the CPU beside meta inputs."""
     twin = copy.deepcopy(model).to("meta")
-    args = [t.to("meta") if isinstance(t, torch.Tensor) else t for t in inputs]
+
+    def meta(t: Any) -> Any:
+        return t.to("meta") if isinstance(t, torch.Tensor) else t
+
+    args: list[Any] | dict[str, Any]
+    if isinstance(inputs, Mapping):
+        args = {k: meta(v) for k, v in inputs.items()}
+    else:
+        args = [meta(t) for t in inputs]
     try:
         with torch.no_grad(), FlopCounterMode(display=False) as counter:
-            twin(*args)
+            _call(twin, args)
     except RuntimeError:
         with torch.device("meta"), torch.no_grad(), FlopCounterMode(display=False) as counter:
-            twin(*args)
+            _call(twin, args)
     return int(counter.get_total_flops())
 
 
-def check_module(model: torch.nn.Module, inputs: list[Any], **kwargs: Any) -> ModuleSummary:
+def check_module(
+    model: torch.nn.Module, inputs: list[Any] | Mapping[str, Any], **kwargs: Any
+) -> ModuleSummary:
+    """Checks ``model``'s summary against PyTorch (see the module's docstring); ``inputs``
+    are positional, or keyword inputs given as a mapping."""
     model.eval()
     before = {k: v.clone() for k, v in model.state_dict().items()}
     s = modelmath.summary(model, input_data=inputs, **kwargs)
