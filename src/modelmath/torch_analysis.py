@@ -400,6 +400,12 @@ def _place_uncalled(rows: list[ModuleRow]) -> tuple[ModuleRow, ...]:
     MultiheadAttention's out_proj is used by functional code, never called as a module."""
     called = [r for r in rows if r.called]
     for row in (r for r in rows if not r.called):
+        # A container never called whose modules were (a parametrized weight's
+        # ModuleDict): listed just before the first of them.
+        inside = next((i for i, r in enumerate(called) if r.path.startswith(f"{row.path}.")), None)
+        if inside is not None:
+            called.insert(inside, row)
+            continue
         parent = row.path.rsplit(".", 1)[0] if "." in row.path else ""
         at = next((i for i, r in enumerate(called) if r.path == parent), None)
         if at is None:

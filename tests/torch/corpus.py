@@ -794,3 +794,18 @@ def masks_made_in_forward() -> Case:
             return self.head(y.mean(1))  # type: ignore[no-any-return]
 
     return M(), [torch.randint(0, 50, (2, 9))]
+
+
+@case
+def parametrized_weights() -> Case:
+    """Weights computed by parametrizations (weight norm, spectral norm, orthogonal): the
+    parameters are the parametrizations' originals; the computed weight is not one."""
+    P = nn.utils.parametrizations
+    model = nn.Sequential(
+        P.weight_norm(nn.Conv2d(3, 8, 3)),
+        nn.ReLU(),
+        nn.Flatten(),
+        P.spectral_norm(nn.Linear(8 * 6 * 6, 16)),
+        P.orthogonal(nn.Linear(16, 16)),
+    )
+    return model, [img(s=8)]

@@ -177,3 +177,13 @@ def test_help_says_the_file_is_run(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "imports and runs FILE.py" in capsys.readouterr().out
+
+
+def test_uncalled_container_is_listed_before_its_called_modules() -> None:
+    # A parametrized weight: torch calls parametrizations.weight (a ParametrizationList)
+    # when forward reads the weight, never the ModuleDict that holds it.
+    model = nn.utils.parametrizations.weight_norm(nn.Linear(4, 3))
+    s = modelmath.summary(model, input_size=(2, 4))
+    paths = [r.path for r in s.rows]
+    assert not s.row("parametrizations").called and s.row("parametrizations.weight").called
+    assert paths.index("parametrizations") == paths.index("parametrizations.weight") - 1
