@@ -65,8 +65,8 @@ def layer_call(call: ModuleCall, op: str) -> LayerCall:
     shapes: list[tuple[int | None, ...]] = []
     inputs = call.inputs if isinstance(call.inputs, tuple) else (call.inputs,)
     for arg in inputs:
-        if isinstance(arg, dict):  # keyword tensors come last, in the trace's order
-            continue
+        # Keyword tensors come last, in the order of the forward's parameters (see
+        # tracer.keyword_order): as a positional call would give them.
         shapes.extend(t.shape for t in tree_tensors(arg))
     op_name = f"torch.{op}" if find_rule(f"torch.{op}") is not None else op
     return LayerCall(
@@ -156,6 +156,13 @@ def _work(call: ModuleCall, *, called: bool = True) -> _Work:
             result, ctx, note = _apply_rule(call, *found)
         except LayerError as err:  # its message names the layer: not for other calls
             note, shareable = f"the {found[0]} rule could not be applied: {err}", False
+        except Exception as err:  # a rule's own failure: said, never a traceback
+            note = f"the {found[0]} rule failed: {type(err).__name__}: {err}"
+            shareable = False
+        if note and call.own_forward:
+            # A subclass whose forward replaces the layer's: its rule explains the calls it
+            # agrees with, and the others are observed, as a custom module's are.
+            result, ctx, note, shareable = None, None, "", True
     functions = tuple(
         FunctionRow(f.name, f.inputs, f.outputs, function_macs(f), dict(f.args))
         for f in call.functions

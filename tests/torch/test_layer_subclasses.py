@@ -1,6 +1,7 @@
 """Subclasses of torch.nn layers, as model zoos write them (found by the transformers
-sweep): one that runs its own ``forward`` is observed like a custom module, never held
-to its base layer's rule; one that keeps the layer's ``forward`` is explained by it."""
+sweep): one that runs its own ``forward`` is explained by its base layer's rule where the
+rule agrees with its calls and observed like a custom module where it does not (never
+marked as disagreeing); one that keeps the layer's ``forward`` is explained by it."""
 
 from __future__ import annotations
 
@@ -46,6 +47,13 @@ class PositionEmbedding(nn.Embedding):
         return super().forward(positions), positions
 
 
+class ScaledEmbedding(nn.Embedding):
+    """Gemma's: its own forward, whose shapes are still the Embedding's."""
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return super().forward(ids) * self.embedding_dim**0.5
+
+
 class PlainConv(nn.Conv2d):
     """A subclass that keeps Conv2d's forward: Conv2d's rule explains it."""
 
@@ -86,3 +94,10 @@ def test_inherited_forward_keeps_the_rule() -> None:
     row = _row(s, "layer")
     assert row.status is ModuleStatus.COMPUTED
     assert row.output_formulas, "Conv2d's rule gives the output's formula"
+
+
+def test_own_forward_that_agrees_keeps_the_rule() -> None:
+    s = check_module(_Wrap(ScaledEmbedding(20, 8)), [torch.randint(0, 20, (2, 5))])
+    row = _row(s, "layer")
+    assert row.status is ModuleStatus.COMPUTED
+    assert row.params_why, "Embedding's rule gives the parameters' formula"

@@ -51,6 +51,17 @@ class _Packed(nn.Module):
         return out.data, state
 
 
+class _ByKeyword(nn.Module):
+    """Calls multi-head attention with keyword tensors only (mask2former does)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2, kdim=6, vdim=4)
+
+    def forward(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        return self.attn(value=v, query=q, key=k, need_weights=False)[0]  # type: ignore[no-any-return]
+
+
 CASES: dict[str, Callable[[], tuple[nn.Module, list[Any]]]] = {
     "conv1d_groups_dilation": lambda: (nn.Conv1d(4, 8, 3, 2, 2, 2, groups=2), [_x(2, 4, 21)]),
     "conv2d_same_reflect": lambda: (nn.Conv2d(3, 4, (3, 5), padding="same",
@@ -91,6 +102,7 @@ CASES: dict[str, Callable[[], tuple[nn.Module, list[Any]]]] = {
     "gru_cell": lambda: (nn.GRUCell(3, 4), [_x(2, 3)]),
     "lstm_cell_unbatched": lambda: (nn.LSTMCell(3, 4), [_x(3)]),
     "mha_unbatched": lambda: (nn.MultiheadAttention(8, 2), [_x(5, 8), _x(6, 8), _x(6, 8)]),
+    "mha_by_keyword": lambda: (_ByKeyword(), [_x(5, 2, 8), _x(7, 2, 6), _x(7, 2, 4)]),
     "mha_no_bias": lambda: (nn.MultiheadAttention(8, 4, bias=False), [_x(5, 2, 8)] * 3),
     "encoder_layer": lambda: (nn.TransformerEncoderLayer(8, 2, 16, 0.0), [_x(5, 2, 8)]),
     "decoder_layer": lambda: (nn.TransformerDecoderLayer(8, 2, 16, 0.0, batch_first=True),

@@ -494,6 +494,9 @@ ZOO: dict[str, Arch] = {
     "metaclip_2": image_text(),
     "owlv2": image_text(),
     "owlvit": image_text(),
+    # calls nn.MultiheadAttention(query=..., key=..., value=...): the keyword tensors
+    # reach the layer's rule in the order of its forward's parameters
+    "mask2former": image(),
 }  # fmt: skip
 
 
@@ -501,23 +504,6 @@ ZOO: dict[str, Arch] = {
 def test_zoo_model(model_type: str) -> None:
     torch.manual_seed(0)
     model, inputs = ZOO[model_type].build(model_type)
-    check_module(model, inputs)
-
-
-# modelmath's limitations, checked so that a fix shows up (strict xfail).
-LIMITS = {
-    # Its decoder calls nn.MultiheadAttention(query=..., key=..., value=...): the layer's
-    # rule reads positional inputs only (torch_analysis.layer_call skips keyword tensors),
-    # sees none, and the row is marked as disagreeing. Shapes, parameters, MACs are right.
-    "mask2former": image(),
-}
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="see LIMITS")
-@pytest.mark.parametrize("model_type", sorted(LIMITS))
-def test_zoo_limit(model_type: str) -> None:
-    torch.manual_seed(0)
-    model, inputs = LIMITS[model_type].build(model_type)
     check_module(model, inputs)
 
 
@@ -549,8 +535,8 @@ def test_zoo_reads_values(case: str) -> None:
     assert [(r.path, r.outputs) for r in s.rows if r.called] == real_calls(model, inputs)
 
 
-# Not checked, by the sweep of transformers 5.24.0's AutoModel types (622; 329 pass:
-# 306 above, 9 in test_transformers.py, 14 listed last):
+# Not checked, by the sweep of transformers 5.24.0's AutoModel types (622; 330 pass:
+# 307 above, 9 in test_transformers.py, 14 listed last):
 # - the oracle cannot run them on meta either, as they read tensor values (attention or
 #   padding masks, packed-sequence position ids; see READS_VALUES): bailing_hybrid,
 #   big_bird, bigbird_pegasus, bridgetower, bros, canine, convbert, dpr, encodec,

@@ -68,6 +68,7 @@ from modelmath.frontends.torch_module.tracer import (
     _shown,
     dtype_name,
     function_name,
+    keyword_order,
     small_positional,
 )
 
@@ -489,7 +490,8 @@ class FastTracer(Tracer):
         call = self.describe(module, len(self.stack), index)
         inputs: list[Tree] = [_tree(a) for a in args]
         if kwargs:
-            inputs.append({k: _tree(v) for k, v in kwargs.items() if _has_tensor(v)})
+            names = keyword_order(type(module), kwargs)
+            inputs.append({k: _tree(kwargs[k]) for k in names if _has_tensor(kwargs[k])})
             call.options = {k: plain(v) for k, v in kwargs.items() if not _has_tensor(v)}
         call.inputs = tuple(inputs)
         (self.stack[-1].children if self.stack else self.roots).append(call)
@@ -536,7 +538,7 @@ class FastTracer(Tracer):
         call = ModuleCall(
             self.names[id(target)], t.op, id(target), t.depth + shift, index, t.config,
             params, buffers, t.is_leaf, t.class_module, t.bases, t.options, t.inputs,
-            t.outputs, t.functions,
+            t.outputs, t.functions, own_forward=t.own_forward,
         )  # fmt: skip
         for child in t.children:
             inner = root

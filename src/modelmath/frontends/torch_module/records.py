@@ -123,6 +123,7 @@ class ModuleCall:
     outputs: Tree = None
     functions: list[FunctionCall] = field(default_factory=list)
     children: list[ModuleCall] = field(default_factory=list)
+    own_forward: bool = False  # a subclass of a torch.nn layer that replaces its forward
 
     def walk(self) -> Iterator[ModuleCall]:
         """This call and every call below it, in execution order."""

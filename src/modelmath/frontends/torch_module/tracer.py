@@ -17,6 +17,7 @@ arithmetic is done: a pass costs microseconds per operation whatever the model's
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -59,29 +60,48 @@ _SHOWN_TENSOR = {
 _HIDDEN_F = {"has_torch_function", "handle_torch_function", "_in_projection_packed"}
 _NO_TORCH_FUNCTION = torch._C.DisableTorchFunction
 _NAMES: dict[Any, str] = {}  # function → how the user wrote it (function_name), memoized
-_BASES: dict[type, tuple[str, ...]] = {}  # class → the torch.nn classes it derives from
+_BASES: dict[type, tuple[tuple[str, ...], bool]] = {}  # class → torch_nn_bases(class)
 
 
-def torch_nn_bases(cls: type) -> tuple[str, ...]:
-    """The ``torch.nn`` layer classes ``cls`` derives from, nearest first: whose rule may
-    explain its calls.
+def torch_nn_bases(cls: type) -> tuple[tuple[str, ...], bool]:
+    """The ``torch.nn`` layer classes ``cls`` derives from, nearest first (whose rule may
+    explain its calls), and whether a class above the first of them defines ``forward``.
 
-    None when a class above the first of them defines ``forward``: that code replaces the
-    layer's and may take other inputs, pad, permute or return more (transformers'
-    channels-first ``ConvNextLayerNorm(nn.LayerNorm)``, a causal ``Conv1d``, a router
-    ``Linear`` returning a pair, an ``Embedding`` given a shape), so its calls are observed
-    like any custom module's, and the layer's rule is not held against them.
+    Such code replaces the layer's and may take other inputs, pad, permute or return more
+    (transformers' channels-first ``ConvNextLayerNorm(nn.LayerNorm)``, a causal ``Conv1d``,
+    a router ``Linear`` returning a pair, an ``Embedding`` given a shape): the layer's rule
+    explains its calls only where it agrees with them, and is never held against them.
     """
+    own_forward = False
     for c in cls.__mro__:
         if c.__module__.startswith("torch.nn.modules"):
             break
         if "forward" in vars(c):
-            return ()
-    return tuple(
+            own_forward = True
+            break
+    bases = tuple(
         c.__name__
         for c in cls.__mro__[1:]
         if c.__module__.startswith("torch.nn.modules") and c.__name__ != "Module"
     )
+    return bases, own_forward and bool(bases)
+
+
+_ORDERS: dict[type[torch.nn.Module], dict[str, int]] = {}
+
+
+def keyword_order(cls: type[torch.nn.Module], kwargs: Mapping[str, Any]) -> list[str]:
+    """The names of ``kwargs`` in the order of ``cls.forward``'s parameters (names it does
+    not list last, as given): keyword tensors then reach a rule in the order a positional
+    call would give them (``mha(query=q, key=k, value=v)`` as ``mha(q, k, v)``)."""
+    order = _ORDERS.get(cls)
+    if order is None:
+        try:
+            names = list(inspect.signature(cls.forward).parameters)
+        except (TypeError, ValueError):  # no signature to read: the call's own order
+            names = []
+        order = _ORDERS[cls] = {n: i for i, n in enumerate(names)}
+    return sorted(kwargs, key=lambda k: order.get(k, len(order)))
 
 
 _DTYPE_NAMES: dict[Any, str] = {}
@@ -238,9 +258,9 @@ class Tracer:
             path = self.names.get(id(module), "?")
             params, buffers = self.slots(module, path)
             cls = type(module)
-            bases = _BASES.get(cls)
-            if bases is None:
-                bases = _BASES[cls] = torch_nn_bases(cls)
+            found = _BASES.get(cls)
+            if found is None:
+                found = _BASES[cls] = torch_nn_bases(cls)
             known = self.described[id(module)] = (
                 path,
                 cls.__name__,
@@ -249,9 +269,9 @@ class Tracer:
                 buffers,
                 not module._modules,
                 cls.__module__,
-                bases,
+                *found,
             )
-        path, op, config, params, buffers, is_leaf, class_module, bases = known
+        path, op, config, params, buffers, is_leaf, class_module, bases, own_forward = known
         return ModuleCall(
             path=path,
             op=op,
@@ -264,6 +284,7 @@ class Tracer:
             is_leaf=is_leaf,
             class_module=class_module,
             bases=bases,
+            own_forward=own_forward,
         )
 
     # The hooks run inside the function mode: reading a tensor's shape there would go
@@ -289,7 +310,8 @@ class Tracer:
         call = self.describe(module, len(self.stack), index)
         inputs: list[Tree] = [to_tree(a) for a in args]
         if kwargs:
-            inputs.append({k: to_tree(v) for k, v in kwargs.items() if _tensors(v, [])})
+            names = keyword_order(type(module), kwargs)
+            inputs.append({k: to_tree(kwargs[k]) for k in names if _tensors(kwargs[k], [])})
         call.inputs = tuple(inputs)
         call.options = {k: plain(v) for k, v in (kwargs or {}).items() if not _tensors(v, [])}
         (self.stack[-1].children if self.stack else self.roots).append(call)
