@@ -10,6 +10,8 @@ import pytest
 import torch
 from torch_checks import check_module
 
+import modelmath
+
 transformers = pytest.importorskip(
     "transformers", reason="transformers is the model zoo for these tests (pip install .[test])"
 )
@@ -80,3 +82,13 @@ def test_transformers_model(name: str) -> None:
     except (AttributeError, ImportError, TypeError) as err:
         pytest.skip(f"{name} cannot be built with this transformers version: {err}")
     check_module(model, inputs)
+
+
+def test_attention_mask_values_are_explained() -> None:
+    """transformers reads a given attention mask's values (no meta tensor has them): the
+    error says so and how to go on, and going on that way gives torch's numbers."""
+    model, ids = _causal("LlamaConfig", num_key_value_heads=2)()
+    mask = torch.ones_like(ids[0])
+    with pytest.raises(modelmath.errors.UsageError, match="leave attention_mask out"):
+        modelmath.summary(model, input_data={"input_ids": ids[0], "attention_mask": mask})
+    check_module(model, ids)  # without the mask

@@ -232,7 +232,23 @@ def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> Usage
         )
     module = dict(model.named_modules()).get(where.path)
     what, fix = describe_failure(where, module)
+    if _reads_values(err) and _is_transformers(model):
+        fix = (
+            "transformers code read a tensor's values here (its attention-mask code does, "
+            "to choose an attention path), which no shape-only pass can: leave "
+            "attention_mask out, as an all-ones mask changes no shape, parameter or MAC"
+        )
     return UsageError(what, received=received, fix=fix)
+
+
+def _reads_values(err: Exception) -> bool:
+    """torch's refusal to read a meta tensor's values (``.item()``, ``bool(t)``…)."""
+    text = str(err)
+    return "cannot be called on meta tensors" in text or "out of meta tensor" in text
+
+
+def _is_transformers(model: Any) -> bool:
+    return any(c.__module__.startswith("transformers.") for c in type(model).__mro__)
 
 
 def _slot(name: str, t: Any, is_buffer: bool) -> TensorSlot:
