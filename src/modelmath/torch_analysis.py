@@ -495,7 +495,7 @@ def summarize(
         rows=all_rows,
         totals=totals,
         inputs=tree_shapes(trace.inputs),
-        notes=tuple(rows.notes),
+        notes=(*trace.notes, *rows.notes),
         depth=depth,
         columns=module_columns(columns),
     )

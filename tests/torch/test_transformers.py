@@ -84,11 +84,24 @@ def test_transformers_model(name: str) -> None:
     check_module(model, inputs)
 
 
-def test_attention_mask_values_are_explained() -> None:
-    """transformers reads a given attention mask's values (no meta tensor has them): the
-    error says so and how to go on, and going on that way gives torch's numbers."""
-    model, ids = _causal("LlamaConfig", num_key_value_heads=2)()
-    mask = torch.ones_like(ids[0])
+def test_attention_mask_of_ones_is_left_out_and_a_padded_one_explained() -> None:
+    """transformers reads a given attention mask's values (no meta tensor has them). An
+    all-ones mask, as a tokenizer gives for unpadded text, changes nothing: it is left out
+    and the summary says so; a padded one stops the trace with what to do."""
+    from torch_checks import meta_flops, real_calls
+
+    model, inputs = _causal("LlamaConfig", num_key_value_heads=2)()
+    model.eval()
+    ids = inputs[0]
+    data = {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+    s = modelmath.summary(model, input_data=data)
+    assert any("attention_mask (all ones) was left out" in n for n in s.notes)
+    assert [(r.path, r.outputs) for r in s.rows if r.called] == real_calls(model, [ids])
+    assert s.totals.params.value == sum(p.numel() for p in model.parameters())
+    assert 2 * s.totals.macs.value == meta_flops(model, [ids])
+    with torch.no_grad():  # and the model computes the same with or without that mask
+        assert torch.equal(model(**data).logits, model(ids).logits)
+    mask = torch.ones_like(ids).index_fill(1, torch.tensor([9]), 0)  # the last token padding
+    padded = {"input_ids": ids, "attention_mask": mask}
     with pytest.raises(modelmath.errors.UsageError, match="leave attention_mask out"):
-        modelmath.summary(model, input_data={"input_ids": ids[0], "attention_mask": mask})
-    check_module(model, ids)  # without the mask
+        modelmath.summary(model, input_data=padded)

@@ -511,8 +511,6 @@ def test_zoo_model(model_type: str) -> None:
 # calls (its meta tracer, like the oracle's meta copy, stops at Tensor.item()), though the
 # real pass runs. Parameters and shapes are checked against it (MACs need the meta oracle).
 READS_VALUES = {
-    # transformers' SDPA mask: fast_all(padding_mask) on a given attention mask.
-    "llama_with_attention_mask": ("llama", masked()),
     # BART's decoder makes an all-ones mask, then the same test.
     "bart_sdpa": ("bart", seq2seq()),
     # warn_if_padding_and_no_attention_mask reads the ids' first and last columns.

@@ -12,6 +12,7 @@ torch is imported only inside these modules, and only when the input is a torch 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -110,6 +111,52 @@ def trace(
     """
     if tracer not in ("auto", "symbolic", "meta"):
         raise UsageError("unknown tracer", received=repr(tracer), fix="Use auto, symbolic or meta")
+    try:
+        return _trace(model, input_size, input_data, dtypes, forward_kwargs, train, tracer)
+    except UsageError:
+        without = _without_all_ones_mask(model, input_data)
+        if without is None:
+            raise
+        try:  # the error stands if the pass fails for another reason too
+            traced = _trace(model, input_size, without, dtypes, forward_kwargs, train, tracer)
+        except ModelMathError:
+            pass
+        else:
+            return dataclasses.replace(traced, notes=(*traced.notes, _MASK_LEFT_OUT))
+        raise
+
+
+_MASK_LEFT_OUT = (
+    "attention_mask (all ones) was left out of the trace: transformers reads a mask's "
+    "values, which a shape-only pass has not, and treats an all-ones mask as none"
+)
+
+
+def _without_all_ones_mask(model: Any, input_data: Any) -> dict[str, Any] | None:
+    """``input_data`` without its ``attention_mask`` when the model is a transformers one
+    and the mask is a real tensor of ones (as a tokenizer gives for unpadded text): the
+    model computes the same with no mask, and the values need not be read. Else None."""
+    if not isinstance(input_data, Mapping) or "attention_mask" not in input_data:
+        return None
+    import torch
+
+    mask = input_data["attention_mask"]
+    if not isinstance(mask, torch.Tensor) or mask.device.type == "meta":
+        return None
+    if not _is_transformers(model) or not bool(mask.all()):
+        return None
+    return {k: v for k, v in input_data.items() if k != "attention_mask"}
+
+
+def _trace(
+    model: Any,
+    input_size: Sequence[Any] | None,
+    input_data: Any,
+    dtypes: Sequence[Any] | None,
+    forward_kwargs: Mapping[str, Any] | None,
+    train: bool,
+    tracer: str,
+) -> ModuleTrace:
     args, kwargs = meta_inputs(input_size, input_data, dtypes)
     kwargs.update(dict(forward_kwargs or {}))
     if tracer != "meta":
@@ -236,7 +283,7 @@ def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> Usage
         fix = (
             "transformers code read a tensor's values here (its attention-mask code does, "
             "to choose an attention path), which no shape-only pass can: leave "
-            "attention_mask out, as an all-ones mask changes no shape, parameter or MAC"
+            "attention_mask out; a mask changes no shape, parameter or MAC"
         )
     return UsageError(what, received=received, fix=fix)
 

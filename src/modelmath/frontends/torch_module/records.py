@@ -143,3 +143,4 @@ class ModuleTrace:
     buffers: tuple[TensorSlot, ...]
     uncalled: tuple[ModuleCall, ...] = ()  # modules the forward pass never ran
     traced_by: str = "meta"  # "symbolic" (shape rules) or "meta" (torch's meta kernels)
+    notes: tuple[str, ...] = ()  # what the trace did that the user should know
