@@ -2,7 +2,9 @@
 
 The operations and the counts are those of ``torch.utils.flop_counter`` (which counts
 2 FLOPs per MAC): ``mm`` and ``addmm`` M·K·N, ``bmm`` and ``baddbmm`` B·M·K·N, a
-convolution N · positions · C_out · C_in/g · |window| (input positions when transposed).
+convolution N · positions · C_out · C_in/g · |window| (input positions when transposed);
+and ``_grouped_mm``, which it does not count, as the products it is made of: rows (S, K)
+by expert matrices (E, K, N) cost S·K·N, as the same experts run as ``bmm`` do.
 Bias additions and element-wise work are not MACs. A functional call that dispatched
 to several contractions sums them; ``F.scaled_dot_product_attention`` is written in its
 own terms, N·H·L·S·E + N·H·L·S·E_v (scores, then the weighted sum of values).
@@ -38,6 +40,8 @@ def aten_macs(op: AtenOp) -> Expr:
                 Sym("N", b[1], "columns of the right matrix"),
             )
         )
+    if op.op == "_grouped_mm":
+        return _grouped(op)
     if op.op in ("bmm", "baddbmm"):
         return product(
             (
@@ -66,6 +70,21 @@ def aten_macs(op: AtenOp) -> Expr:
         for (s, word), k in zip(axes, w[2:])
     ]
     return product(factors)
+
+
+def _grouped(op: AtenOp) -> Expr:
+    """A grouped product (mixture-of-experts layers): each output element is a dot
+    product of the contracted size K, whichever group's matrix made it; rows (S, K)
+    by expert matrices (E, K, N) give S·K·N."""
+    a, b = op.inputs
+    K = Sym("K", a[-1], "contracted size")
+    if len(a) == 2 and len(b) == 3:
+        rows = Sym("S", a[0], "rows routed to the experts (tokens × experts per token)")
+        return product((rows, K, Sym("N", b[2], "columns of each expert's matrix")))
+    if len(a) == 2 and len(b) == 2:  # the groups split K: an (M, N) product in all
+        return product((Sym("M", a[0], "rows"), K, Sym("N", b[1], "columns")))
+    lead = _prod(op.output[:-1])
+    return product((Sym("M", lead, "output rows"), K, Sym("N", op.output[-1], "columns")))
 
 
 _AXES = {

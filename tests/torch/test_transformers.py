@@ -105,3 +105,24 @@ def test_attention_mask_of_ones_is_left_out_and_a_padded_one_explained() -> None
     padded = {"input_ids": ids, "attention_mask": mask}
     with pytest.raises(modelmath.errors.UsageError, match="leave attention_mask out"):
         modelmath.summary(model, input_data=padded)
+
+
+def test_grouped_mm_experts_count_as_their_batched_twin() -> None:
+    """transformers' default mixture-of-experts code calls torch's grouped_mm, whose meta
+    kernel takes bfloat16 only (FlopCounterMode cannot run it on meta either): modelmath
+    gives the CPU kernel's result and counts S·K·N per product, which must equal
+    FlopCounterMode on the same model with its experts run as batched_mm."""
+    from torch_checks import meta_flops, real_calls
+
+    small = {**SMALL, "num_key_value_heads": 2, "num_local_experts": 4, "num_experts_per_tok": 2}
+    torch.manual_seed(0)
+    model = transformers.MixtralForCausalLM(transformers.MixtralConfig(**small)).eval()
+    twin = transformers.MixtralForCausalLM(
+        transformers.MixtralConfig(**small, experts_implementation="batched_mm")
+    ).eval()
+    assert model.config._experts_implementation == "grouped_mm"
+    ids = _ids()
+    s = modelmath.summary(model, input_data=[ids])
+    assert s.totals.params.value == sum(p.numel() for p in model.parameters())
+    assert [(r.path, r.outputs) for r in s.rows if r.called] == real_calls(model, [ids])
+    assert 2 * s.totals.macs.value == meta_flops(twin, [ids])

@@ -44,6 +44,7 @@ _CONTRACTIONS: dict[str, tuple[int, int]] = {
     "baddbmm": (1, 2),
     "convolution": (0, 1),
     "_convolution": (0, 1),
+    "_grouped_mm": (0, 1),  # mixture-of-experts layers: each row times its expert's matrix
 }
 
 # Functional operations worth a line in the summary even when they cost no MACs.
@@ -575,9 +576,34 @@ def _elementwise_meta(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
     return torch.empty_like(x)
 
 
+def _grouped_mm_meta(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+    """``_grouped_mm`` of rows (S, K) by a stack of expert matrices (E, K, N), as
+    transformers' mixture-of-experts layers call it, in a float dtype other than
+    bfloat16: torch's meta kernel refuses those (it checks what the CUDA kernel takes)
+    where the CPU kernel gives (S, N) in the input's dtype; the result is that. Any other
+    case returns None and torch's kernel runs (or refuses)."""
+    names = ("self", "mat2", "offs", "bias", "out_dtype")
+    bound = dict(zip(names, args)) | dict(kwargs)
+    a, b, offs = bound.get("self"), bound.get("mat2"), bound.get("offs")
+    if not all(isinstance(t, torch.Tensor) and t.is_meta for t in (a, b, offs)):
+        return None
+    assert isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)
+    assert isinstance(offs, torch.Tensor)
+    if a.dtype != b.dtype or a.dtype not in _FLOATS or a.dtype == torch.bfloat16:
+        return None
+    if bound.get("bias") is not None or bound.get("out_dtype") not in (None, a.dtype):
+        return None
+    if a.dim() != 2 or b.dim() != 3 or offs.dim() != 1 or offs.dtype != torch.int32:
+        return None
+    if a.shape[1] != b.shape[1] or offs.shape[0] != b.shape[0]:
+        return None
+    return torch.empty((a.shape[0], b.shape[2]), dtype=a.dtype, device="meta")
+
+
 _CL = torch.channels_last
 _FAST: dict[Any, Callable[[Sequence[Any], Mapping[str, Any]], Any]] = {
     torch.ops.aten.native_batch_norm.default: _batch_norm_meta,
+    torch.ops.aten._grouped_mm.default: _grouped_mm_meta,
     **{
         op: _elementwise_meta
         for op in (
