@@ -283,7 +283,8 @@ def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> Usage
         fix = (
             "transformers code read a tensor's values here (its attention-mask code does, "
             "to choose an attention path), which no shape-only pass can: leave "
-            "attention_mask out; a mask changes no shape, parameter or MAC"
+            "attention_mask out (a mask changes no shape, parameter or MAC), or build the "
+            "model with attn_implementation=\"eager\""
         )
     return UsageError(what, received=received, fix=fix)
 
