@@ -187,3 +187,23 @@ def test_uncalled_container_is_listed_before_its_called_modules() -> None:
     paths = [r.path for r in s.rows]
     assert not s.row("parametrizations").called and s.row("parametrizations.weight").called
     assert paths.index("parametrizations") == paths.index("parametrizations.weight") - 1
+
+
+@pytest.mark.parametrize(
+    ("model", "size", "dtype"),
+    [
+        (nn.Sequential(nn.Linear(4, 3), nn.ReLU()).to(torch.bfloat16), (2, 4), "bfloat16"),
+        (nn.Sequential(nn.Conv2d(3, 4, 3)).to(torch.float64), (1, 3, 8, 8), "float64"),
+    ],
+)
+def test_inputs_of_another_dtype_than_the_weights(
+    model: nn.Module, size: tuple[int, ...], dtype: str
+) -> None:
+    # torch's meta kernels multiply a float32 input by a bfloat16 weight; its CPU kernels
+    # refuse, and so must the summary, saying which dtype to give.
+    _torch_refuses(model, torch.zeros(size))
+    with pytest.raises(UsageError, match=rf"dtypes=\[torch.{dtype}\]"):
+        modelmath.summary(model, input_size=size)
+    s = modelmath.summary(model, input_size=size, dtypes=[getattr(torch, dtype)])
+    assert s.totals.params.value == sum(p.numel() for p in model.parameters())
+    assert s.rows[-1].outputs == tuple(model(torch.zeros(size, dtype=getattr(torch, dtype))).shape)

@@ -279,6 +279,12 @@ def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> Usage
         )
     module = dict(model.named_modules()).get(where.path)
     what, fix = describe_failure(where, module)
+    dtype = _weight_dtype(module)
+    if _mixed_dtypes(err) and dtype is not None:
+        fix = (
+            f"The model's weights are {dtype}: give its inputs that dtype, "
+            f"dtypes=[torch.{dtype}] (--dtypes {dtype}), or convert the model"
+        )
     if _reads_values(err) and _is_transformers(model):
         fix = (
             "transformers code read a tensor's values here (its attention-mask code does, "
@@ -287,6 +293,25 @@ def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> Usage
             "model with attn_implementation=\"eager\""
         )
     return UsageError(what, received=received, fix=fix)
+
+
+def _mixed_dtypes(err: Exception) -> bool:
+    """torch's (or the meta tracer's) refusal of operands of two dtypes."""
+    text = str(err)
+    return any(
+        words in text
+        for words in ("must have the same dtype", "should be the same", "of one dtype")
+    )
+
+
+def _weight_dtype(module: Any) -> str | None:
+    """The dtype of a module's first floating-point parameter, if it has one."""
+    if module is None:
+        return None
+    for p in module.parameters():
+        if p.is_floating_point():
+            return str(p.dtype).removeprefix("torch.")
+    return None
 
 
 def _reads_values(err: Exception) -> bool:

@@ -622,6 +622,25 @@ _FAST: dict[Any, Callable[[Sequence[Any], Mapping[str, Any]], Any]] = {
 }
 
 
+def _check_one_dtype(op: str, args: Sequence[Any]) -> None:
+    """torch's meta kernels multiply a float32 input by a bfloat16 weight; its CPU kernels
+    (and CUDA's, outside autocast) refuse: a summary must not exist for a call that
+    fails on the real device."""
+    a, b = _CONTRACTIONS[op]
+    x, w = args[a], args[b]
+    if (
+        isinstance(x, torch.Tensor)
+        and isinstance(w, torch.Tensor)
+        and x.dtype != w.dtype
+        and x.is_floating_point()
+        and w.is_floating_point()
+    ):
+        raise RuntimeError(
+            f"{op} of a {dtype_name(x.dtype)} input and a {dtype_name(w.dtype)} weight: "
+            "PyTorch's kernels take operands of one dtype"
+        )
+
+
 class ContractionRecorder(TorchDispatchMode):  # type: ignore[no-untyped-call]
     """Records the contractions (the MAC-carrying aten ops) as they are dispatched.
 
@@ -655,6 +674,8 @@ class ContractionRecorder(TorchDispatchMode):  # type: ignore[no-untyped-call]
     ) -> Any:
         kwargs = kwargs or {}
         kind, contraction = _op_kind(func)
+        if contraction:
+            _check_one_dtype(contraction, args)
         key = None
         if kind != _NEVER:
             key = _key(args)
