@@ -143,7 +143,9 @@ def _without_all_ones_mask(model: Any, input_data: Any) -> dict[str, Any] | None
     mask = input_data["attention_mask"]
     if not isinstance(mask, torch.Tensor) or mask.device.type == "meta":
         return None
-    if not _is_transformers(model) or not bool(mask.all()):
+    from modelmath.frontends.torch_module.diagnose import is_transformers
+
+    if not is_transformers(model) or not bool(mask.all()):
         return None
     return {k: v for k, v in input_data.items() if k != "attention_mask"}
 
@@ -208,7 +210,9 @@ def _meta_trace(model: Any, args: list[Any], kwargs: dict[str, Any], train: bool
         # Tensors made on the CPU may have met the meta inputs: made on meta, they fit.
         retry = run(default_meta=True)
         if retry[2] is not None:  # it was not that: the first failure is the user's
-            raise _forward_failure(err, model, copy, tracer) from None
+            from modelmath.frontends.torch_module.diagnose import forward_failure
+
+            raise forward_failure(err, model, copy, tracer) from None
         copy, tracer, _ = retry
     _check_initialized(copy)
     root: ModuleCall = tracer.roots[0]
@@ -224,22 +228,6 @@ def _meta_trace(model: Any, args: list[Any], kwargs: dict[str, Any], train: bool
         buffers=buffers,
         uncalled=tuple(tracer.uncalled()),
     )
-
-
-def _forward_failure(err: Exception, model: Any, copy: Any, tracer: Any) -> UsageError:
-    """The user's forward code raised on the meta copy: say where and why, never a
-    traceback."""
-    from modelmath.frontends.torch_module.diagnose import (
-        unregistered_error,
-        unregistered_modules,
-    )
-
-    loose = unregistered_modules(model)
-    if loose:  # their real weights were copied as they are, off the meta device
-        what, fix = unregistered_error(loose)
-        return UsageError(what, fix=fix)
-    where = tracer.failed or (tracer.stack[-1] if tracer.stack else None)
-    return forward_error(err, where, copy)
 
 
 def _check_initialized(copy: Any) -> None:
@@ -262,66 +250,6 @@ def _check_initialized(copy: Any) -> None:
             fix="Call it in forward(), or give its input size (nn.Linear(in_features, …) "
             "instead of nn.LazyLinear)",
         )
-
-
-def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> UsageError:
-    """The user's forward pass raised: say in which module, with what it was given and
-    what it expects, instead of torch's message alone."""
-    from modelmath.frontends.torch_module.diagnose import describe_failure
-
-    received = f"{type(err).__name__}: {err}".splitlines()[0][:300].rstrip(".")
-    if where is None:
-        return UsageError(
-            "the forward pass on the meta device failed",
-            received=received,
-            fix="Check the input sizes and dtypes (token ids need dtypes=[torch.long]); "
-            "code that reads tensor values (.item(), data-dependent shapes) cannot run on meta",
-        )
-    module = dict(model.named_modules()).get(where.path)
-    what, fix = describe_failure(where, module)
-    dtype = _weight_dtype(module)
-    if _mixed_dtypes(err) and dtype is not None:
-        fix = (
-            f"The model's weights are {dtype}: give its inputs that dtype, "
-            f"dtypes=[torch.{dtype}] (--dtypes {dtype}), or convert the model"
-        )
-    if _reads_values(err) and _is_transformers(model):
-        fix = (
-            "transformers code read a tensor's values here (its attention-mask code does, "
-            "to choose an attention path), which no shape-only pass can: leave "
-            "attention_mask out (a mask changes no shape, parameter or MAC), or build the "
-            "model with attn_implementation=\"eager\""
-        )
-    return UsageError(what, received=received, fix=fix)
-
-
-def _mixed_dtypes(err: Exception) -> bool:
-    """torch's (or the meta tracer's) refusal of operands of two dtypes."""
-    text = str(err)
-    return any(
-        words in text
-        for words in ("must have the same dtype", "should be the same", "of one dtype")
-    )
-
-
-def _weight_dtype(module: Any) -> str | None:
-    """The dtype of a module's first floating-point parameter, if it has one."""
-    if module is None:
-        return None
-    for p in module.parameters():
-        if p.is_floating_point():
-            return str(p.dtype).removeprefix("torch.")
-    return None
-
-
-def _reads_values(err: Exception) -> bool:
-    """torch's refusal to read a meta tensor's values (``.item()``, ``bool(t)``…)."""
-    text = str(err)
-    return "cannot be called on meta tensors" in text or "out of meta tensor" in text
-
-
-def _is_transformers(model: Any) -> bool:
-    return any(c.__module__.startswith("transformers.") for c in type(model).__mro__)
 
 
 def _slot(name: str, t: Any, is_buffer: bool) -> TensorSlot:

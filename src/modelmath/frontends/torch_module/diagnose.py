@@ -4,7 +4,9 @@ torch's messages name tensors, not layers ("a and b must have same reduction dim
 [1, 5408] X [7200, 10]"). The tracer knows which module raised and what it was given;
 for the usual mistakes (a Linear whose in_features does not match the flattened size, a
 convolution or norm given the wrong number of channels, float token ids for an
-Embedding) this names the setting and the value that would fit.
+Embedding, inputs of another dtype than the weights) this names the setting and the value
+that would fit; where transformers' code read a tensor's values, it says what to leave
+out. :func:`forward_failure` turns a failed meta pass into the error the user sees.
 
 >>> from modelmath.frontends.torch_module.records import ModuleCall, TensorInfo
 >>> call = ModuleCall("head", "Linear", 0, 1, 0, {}, (), (), True,
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from modelmath.errors import UsageError
 from modelmath.frontends.torch_module.records import ModuleCall, TensorInfo
 
 GENERIC_FIX = (
@@ -165,3 +168,73 @@ def unregistered_error(found: list[tuple[str, str, str]]) -> tuple[str, str]:
     return what, (
         f"Hold them in nn.ModuleList (or nn.ModuleDict): self.{attr} = nn.ModuleList([...])"
     )
+
+
+def forward_failure(err: Exception, model: Any, copy: Any, tracer: Any) -> UsageError:
+    """The user's forward code raised on the meta copy: say where and why, never a
+    traceback."""
+    loose = unregistered_modules(model)
+    if loose:  # their real weights were copied as they are, off the meta device
+        what, fix = unregistered_error(loose)
+        return UsageError(what, fix=fix)
+    where = tracer.failed or (tracer.stack[-1] if tracer.stack else None)
+    return forward_error(err, where, copy)
+
+
+def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> UsageError:
+    """The user's forward pass raised: say in which module, with what it was given and
+    what it expects, instead of torch's message alone."""
+    received = f"{type(err).__name__}: {err}".splitlines()[0][:300].rstrip(".")
+    if where is None:
+        return UsageError(
+            "the forward pass on the meta device failed",
+            received=received,
+            fix="Check the input sizes and dtypes (token ids need dtypes=[torch.long]); "
+            "code that reads tensor values (.item(), data-dependent shapes) cannot run on meta",
+        )
+    module = dict(model.named_modules()).get(where.path)
+    what, fix = describe_failure(where, module)
+    dtype = _weight_dtype(module)
+    if _mixed_dtypes(err) and dtype is not None:
+        fix = (
+            f"The model's weights are {dtype}: give its inputs that dtype, "
+            f"dtypes=[torch.{dtype}] (--dtypes {dtype}), or convert the model"
+        )
+    if _reads_values(err) and is_transformers(model):
+        fix = (
+            "transformers code read a tensor's values here (its attention-mask code does, "
+            "to choose an attention path), which no shape-only pass can: leave "
+            "attention_mask out (a mask changes no shape, parameter or MAC), or build the "
+            "model with attn_implementation=\"eager\""
+        )
+    return UsageError(what, received=received, fix=fix)
+
+
+def _mixed_dtypes(err: Exception) -> bool:
+    """torch's (or the meta tracer's) refusal of operands of two dtypes."""
+    text = str(err)
+    return any(
+        words in text
+        for words in ("must have the same dtype", "should be the same", "of one dtype")
+    )
+
+
+def _weight_dtype(module: Any) -> str | None:
+    """The dtype of a module's first floating-point parameter, if it has one."""
+    if module is None:
+        return None
+    for p in module.parameters():
+        if p.is_floating_point():
+            return str(p.dtype).removeprefix("torch.")
+    return None
+
+
+def _reads_values(err: Exception) -> bool:
+    """torch's refusal to read a meta tensor's values (``.item()``, ``bool(t)``…)."""
+    text = str(err)
+    return "cannot be called on meta tensors" in text or "out of meta tensor" in text
+
+
+def is_transformers(model: Any) -> bool:
+    """A model of the transformers zoo, known without importing transformers."""
+    return any(c.__module__.startswith("transformers.") for c in type(model).__mro__)
