@@ -516,6 +516,8 @@ def module_columns(columns: Sequence[str] | None) -> tuple[str, ...]:
     """The columns asked for, by modelmath's or torchinfo's names; unknown ones refused."""
     if not columns:
         return ModuleSummary.columns
+    if isinstance(columns, str):  # "params" or "shape,params", as the CLI takes them
+        columns = [c.strip() for c in columns.split(",") if c.strip()]
     out = []
     for c in columns:
         name = _COLUMN_ALIASES.get(c, c)

@@ -3,11 +3,14 @@ the promises around them (no torch import for Keras users, the model left untouc
 
 from __future__ import annotations
 
+import collections
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -207,3 +210,41 @@ def test_inputs_of_another_dtype_than_the_weights(
     s = modelmath.summary(model, input_size=size, dtypes=[getattr(torch, dtype)])
     assert s.totals.params.value == sum(p.numel() for p in model.parameters())
     assert s.rows[-1].outputs == tuple(model(torch.zeros(size, dtype=getattr(torch, dtype))).shape)
+
+
+def test_input_arguments_are_checked() -> None:
+    model = nn.Linear(4, 3)
+    for size in [(2.0, 4), "2,4", [(2, 4), 5]]:
+        with pytest.raises(UsageError, match="input_size takes sizes"):
+            modelmath.summary(model, input_size=size)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="not both"):
+        modelmath.summary(model, input_size=(2, 4), input_data=[torch.zeros(2, 4)])
+    with pytest.raises(UsageError, match="2 dtypes for 1 input"):
+        modelmath.summary(model, input_size=(2, 4), dtypes=[torch.float32, torch.float64])
+    with pytest.raises(UsageError, match="NumPy array of a dtype"):
+        modelmath.summary(model, input_data=[np.array([["a"] * 4] * 2)])
+
+
+def test_numpy_inputs_named_tuples_and_a_column_string() -> None:
+    model = nn.Linear(4, 3)
+    from_array = modelmath.summary(model, input_data=[np.zeros((2, 4), dtype=np.float32)])
+    from_tensor = modelmath.summary(model, input_data=[torch.zeros(2, 4)])
+    assert str(from_array) == str(from_tensor)
+    assert modelmath.summary(model, input_size=(2, 4), columns="shape, params").columns == (
+        "output",
+        "params",
+    )
+
+    Pair = collections.namedtuple("Pair", "a b")
+
+    class TakesPair(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(4, 3)
+
+        def forward(self, pair: Any) -> torch.Tensor:
+            return self.fc(pair.a) + self.fc(pair.b)  # type: ignore[no-any-return]
+
+    pair = Pair(torch.zeros(2, 4), torch.zeros(2, 4))
+    s = modelmath.summary(TakesPair(), input_data=[pair])
+    assert s.rows[0].outputs == tuple(TakesPair()(pair).shape)

@@ -54,43 +54,86 @@ def meta_inputs(
     """Positional and keyword inputs on the meta device, from sizes or example data."""
     import torch
 
+    if input_data is not None and input_size is not None:
+        raise UsageError(
+            "give the inputs once: input_size or input_data, not both",
+            fix="Pass input_size=(1, 3, 224, 224), or input_data=[tensor, ...] alone",
+        )
     if input_data is not None:
-
-        def to_meta(obj: Any) -> Any:
-            if isinstance(obj, torch.Tensor):
-                return torch.empty(obj.shape, dtype=obj.dtype, device="meta")
-            if isinstance(obj, Mapping):
-                return {k: to_meta(v) for k, v in obj.items()}
-            if isinstance(obj, (list, tuple)):
-                return type(obj)(to_meta(v) for v in obj)
-            return obj
-
         if isinstance(input_data, Mapping):
-            return [], dict(to_meta(input_data))
-        if isinstance(input_data, torch.Tensor):
-            return [to_meta(input_data)], {}
-        return list(to_meta(list(input_data))), {}
+            return [], dict(_to_meta(input_data))
+        if isinstance(input_data, torch.Tensor) or _is_array(input_data):
+            return [_to_meta(input_data)], {}
+        return list(_to_meta(list(input_data))), {}
     if input_size is None:
         raise UsageError(
             "a PyTorch model needs an input to trace",
             fix="Pass input_size=(1, 3, 224, 224) or input_data=[tensor, ...]",
         )
-    sizes: list[Sequence[Any]]
-    if all(isinstance(d, int) for d in input_size):
-        sizes = [input_size]
-    else:
-        sizes = [tuple(s) for s in input_size]
-    for s in sizes:
-        if not all(isinstance(d, int) and d >= 0 for d in s):
-            raise UsageError(
-                "input_size takes sizes as non-negative ints, one tuple per input",
-                received=repr(tuple(input_size)),
-                fix="Write input_size=(1, 3, 224, 224) or [(1, 16), (1, 16)]",
-            )
-    types = list(dtypes or [None] * len(sizes))
-    if len(types) == 1 and len(sizes) > 1:
+    sizes = _sizes(input_size)
+    types = list(dtypes or [None])
+    if len(types) == 1:
         types *= len(sizes)
-    return [torch.empty(tuple(s), dtype=_dtype(t), device="meta") for s, t in zip(sizes, types)], {}
+    if len(types) != len(sizes):
+        raise UsageError(
+            f"{len(types)} dtypes for {len(sizes)} input{'' if len(sizes) == 1 else 's'}",
+            received=repr(list(dtypes or [])),
+            fix="Give one dtype for all the inputs, or one per input",
+        )
+    return [torch.empty(s, dtype=_dtype(t), device="meta") for s, t in zip(sizes, types)], {}
+
+
+def _sizes(input_size: Any) -> list[tuple[int, ...]]:
+    """``(1, 3, 224, 224)`` → one size; ``[(1, 16), (1, 16)]`` → one per input."""
+    bad = UsageError(
+        "input_size takes sizes as non-negative ints, one tuple per input",
+        received=repr(input_size),
+        fix="Write input_size=(1, 3, 224, 224) or [(1, 16), (1, 16)]",
+    )
+    if isinstance(input_size, (str, bytes)) or not isinstance(input_size, Sequence):
+        raise bad
+    items = list(input_size)
+    nested = [items] if all(type(d) is int for d in items) else items
+    sizes = []
+    for size in nested:
+        if isinstance(size, (str, bytes)) or not isinstance(size, Sequence):
+            raise bad
+        if not all(type(d) is int and d >= 0 for d in size):
+            raise bad
+        sizes.append(tuple(size))
+    return sizes
+
+
+def _is_array(obj: Any) -> bool:
+    """A NumPy array, known without importing NumPy."""
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(obj, numpy.ndarray)
+
+
+def _to_meta(obj: Any) -> Any:
+    """Example data with each tensor (or NumPy array) as an empty meta tensor of its shape
+    and dtype; containers kept as they are (a named tuple stays one)."""
+    import torch
+
+    if isinstance(obj, torch.Tensor):
+        return torch.empty(obj.shape, dtype=obj.dtype, device="meta")
+    if _is_array(obj):
+        try:  # an empty array of its dtype: torch reads the dtype, no data is copied
+            dtype = torch.from_numpy(obj.reshape(-1)[:0]).dtype
+        except TypeError:
+            raise UsageError(
+                "a NumPy array of a dtype torch has no tensors of",
+                received=str(obj.dtype),
+                fix="Give tensors, or arrays of numbers",
+            ) from None
+        return torch.empty(obj.shape, dtype=dtype, device="meta")
+    if isinstance(obj, Mapping):
+        return {k: _to_meta(v) for k, v in obj.items()}
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        return type(obj)(*(_to_meta(v) for v in obj))
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_to_meta(v) for v in obj)
+    return obj
 
 
 def trace(

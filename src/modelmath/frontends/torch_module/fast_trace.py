@@ -614,6 +614,8 @@ def symbolic_inputs(tensors: Any) -> Any:
         return SymTensor(tensors.shape, tensors.dtype, tensors.stride())
     if isinstance(tensors, Mapping):
         return {k: symbolic_inputs(v) for k, v in tensors.items()}
+    if isinstance(tensors, tuple) and hasattr(tensors, "_fields"):  # a named tuple
+        return type(tensors)(*(symbolic_inputs(v) for v in tensors))
     if isinstance(tensors, (list, tuple)):
         return type(tensors)(symbolic_inputs(v) for v in tensors)
     return tensors
