@@ -20,6 +20,7 @@ import importlib.util
 import os
 import re
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -119,20 +120,21 @@ def load_target(target: str, kwargs: dict[str, Any]) -> Any:
     spec = importlib.util.spec_from_file_location("_modelmath_user_module", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    try:
-        # The file's own prints go to stderr: stdout carries the summary (or its JSON).
-        with contextlib.redirect_stdout(sys.stderr):
+    # The file's own prints go to stderr: stdout carries the summary (or its JSON).
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
             spec.loader.exec_module(module)
+        except Exception as err:  # the user's own code failed: one line, no traceback
+            raise _user_error(f"running {path} failed", err, path) from None
         obj: Any = module
         for part in name.split("."):
+            if not hasattr(obj, part):
+                raise UsageError(f"{path} has no {name!r}", received=part, where=path)
             obj = getattr(obj, part)
-        built = obj(**kwargs) if callable(obj) and not _is_module(obj) else obj
-    except AttributeError as err:
-        raise UsageError(f"{path} has no {name!r}", received=str(err), where=path) from None
-    except Exception as err:  # the user's own code failed: one line, no traceback
-        raise UsageError(
-            f"building {name} failed", received=f"{type(err).__name__}: {err}", where=path
-        ) from None
+        try:
+            built = obj(**kwargs) if callable(obj) and not _is_module(obj) else obj
+        except Exception as err:
+            raise _user_error(f"building {name} failed", err, path) from None
     if not _is_module(built):
         raise UsageError(
             f"{name} is not a torch.nn.Module and did not build one",
@@ -140,6 +142,25 @@ def load_target(target: str, kwargs: dict[str, Any]) -> Any:
             where=path,
         )
     return built
+
+
+def _user_error(what: str, err: Exception, path: str) -> UsageError:
+    """The user's file raised: where in it (file:line, file:line:col for its syntax) and,
+    for a missing constructor argument, how to give it."""
+    where = path
+    if isinstance(err, SyntaxError) and err.lineno:
+        where = f"{path}:{err.lineno}" + (f":{err.offset}" if err.offset else "")
+    else:
+        mine = os.path.abspath(path)
+        lines = [f.lineno for f in traceback.extract_tb(err.__traceback__)
+                 if os.path.abspath(f.filename) == mine and f.lineno]  # fmt: skip
+        if lines:
+            where = f"{path}:{lines[-1]}"  # the innermost line of the file
+    fix = None
+    if isinstance(err, TypeError) and "required positional argument" in str(err):
+        fix = "Give the constructor's arguments with --kwargs, e.g. --kwargs width=64"
+    message = err.msg if isinstance(err, SyntaxError) else str(err)
+    return UsageError(what, received=f"{type(err).__name__}: {message}", where=where, fix=fix)
 
 
 def _is_module(obj: Any) -> bool:

@@ -248,3 +248,24 @@ def test_numpy_inputs_named_tuples_and_a_column_string() -> None:
     pair = Pair(torch.zeros(2, 4), torch.zeros(2, 4))
     s = modelmath.summary(TakesPair(), input_data=[pair])
     assert s.rows[0].outputs == tuple(TakesPair()(pair).shape)
+
+
+def test_cli_user_file_errors_say_where(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("import torch\n\ndef broken(:\n    pass\n")
+    assert main([f"{bad}:X", "--input-size", "2,4"]) == 2
+    assert f"{bad}:3:" in capsys.readouterr().err  # file:line:col of the syntax error
+    needs = tmp_path / "needs.py"
+    needs.write_text(
+        "from torch import nn\n\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self, width):\n"
+        "        super().__init__()\n"
+        "        self.fc = nn.Linear(4, width)\n"
+        "        self.oops = self.missing\n"
+    )
+    assert main([f"{needs}:Net", "--input-size", "2,4"]) == 2
+    assert "--kwargs" in capsys.readouterr().err  # how to give the argument
+    assert main([f"{needs}:Net", "--input-size", "2,4", "--kwargs", "width=3"]) == 2
+    err = capsys.readouterr().err
+    assert "building Net failed" in err and f"{needs}:7" in err  # not "has no 'Net'"
