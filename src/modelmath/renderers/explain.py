@@ -10,12 +10,15 @@ sentence, then the formula, what each symbol means, the values put in and the re
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from modelmath.costs.data import LayerCosts
 from modelmath.expr import Expr, Sym
 from modelmath.model_summary import Row, RowStatus, Summary
 from modelmath.renderers.printer import FormulaPrinter, format_number
 from modelmath.renderers.table import keras_shape
 from modelmath.renderers.working import shape_workings
+from modelmath.rules.base import OutputShape
 
 INDENT = "    "
 
@@ -60,17 +63,29 @@ def formula_block(label: str, expr: Expr, printer: FormulaPrinter) -> list[str]:
 
 
 def _shape_section(row: Row, printer: FormulaPrinter) -> list[str]:
+    return output_lines(row.outputs, printer, keras_shape, "None (any batch size)")
+
+
+def output_lines(
+    outputs: Sequence[OutputShape],
+    printer: FormulaPrinter,
+    shape: Callable[[tuple[int | None, ...]], str],
+    unknown: str,
+) -> list[str]:
+    """Each output shape, the working of each computed size, and the sizes kept as they
+    came (``unknown`` for a size no shape decides), with ``shape`` writing a shape as the
+    framework does."""
     lines: list[str] = []
-    for i, out in enumerate(row.outputs):
-        head = "Output shape" if len(row.outputs) == 1 else f"Output {i} shape"
-        lines.append(f"{head} {keras_shape(out.values)}" + (f"  ({out.why})" if out.why else ""))
+    for i, out in enumerate(outputs):
+        head = "Output shape" if len(outputs) == 1 else f"Output {i} shape"
+        lines.append(f"{head} {shape(out.values)}" + (f"  ({out.why})" if out.why else ""))
         workings = shape_workings(out, printer)
         for w in workings:
             lines.append(f"  {', '.join(w.axes)}:")
             lines += formula_block("O", w.expr, printer)
         kept = [
             f"{out.axes[j] if j < len(out.axes) else f'axis {j}'} "
-            f"{'None (any batch size)' if d is None else kept_words(d)}"
+            f"{unknown if d is None else kept_words(d)}"
             for j, d in enumerate(out.dims)
             if d is None or d.is_leaf
         ]

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from modelmath.errors import UsageError
 from modelmath.module_summary import ModuleRow, ModuleStatus, ModuleSummary, TensorRow
-from modelmath.renderers.explain import formula_block, kept_words
+from modelmath.renderers.explain import formula_block, output_lines
 from modelmath.renderers.module_table import shape_text
 from modelmath.renderers.printer import FormulaPrinter, format_number
-from modelmath.renderers.working import shape_workings
 
 
 def find_row(summary: ModuleSummary, name: str) -> ModuleRow:
@@ -60,22 +59,7 @@ def _shape_section(row: ModuleRow, printer: FormulaPrinter) -> list[str]:
                 else f"(modelmath has no shape formula for {row.op})"
             )
         ]
-    lines: list[str] = []
-    many = len(row.output_formulas) > 1
-    for i, out in enumerate(row.output_formulas):
-        head = f"Output {i} shape" if many else "Output shape"
-        lines.append(f"{head} {shape_text(out.values)}" + (f"  ({out.why})" if out.why else ""))
-        for w in shape_workings(out, printer):
-            lines.append(f"  {', '.join(w.axes)}:")
-            lines += formula_block("O", w.expr, printer)
-        kept = [
-            f"{out.axes[j] if j < len(out.axes) else f'axis {j}'}: {kept_words(d)}"
-            for j, d in enumerate(out.dims)
-            if d is not None and d.is_leaf
-        ]
-        if kept:
-            lines.append("  other axes: " + "; ".join(kept))
-    return lines
+    return output_lines(row.output_formulas, printer, shape_text, "(a tensor's value: as traced)")
 
 
 def _tensor_lines(t: TensorRow, printer: FormulaPrinter) -> list[str]:
