@@ -186,6 +186,15 @@ def conv_transpose(ctx: LayerCall) -> RuleResult:
     return RuleResult((out,), tuple(weights), words + (" + biases" if len(weights) > 1 else ""))
 
 
+def _window_words(
+    kernel: Sequence[int], stride: Sequence[int], pad: Sequence[int], dil: Sequence[int]
+) -> str:
+    """``kernel_size=3, stride=2, padding=1`` (padding and dilation only when set)."""
+    why = f"kernel_size={_one(kernel)}, stride={_one(stride)}"
+    why += f", padding={_one(pad)}" if any(pad) else ""
+    return why + (f", dilation={_one(dil)}" if any(d != 1 for d in dil) else "")
+
+
 def _pool_dims(
     ctx: LayerCall, rank: int, *, dilation: bool, padding: bool
 ) -> tuple[list[Expr | None], str]:
@@ -205,9 +214,7 @@ def _pool_dims(
         dims.append(dim)
         if note:
             notes.add(note)
-    why = f"kernel_size={_one(kernel)}, stride={_one(stride)}"
-    why += f", padding={_one(pad)}" if any(pad) else ""
-    why += f", dilation={_one(dil)}" if any(d != 1 for d in dil) else ""
+    why = _window_words(kernel, stride, pad, dil)
     why += "".join(f", {n}" for n in sorted(notes))
     return dims, why
 
@@ -662,9 +669,7 @@ def _blocks(ctx: LayerCall, spatial: Sequence[int | None]) -> tuple[Expr, Expr |
     ]
     known = [b for b in per_axis if b is not None]
     blocks = product(known) if len(known) == len(per_axis) else None
-    why = f"kernel_size={_one(kernel)}, stride={_one(stride)}"
-    why += f", padding={_one(pad)}" if any(pad) else ""
-    why += f", dilation={_one(dil)}" if any(d != 1 for d in dil) else ""
+    why = _window_words(kernel, stride, pad, dil)
     return K, blocks, why
 
 
