@@ -24,6 +24,7 @@ from modelmath.frontends.torch_module.meta_copy import meta_copy
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 from corpus import CORPUS
+from torch_checks import check_module
 
 aten = torch.ops.aten
 
@@ -212,6 +213,28 @@ def test_meta_copy_keeps_sharing_and_flags() -> None:
     assert type(copied["emb"]) is nn.Embedding and copied["emb"].num_embeddings == 10
     reference = copy.deepcopy(model)
     assert [n for n, _ in copied.named_parameters()] == [n for n, _ in reference.named_parameters()]
+
+
+class ByWidth(nn.Module):
+    """Runs one layer once per width in a set attribute, in the set's order, as
+    transformers runs its rotary embedding once per layer type in ``set(layer_types)``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # 3 and 11 share a slot of a small set's table; built in this order, the set
+        # iterates 11 first, and copy.deepcopy's re-inserting swaps them.
+        self.widths = {3, 11}
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
+        return [self.act(x[..., :w]) for w in self.widths]
+
+
+def test_meta_copy_iterates_set_attributes_in_the_original_order() -> None:
+    model = ByWidth()
+    assert list(copy.deepcopy(model.widths)) != list(model.widths)  # the trap is real
+    assert list(meta_copy(model).widths) == list(model.widths)
+    check_module(model, [torch.randn(2, 11)])  # each call's shapes, in the real order
 
 
 def test_only_strided_meta_tensors_are_described() -> None:

@@ -97,11 +97,29 @@ def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
         return value
     if kind in _EMPTY and not value:
         return kind()
+    if (kind is set or kind is frozenset) and all(type(v) in _KEPT for v in value):
+        return _same_order_set(value)
     if isinstance(value, _Module):
         return _copy_module(value, memo)
     if isinstance(value, torch.Tensor) and id(value) in memo:
         return memo[id(value)]
     return copy.deepcopy(value, memo)
+
+
+def _same_order_set(value: set[Any] | frozenset[Any]) -> set[Any] | frozenset[Any]:
+    """A copy of a set of plain values that iterates in the original's order.
+
+    Model code iterates such sets (transformers computes one rotary embedding per layer
+    type in ``set(layer_types)``'s order), so the copy's calls must come in the original's
+    order. ``copy.deepcopy`` re-inserts the items and, when two collide in the hash table,
+    can swap them; ``set.copy`` copies the table slot by slot where the sizes allow. A
+    frozenset cannot change and is kept; in the rare case the copy's order still differs
+    the original is kept too, since calls in the wrong order would misplace every row.
+    """
+    if type(value) is frozenset:
+        return value
+    twin = value.copy()
+    return twin if list(twin) == list(value) else value
 
 
 def _copy_module(module: torch.nn.Module, memo: dict[int, Any]) -> torch.nn.Module:
