@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 import modelmath
-from modelmath.frontends.torch_module import tracer
+from modelmath.frontends.torch_module import trace, tracer
 from modelmath.frontends.torch_module.meta_copy import meta_copy
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
@@ -227,14 +227,18 @@ class ByWidth(nn.Module):
         self.act = nn.ReLU()
 
     def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
-        return [self.act(x[..., :w]) for w in self.widths]
+        return [self.act(x[..., :w].contiguous()) for w in self.widths]
 
 
-def test_meta_copy_iterates_set_attributes_in_the_original_order() -> None:
+@pytest.mark.parametrize("tracer", ["symbolic", "meta"])
+def test_copies_iterate_set_attributes_in_the_original_order(tracer: str) -> None:
     model = ByWidth()
     assert list(copy.deepcopy(model.widths)) != list(model.widths)  # the trap is real
     assert list(meta_copy(model).widths) == list(model.widths)
     check_module(model, [torch.randn(2, 11)])  # each call's shapes, in the real order
+    traced = trace(model, input_size=(2, 11), tracer=tracer)
+    assert traced.traced_by == tracer
+    assert [c.outputs.shape for c in traced.root.children] == [(2, 11), (2, 3)]
 
 
 def test_only_strided_meta_tensors_are_described() -> None:

@@ -47,6 +47,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from modelmath.frontends.torch_module.configs import module_config, plain
+from modelmath.frontends.torch_module.meta_copy import same_order_set
 from modelmath.frontends.torch_module.records import (
     FunctionCall,
     ModuleCall,
@@ -130,6 +131,8 @@ def _plain_value(value: Any) -> Any:
     if kind in _PLAIN:
         return value
     if kind in (tuple, list, set, frozenset) and all(type(v) in _PLAIN for v in value):
+        if kind is set:  # forward code may iterate it: in the original's order
+            return same_order_set(value)
         return value if kind in (tuple, frozenset) else kind(value)
     if kind in (tuple, list) and all(type(v) in (tuple, list) for v in value):
         return kind(_plain_value(v) for v in value)  # lists of lists of names (RNN weights)

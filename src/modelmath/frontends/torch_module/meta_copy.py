@@ -98,7 +98,7 @@ def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
     if kind in _EMPTY and not value:
         return kind()
     if (kind is set or kind is frozenset) and all(type(v) in _KEPT for v in value):
-        return _same_order_set(value)
+        return same_order_set(value)
     if isinstance(value, _Module):
         return _copy_module(value, memo)
     if isinstance(value, torch.Tensor) and id(value) in memo:
@@ -106,7 +106,7 @@ def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
     return copy.deepcopy(value, memo)
 
 
-def _same_order_set(value: set[Any] | frozenset[Any]) -> set[Any] | frozenset[Any]:
+def same_order_set(value: set[Any] | frozenset[Any]) -> set[Any] | frozenset[Any]:
     """A copy of a set of plain values that iterates in the original's order.
 
     Model code iterates such sets (transformers computes one rotary embedding per layer
