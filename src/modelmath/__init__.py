@@ -96,28 +96,40 @@ def with_columns(s: Summary, columns: tuple[str, ...]) -> Summary:
 
 def summary(
     model: Any,
+    input_size: Sequence[Any] | None = None,
     *,
     input_shape: Sequence[int | None] | None = None,
     model_name: str | None = None,
     columns: Sequence[str] | None = None,
     batch: int | None = None,
     optimizer: str | None = None,
-    input_size: Sequence[Any] | None = None,
     input_data: Any = None,
     dtypes: Sequence[Any] | None = None,
-    depth: int = 3,
-    mode: str = "eval",
+    depth: int | None = None,
+    mode: str | None = None,
+    forward_kwargs: dict[str, Any] | None = None,
+    col_names: Sequence[str] | None = None,
+    batch_dim: int | None = None,
+    device: Any = None,
+    row_settings: Sequence[str] | None = None,
+    verbose: int | None = None,
 ) -> Summary | ModuleSummary:
     """The explained summary of ``model``.
 
     A ``torch.nn.Module`` is traced from shapes alone, on a light copy (the model is never
     altered; no weights or activations are allocated), with inputs of ``input_size`` (one
     tuple per input, batch included; ``dtypes`` such as ``[torch.long]`` for token ids) or
-    shaped like ``input_data``;
-    ``depth`` folds deeper modules into their parent and ``columns`` picks from
-    ``input``, ``output`` (or ``shape``), ``params``, ``trainable`` and ``macs``, as
+    shaped like ``input_data`` (a list of positional inputs, or a dict of keyword ones);
+    ``forward_kwargs`` are more keyword arguments of ``forward``.
+    ``depth`` (default 3) folds deeper modules into their parent and ``columns`` picks
+    from ``input``, ``output`` (or ``shape``), ``params``, ``trainable`` and ``macs``, as
     torchinfo does; ``mode="train"`` traces the copy in training mode (default
-    ``"eval"``, as torchinfo). See :mod:`modelmath.torch_analysis`.
+    ``"eval"``, as torchinfo). torchinfo's own call is taken as it is written:
+    ``summary(model, (1, 3, 224, 224))``, ``col_names`` (its column names), ``batch_dim``
+    (a batch axis of 1 added to inputs given without it), ``row_settings`` (``ascii_only``;
+    ``depth`` and ``var_names`` are always shown), ``verbose`` (1 or 2 print the table
+    too) and ``device`` (no effect: the trace runs on no device). See
+    :mod:`modelmath.torch_analysis`.
 
     ``model`` is a live Keras 3 model, a model config dict, or the path of a `.keras`
     archive, a config JSON file or a Keras script (read as text, never run; the first
@@ -129,6 +141,9 @@ def summary(
     (default 1) or ``optimizer`` (``sgd``, ``momentum``, ``adam``; default ``adam``, for
     the training memory estimate) makes modelmath count MACs, FLOPs, bytes and receptive
     fields; ``summary.costs`` then holds the totals and each row's ``costs`` its figures.
+
+    An argument meant for the other kind of model (``input_size`` for a Keras model,
+    ``input_shape`` for a PyTorch one) is refused with the one to use.
 
     >>> import modelmath
     >>> cfg = {"class_name": "Sequential", "config": {"name": "s", "layers": [
@@ -142,30 +157,61 @@ def summary(
     ...     {"class_name": "Dense", "config": {"name": "dense", "units": 2}}]}}
     >>> modelmath.summary(cfg, input_shape=(4,)).totals.total.value
     10
+
+    >>> import torch, modelmath
+    >>> s = modelmath.summary(torch.nn.Linear(4, 2), (4,), batch_dim=0, col_names=["num_params"])
+    >>> s.rows[0].inputs, s.columns
+    (((1, 4),), ('params',))
     """
     from modelmath.frontends.torch_module import is_torch_module
+    from modelmath.summary_args import prints, refuse_foreign
 
-    if is_torch_module(model):
+    torch_model = is_torch_module(model)
+    refuse_foreign(
+        {
+            "input_size": input_size, "input_data": input_data, "dtypes": dtypes,
+            "depth": depth, "mode": mode, "col_names": col_names, "batch_dim": batch_dim,
+            "device": device, "row_settings": row_settings, "forward_kwargs": forward_kwargs,
+            "input_shape": input_shape, "model_name": model_name, "batch": batch,
+            "optimizer": optimizer,
+        },
+        torch_model,
+        model,
+    )  # fmt: skip
+    show = prints(verbose)
+    found: Summary | ModuleSummary
+    if torch_model:
+        from modelmath.summary_args import check_device, torch_display
         from modelmath.torch_analysis import summary_of_module
 
-        return summary_of_module(
+        check_device(device)
+        chosen, ascii_only = torch_display(
+            columns=columns, col_names=col_names, row_settings=row_settings
+        )
+        found = summary_of_module(
             model,
             input_size=input_size,
             input_data=input_data,
             dtypes=dtypes,
-            depth=depth,
-            columns=columns,
-            mode=mode,
+            depth=3 if depth is None else depth,
+            columns=chosen,
+            forward_kwargs=forward_kwargs,
+            mode=mode or "eval",
+            batch_dim=batch_dim,
+            ascii_only=ascii_only,
         )
-    found = summaries(
-        model,
-        input_shape=input_shape,
-        model_name=model_name,
-        columns=columns,
-        batch=batch,
-        optimizer=optimizer,
-    )
-    return found[0]
+    else:
+        found = summaries(
+            model,
+            input_shape=input_shape,
+            model_name=model_name,
+            columns=columns,
+            batch=batch,
+            optimizer=optimizer,
+        )[0]
+    if show:
+        print(found)
+    return found
 
 
 def __getattr__(name: str) -> Any:

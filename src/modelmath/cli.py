@@ -204,7 +204,9 @@ def _run(args: argparse.Namespace) -> int:
     )
     text = _render(found, args, options)
     if args.ascii:
-        text = _ascii_table(text)
+        from modelmath.renderers.ascii import ascii_text
+
+        text = ascii_text(text)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as f:
@@ -241,26 +243,3 @@ def _render(found: list[Summary], args: argparse.Namespace, options: TableOption
 
     color = sys.stdout.isatty() and not args.output
     return "\n".join(render_text(s, options, color=color) for s in found)
-
-
-_TO_ASCII = str.maketrans(
-    {c: "-" for c in "━─−"}
-    | {c: "|" for c in "┃│"}
-    | {c: "+" for c in "┏┳┓┡╇┩├┼┤└┴┘"}
-    | {
-        "×": "x",
-        "·": "*",
-        "…": "...",
-        "⌊": "floor(",
-        "⌋": ")",
-        "⌈": "ceil(",
-        "⌉": ")",
-        "√": "sqrt",
-        "Σ": "sum",
-    }
-)
-
-
-def _ascii_table(text: str) -> str:
-    """Box drawing and math signs replaced by ASCII, for terminals without Unicode."""
-    return text.translate(_TO_ASCII)

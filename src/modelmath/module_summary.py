@@ -118,6 +118,7 @@ class ModuleSummary:
     depth: int = 3  # rows deeper than this are folded into their parent when shown
     columns: tuple[str, ...] = ("input", "output", "params", "macs")
     framework: str = "torch"
+    ascii_only: bool = False  # str() writes plain ASCII (torchinfo's row setting)
 
     def row(self, path: str) -> ModuleRow:
         """The first row of the module called ``path``."""
@@ -137,7 +138,7 @@ class ModuleSummary:
     def __str__(self) -> str:
         from modelmath.renderers.module_table import render_module_table
 
-        return render_module_table(self)
+        return render_module_table(self, ascii_only=self.ascii_only)
 
     def _repr_html_(self) -> str:
         from modelmath.renderers.html import notebook_html
@@ -149,7 +150,7 @@ class ModuleSummary:
 
         return module_summary_json(self)
 
-    def explain(self, name: str, *, ascii_only: bool = False) -> str:
+    def explain(self, name: str, *, ascii_only: bool | None = None) -> str:
         """Every number of module ``name`` (its nested name, or a unique last part of it)
         in a paragraph: sizes, weights, buffers and MACs, each with its formula.
 
@@ -161,4 +162,5 @@ class ModuleSummary:
         """
         from modelmath.renderers.explain_module import explain_module
 
+        ascii_only = self.ascii_only if ascii_only is None else ascii_only
         return explain_module(self, name, ascii_only=ascii_only)

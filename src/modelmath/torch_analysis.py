@@ -14,6 +14,7 @@ only at that module's first call; a tied or repeated use is listed and marked.
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -510,6 +511,11 @@ _COLUMN_ALIASES = {
     "mult_adds": "macs",
 }
 _COLUMNS = ("input", "output", "params", "trainable", "macs")
+_TORCHINFO_ONLY = {  # torchinfo's columns modelmath does not have, and where to look
+    "kernel_size": "each layer's formula lines show its kernel",
+    "groups": "each convolution's parameter formula shows its groups",
+    "params_percent": "the Param # column and the total give the share",
+}
 
 
 def module_columns(columns: Sequence[str] | None) -> tuple[str, ...]:
@@ -524,8 +530,11 @@ def module_columns(columns: Sequence[str] | None) -> tuple[str, ...]:
         if name not in _COLUMNS:
             from modelmath.errors import UsageError
 
+            other = _TORCHINFO_ONLY.get(c)
             raise UsageError(
-                f"unknown column {c!r} for a PyTorch model",
+                f"torchinfo's {c} column is not one of modelmath's ({other})"
+                if other
+                else f"unknown column {c!r} for a PyTorch model",
                 received=", ".join(columns),
                 fix=f"Use {', '.join(_COLUMNS)}",
             )
@@ -573,10 +582,13 @@ def summary_of_module(
     columns: Sequence[str] | None = None,
     forward_kwargs: dict[str, Any] | None = None,
     mode: str = "eval",
+    batch_dim: int | None = None,
+    ascii_only: bool = False,
 ) -> ModuleSummary:
     """Trace ``model`` from shapes alone (symbolically, or on the meta device) and
     summarize it; ``mode`` is the mode the copy runs in, "eval" (as torchinfo's default)
-    or "train" (the model's own flag is left as it is).
+    or "train" (the model's own flag is left as it is); ``batch_dim`` adds a batch axis
+    of 1 to the inputs (torchinfo's setting); ``ascii_only``: its text is plain ASCII.
 
     The cyclic garbage collector is paused meanwhile (and restored as it was): the call
     makes many small objects that all stay alive until it returns, and a full collection
@@ -597,8 +609,10 @@ def summary_of_module(
             dtypes=dtypes,
             forward_kwargs=forward_kwargs,
             train=mode == "train",
+            batch_dim=batch_dim,
         )
-        return summarize(traced, depth=depth, columns=columns)
+        found = summarize(traced, depth=depth, columns=columns)
+        return dataclasses.replace(found, ascii_only=True) if ascii_only else found
     finally:
         if was_enabled:
             gc.enable()

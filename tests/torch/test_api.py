@@ -79,7 +79,10 @@ def test_torchscript_module_is_refused_clearly() -> None:
 
 def test_unknown_object_names_what_is_accepted() -> None:
     with pytest.raises(UsageError, match=r"expected a PyTorch module \(torch.nn.Module\)"):
+        modelmath.summary(object())
+    with pytest.raises(UsageError, match=r"the model given is not a torch.nn.Module") as e:
         modelmath.summary(object(), input_size=(1, 4))
+    assert "Received: object with input_size=(1, 4)" in str(e.value)
 
 
 def _torch_refuses(model: nn.Module, *inputs: torch.Tensor) -> None:

@@ -128,6 +128,15 @@ def _macs_section(row: ModuleRow, printer: FormulaPrinter) -> list[str]:
 
 def explain_module(summary: ModuleSummary, name: str, *, ascii_only: bool = False) -> str:
     """A paragraph explaining every number of module ``name`` (its first call)."""
+    text = _explain_module(summary, name, ascii_only)
+    if ascii_only:
+        from modelmath.renderers.ascii import ascii_text
+
+        text = ascii_text(text)
+    return text
+
+
+def _explain_module(summary: ModuleSummary, name: str, ascii_only: bool) -> str:
     row = find_row(summary, name)
     printer = FormulaPrinter(ascii_only=ascii_only)
     if not row.called:

@@ -261,10 +261,15 @@ def render_module_table(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _render_module_table(summary, explain=explain, ascii_only=ascii_only)
+        text = _render_module_table(summary, explain=explain, ascii_only=ascii_only)
     finally:
         if was_enabled:
             gc.enable()
+    if ascii_only:  # the tree's lines and the words' signs; the formulas already are
+        from modelmath.renderers.ascii import ascii_text
+
+        text = ascii_text(text)
+    return text
 
 
 def _render_module_table(summary: ModuleSummary, *, explain: bool, ascii_only: bool) -> str:

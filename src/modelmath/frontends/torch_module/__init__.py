@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from modelmath.errors import ModelMathError, UsageError
@@ -113,27 +113,69 @@ def _is_array(obj: Any) -> bool:
 def _to_meta(obj: Any) -> Any:
     """Example data with each tensor (or NumPy array) as an empty meta tensor of its shape
     and dtype; containers kept as they are (a named tuple stays one)."""
+    return _map_tensors(obj, _meta_twin)
+
+
+def _meta_twin(obj: Any) -> Any:
     import torch
 
     if isinstance(obj, torch.Tensor):
         return torch.empty(obj.shape, dtype=obj.dtype, device="meta")
-    if _is_array(obj):
-        try:  # an empty array of its dtype: torch reads the dtype, no data is copied
-            dtype = torch.from_numpy(obj.reshape(-1)[:0]).dtype
-        except TypeError:
-            raise UsageError(
-                "a NumPy array of a dtype torch has no tensors of",
-                received=str(obj.dtype),
-                fix="Give tensors, or arrays of numbers",
-            ) from None
-        return torch.empty(obj.shape, dtype=dtype, device="meta")
+    try:  # an empty array of its dtype: torch reads the dtype, no data is copied
+        dtype = torch.from_numpy(obj.reshape(-1)[:0]).dtype
+    except TypeError:
+        raise UsageError(
+            "a NumPy array of a dtype torch has no tensors of",
+            received=str(obj.dtype),
+            fix="Give tensors, or arrays of numbers",
+        ) from None
+    return torch.empty(obj.shape, dtype=dtype, device="meta")
+
+
+def _map_tensors(obj: Any, leaf: Callable[[Any], Any]) -> Any:
+    """``obj`` with ``leaf(t)`` for each tensor (or NumPy array) ``t`` in it; containers
+    kept as they are (a named tuple stays one)."""
+    import torch
+
+    if isinstance(obj, torch.Tensor) or _is_array(obj):
+        return leaf(obj)
     if isinstance(obj, Mapping):
-        return {k: _to_meta(v) for k, v in obj.items()}
+        return {k: _map_tensors(v, leaf) for k, v in obj.items()}
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):
-        return type(obj)(*(_to_meta(v) for v in obj))
+        return type(obj)(*(_map_tensors(v, leaf) for v in obj))
     if isinstance(obj, (list, tuple)):
-        return type(obj)(_to_meta(v) for v in obj)
+        return type(obj)(_map_tensors(v, leaf) for v in obj)
     return obj
+
+
+def with_batch_axis(inputs: Any, batch_dim: Any) -> Any:
+    """Each tensor of ``inputs`` with a batch axis of size 1 inserted at ``batch_dim``, as
+    torchinfo's ``batch_dim`` adds one to inputs given without it.
+
+    >>> import torch
+    >>> with_batch_axis([torch.empty(3, 8, 8, device="meta")], 0)[0].shape
+    torch.Size([1, 3, 8, 8])
+    """
+    if batch_dim is None:
+        return inputs
+    if type(batch_dim) is not int:
+        raise UsageError(
+            "batch_dim is the axis where a batch of 1 is added to each input",
+            received=repr(batch_dim),
+            fix="Give an int (0 for the first axis), or leave it out when the sizes "
+            "include the batch",
+        )
+
+    def insert(t: Any) -> Any:
+        if not -t.dim() - 1 <= batch_dim <= t.dim():
+            raise UsageError(
+                f"batch_dim {batch_dim} is not an axis of an input of shape {list(t.shape)}",
+                received=repr(batch_dim),
+                fix=f"Give an axis from {-t.dim() - 1} to {t.dim()}",
+            )
+        return t.unsqueeze(batch_dim)
+
+    return _map_tensors(inputs, insert)
 
 
 def trace(
@@ -145,23 +187,31 @@ def trace(
     forward_kwargs: Mapping[str, Any] | None = None,
     train: bool = False,
     tracer: str = "auto",
+    batch_dim: int | None = None,
 ) -> ModuleTrace:
     """Trace one forward pass of ``model``; ``model`` is left untouched.
 
     ``tracer="auto"`` tries the fast symbolic tracer (:mod:`.fast_trace`) and, where it
     does not know an operation exactly, traces a meta copy with torch's own kernels;
-    ``"symbolic"`` and ``"meta"`` force one (the tests compare the two).
+    ``"symbolic"`` and ``"meta"`` force one (the tests compare the two). ``batch_dim``
+    adds a batch axis of 1 to inputs given without one (:func:`with_batch_axis`);
+    ``forward_kwargs`` are more keyword arguments of ``forward`` (their tensors traced
+    as shapes too, with no batch axis added).
     """
     if tracer not in ("auto", "symbolic", "meta"):
         raise UsageError("unknown tracer", received=repr(tracer), fix="Use auto, symbolic or meta")
     try:
-        return _trace(model, input_size, input_data, dtypes, forward_kwargs, train, tracer)
+        return _trace(
+            model, input_size, input_data, dtypes, forward_kwargs, train, tracer, batch_dim
+        )
     except UsageError:
         without = _without_all_ones_mask(model, input_data)
         if without is None:
             raise
         try:  # the error stands if the pass fails for another reason too
-            traced = _trace(model, input_size, without, dtypes, forward_kwargs, train, tracer)
+            traced = _trace(
+                model, input_size, without, dtypes, forward_kwargs, train, tracer, batch_dim
+            )
         except ModelMathError:
             pass
         else:
@@ -201,9 +251,18 @@ def _trace(
     forward_kwargs: Mapping[str, Any] | None,
     train: bool,
     tracer: str,
+    batch_dim: int | None = None,
 ) -> ModuleTrace:
     args, kwargs = meta_inputs(input_size, input_data, dtypes)
-    kwargs.update(dict(forward_kwargs or {}))
+    args, kwargs = with_batch_axis(args, batch_dim), with_batch_axis(kwargs, batch_dim)
+    twice = sorted(set(kwargs) & set(forward_kwargs or {}))
+    if twice:
+        raise UsageError(
+            f"{twice[0]} is given twice: in input_data and in forward_kwargs",
+            received=", ".join(twice),
+            fix="Give each forward() argument once",
+        )
+    kwargs.update(_to_meta(dict(forward_kwargs or {})))
     if tracer != "meta":
         from modelmath.frontends.torch_module.fast_trace import fast_trace
 
@@ -306,4 +365,4 @@ def _slot(name: str, t: Any, is_buffer: bool) -> TensorSlot:
     )
 
 
-__all__ = ["is_torch_module", "meta_inputs", "trace"]
+__all__ = ["is_torch_module", "meta_inputs", "trace", "with_batch_axis"]
