@@ -14,10 +14,9 @@ only at that module's first call; a tied or repeated use is listed and marked.
 
 from __future__ import annotations
 
-import dataclasses
 import pickle
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from modelmath.costs import CostCall
@@ -612,7 +611,7 @@ def summary_of_module(
             batch_dim=batch_dim,
         )
         found = summarize(traced, depth=depth, columns=columns)
-        return dataclasses.replace(found, ascii_only=True) if ascii_only else found
+        return replace(found, ascii_only=True) if ascii_only else found
     finally:
         if was_enabled:
             gc.enable()
