@@ -669,6 +669,41 @@ def test_zoo_reads_values(case: str) -> None:
     assert [(r.path, r.outputs) for r in s.rows if r.called] == real_calls(model, inputs)
 
 
+_EAGER_ONLY = 'which no shape-only pass can: build the model with attn_implementation="eager".'
+
+
+def _padded(shape: tuple[int, ...]) -> torch.Tensor:
+    mask = torch.ones(shape, dtype=torch.long)
+    mask[0, -3:] = 0  # the first sequence padded
+    return mask
+
+
+@pytest.mark.parametrize(
+    ("case", "mask", "says"),
+    [
+        # SDPA: eager attention may avoid it; no mask was given to leave out
+        ("bart_sdpa", None, _EAGER_ONLY),
+        # an all-ones mask is left out by modelmath itself: only eager is left to try
+        ("bart_sdpa", torch.ones, _EAGER_ONLY),
+        # a padded mask: leaving it out is the user's choice
+        ("bart_sdpa", _padded, "leave attention_mask out (a mask changes no shape, parameter"),
+        # already eager, no mask: its own check of the ids reads values
+        ("megatron_bert_without_mask", None, "neither leaving a mask out nor eager attention"),
+    ],
+)  # fmt: skip
+def test_value_reads_say_what_may_avoid_them(case: str, mask: Any, says: str) -> None:
+    model_type, arch = READS_VALUES[case]
+    torch.manual_seed(0)
+    model, inputs = arch.build(model_type)
+    if mask is not None:
+        inputs["attention_mask"] = mask(inputs["input_ids"].shape)
+        if mask is torch.ones:
+            inputs["attention_mask"] = inputs["attention_mask"].long()
+    with pytest.raises(modelmath.errors.UsageError) as caught:
+        modelmath.summary(model, input_data=inputs)
+    assert says in str(caught.value)
+
+
 # Not checked, by the sweep of transformers 5.24.0's AutoModel types (622; 390 pass: 367
 # above, 9 in test_transformers.py, 14 listed last; the second sweep wrote configs for the
 # 128 whose real pass failed with the generic one, and 69 of them then passed):

@@ -271,10 +271,12 @@ def _trace(
         except Exception:  # Unsupported, or the forward code failed: the meta tracer
             if tracer == "symbolic":  # reruns it and, if it fails there too, explains why
                 raise
-    return _meta_trace(model, args, kwargs, train)
+    return _meta_trace(model, args, kwargs, train, input_data)
 
 
-def _meta_trace(model: Any, args: list[Any], kwargs: dict[str, Any], train: bool) -> ModuleTrace:
+def _meta_trace(
+    model: Any, args: list[Any], kwargs: dict[str, Any], train: bool, input_data: Any = None
+) -> ModuleTrace:
     """The general tracer: a meta copy of ``model`` run under torch's meta kernels."""
     import torch
 
@@ -314,7 +316,10 @@ def _meta_trace(model: Any, args: list[Any], kwargs: dict[str, Any], train: bool
         if retry[2] is not None:  # it was not that: the first failure is the user's
             from modelmath.frontends.torch_module.diagnose import forward_failure
 
-            raise forward_failure(err, model, copy, tracer) from None
+            # An all-ones mask is left out by trace() itself when this fails: no use saying so.
+            tried = _without_all_ones_mask(model, input_data) is not None
+            given = [k for k in kwargs if not (tried and k == "attention_mask")]
+            raise forward_failure(err, model, copy, tracer, keywords=given) from None
         copy, tracer, _ = retry
     _check_initialized(copy)
     root: ModuleCall = tracer.roots[0]

@@ -26,6 +26,7 @@ or change the layers before it so that they give 7200
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from modelmath.errors import UsageError
@@ -170,18 +171,22 @@ def unregistered_error(found: list[tuple[str, str, str]]) -> tuple[str, str]:
     )
 
 
-def forward_failure(err: Exception, model: Any, copy: Any, tracer: Any) -> UsageError:
+def forward_failure(
+    err: Exception, model: Any, copy: Any, tracer: Any, keywords: Collection[str] = ()
+) -> UsageError:
     """The user's forward code raised on the meta copy: say where and why, never a
-    traceback."""
+    traceback (``keywords``: the names of the keyword inputs given)."""
     loose = unregistered_modules(model)
     if loose:  # their real weights were copied as they are, off the meta device
         what, fix = unregistered_error(loose)
         return UsageError(what, fix=fix)
     where = tracer.failed or (tracer.stack[-1] if tracer.stack else None)
-    return forward_error(err, where, copy)
+    return forward_error(err, where, copy, keywords)
 
 
-def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> UsageError:
+def forward_error(
+    err: Exception, where: ModuleCall | None, model: Any, keywords: Collection[str] = ()
+) -> UsageError:
     """The user's forward pass raised: say in which module, with what it was given and
     what it expects, instead of torch's message alone."""
     received = f"{type(err).__name__}: {err}".splitlines()[0][:300].rstrip(".")
@@ -201,13 +206,26 @@ def forward_error(err: Exception, where: ModuleCall | None, model: Any) -> Usage
             f"dtypes=[torch.{dtype}] (--dtypes {dtype}), or convert the model"
         )
     if _reads_values(err) and is_transformers(model):
-        fix = (
-            "transformers code read a tensor's values here (its attention-mask code does, "
-            "to choose an attention path), which no shape-only pass can: leave "
-            "attention_mask out (a mask changes no shape, parameter or MAC), or build the "
-            "model with attn_implementation=\"eager\""
-        )
+        fix = _value_read_fix(model, keywords)
     return UsageError(what, received=received, fix=fix)
+
+
+def _value_read_fix(model: Any, keywords: Collection[str]) -> str:
+    """What may spare transformers' value-reading code, of what is known here: the mask
+    given can be left out, the attention path not yet eager can be made eager."""
+    ways = []
+    if "attention_mask" in keywords:
+        ways.append("leave attention_mask out (a mask changes no shape, parameter or MAC)")
+    config = getattr(model, "config", None)
+    if getattr(config, "_attn_implementation", None) != "eager":
+        ways.append('build the model with attn_implementation="eager"')
+    said = (
+        "transformers code read a tensor's values here (its mask code does, to choose an "
+        "attention path, and some models check their ids), which no shape-only pass can"
+    )
+    if not ways:  # a mask the model builds itself, or its own check of the ids
+        return f"{said}; neither leaving a mask out nor eager attention avoids it in this model"
+    return f"{said}: {', or '.join(ways)}"
 
 
 def _mixed_dtypes(err: Exception) -> bool:
