@@ -126,9 +126,10 @@ def summary(
     torchinfo does; ``mode="train"`` traces the copy in training mode (default
     ``"eval"``, as torchinfo). torchinfo's own call is taken as it is written:
     ``summary(model, (1, 3, 224, 224))``, ``col_names`` (its column names), ``batch_dim``
-    (a batch axis of 1 added to inputs given without it), ``row_settings`` (``ascii_only``;
-    ``depth`` and ``var_names`` are always shown), ``verbose`` (1 or 2 print the table
-    too) and ``device`` (no effect: the trace runs on no device). See
+    (a batch axis of 1 added to inputs given without it), ``row_settings``
+    (``ascii_only``, ``hide_recursive_layers``; ``depth`` and ``var_names`` are always
+    shown), ``verbose`` (1 or 2 print the table too) and ``device`` (no effect: the trace
+    runs on no device). See
     :mod:`modelmath.torch_analysis`.
 
     ``model`` is a live Keras 3 model, a model config dict, or the path of a `.keras`
@@ -185,7 +186,7 @@ def summary(
         from modelmath.torch_analysis import summary_of_module
 
         check_device(device)
-        chosen, ascii_only = torch_display(
+        chosen, ascii_only, hide_reused = torch_display(
             columns=columns, col_names=col_names, row_settings=row_settings
         )
         found = summary_of_module(
@@ -199,6 +200,7 @@ def summary(
             mode=mode or "eval",
             batch_dim=batch_dim,
             ascii_only=ascii_only,
+            hide_reused=hide_reused,
         )
     else:
         found = summaries(

@@ -119,6 +119,9 @@ class ModuleSummary:
     columns: tuple[str, ...] = ("input", "output", "params", "macs")
     framework: str = "torch"
     ascii_only: bool = False  # str() writes plain ASCII (torchinfo's row setting)
+    # the rendered tables leave out the rows of modules' later calls (torchinfo's
+    # hide_recursive_layers); the rows stay here, and the totals are the same
+    hide_reused: bool = False
 
     def row(self, path: str) -> ModuleRow:
         """The first row of the module called ``path``."""

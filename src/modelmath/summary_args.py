@@ -7,7 +7,7 @@ positional argument is ``input_size``; ``col_names``, ``batch_dim``, ``device``,
 other kind of model is refused with the name of the one to use, never dropped silently.
 
 >>> torch_display(columns=None, col_names=("num_params",), row_settings=("ascii_only",))
-(('num_params',), True)
+(('num_params',), True, False)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ TORCH_ONLY = (
 KERAS_ONLY = ("input_shape", "model_name", "batch", "optimizer")
 
 # torchinfo's row settings: modelmath always writes the nested names and the depth.
-_ROW_SETTINGS = ("ascii_only", "depth", "var_names")
+_ROW_SETTINGS = ("ascii_only", "depth", "hide_recursive_layers", "var_names")
 
 
 def refuse_foreign(given: Mapping[str, Any], torch_model: bool, model: Any = None) -> None:
@@ -53,15 +53,17 @@ def refuse_foreign(given: Mapping[str, Any], torch_model: bool, model: Any = Non
 
 def torch_display(
     *, columns: Sequence[str] | str | None, col_names: Sequence[str] | None, row_settings: Any
-) -> tuple[Sequence[str] | str | None, bool]:
-    """(the columns asked for, by either name; whether to write ASCII only)."""
+) -> tuple[Sequence[str] | str | None, bool, bool]:
+    """(the columns asked for, by either name; whether to write ASCII only; whether to
+    leave the rows of a module's later calls out of the table)."""
     if columns is not None and col_names is not None:
         raise UsageError(
             "give the columns once: columns (modelmath's name) or col_names (torchinfo's)",
             received=f"columns={columns!r}, col_names={col_names!r}",
         )
     settings = _row_settings(row_settings)
-    return (columns if col_names is None else col_names), "ascii_only" in settings
+    chosen = columns if col_names is None else col_names
+    return chosen, "ascii_only" in settings, "hide_recursive_layers" in settings
 
 
 def _row_settings(row_settings: Any) -> tuple[str, ...]:
@@ -73,8 +75,8 @@ def _row_settings(row_settings: Any) -> tuple[str, ...]:
             raise UsageError(
                 f"unknown row setting {setting!r}",
                 received=repr(row_settings),
-                fix="Use ascii_only, depth or var_names (modelmath always shows each "
-                "module's nested name and depth, and lists every call of a reused module)",
+                fix="Use ascii_only, hide_recursive_layers, depth or var_names (modelmath "
+                "always shows each module's nested name and depth)",
             )
     return settings
 

@@ -583,11 +583,13 @@ def summary_of_module(
     mode: str = "eval",
     batch_dim: int | None = None,
     ascii_only: bool = False,
+    hide_reused: bool = False,
 ) -> ModuleSummary:
     """Trace ``model`` from shapes alone (symbolically, or on the meta device) and
     summarize it; ``mode`` is the mode the copy runs in, "eval" (as torchinfo's default)
     or "train" (the model's own flag is left as it is); ``batch_dim`` adds a batch axis
-    of 1 to the inputs (torchinfo's setting); ``ascii_only``: its text is plain ASCII.
+    of 1 to the inputs (torchinfo's setting); ``ascii_only``: its text is plain ASCII;
+    ``hide_reused``: its table leaves out the rows of modules' later calls.
 
     The cyclic garbage collector is paused meanwhile (and restored as it was): the call
     makes many small objects that all stay alive until it returns, and a full collection
@@ -611,7 +613,9 @@ def summary_of_module(
             batch_dim=batch_dim,
         )
         found = summarize(traced, depth=depth, columns=columns)
-        return replace(found, ascii_only=True) if ascii_only else found
+        if ascii_only or hide_reused:
+            found = replace(found, ascii_only=ascii_only, hide_reused=hide_reused)
+        return found
     finally:
         if was_enabled:
             gc.enable()

@@ -23,7 +23,7 @@ import modelmath
 from modelmath.cli import main
 from modelmath.errors import UsageError
 from modelmath.module_summary import ModuleSummary
-from modelmath.renderers.module_table import HEADERS
+from modelmath.renderers.module_table import HEADERS, visible_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -143,9 +143,33 @@ def test_row_setting_ascii_only_writes_ascii() -> None:
     assert s.to_json() == plain.to_json()  # the same numbers and formulas
 
 
+class Reuses(nn.Module):
+    """One ReLU called twice in each block: torchinfo's "recursive" layers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.c1, self.c2, self.act = nn.Linear(4, 4), nn.Linear(4, 4), nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act(self.c2(self.act(self.c1(x))))
+
+
+def test_hide_recursive_layers_hides_the_rows_torchinfo_hides() -> None:
+    model = nn.Sequential(Reuses(), Reuses())
+    settings = ("hide_recursive_layers", "var_names")
+    theirs = torchinfo.summary(model, input_size=(2, 4), verbose=0, row_settings=settings)
+    shown = [(layer.class_name, layer.depth) for layer in theirs.summary_list
+             if not layer.is_recursive]  # fmt: skip
+    assert len(shown) < len(theirs.summary_list)  # the test has rows to hide
+    ours = _summary(model, (2, 4), row_settings=settings)
+    assert [(r.op, r.depth) for r, _ in visible_rows(ours)] == shown
+    assert "(reused)" not in str(ours) and "(reused)" in str(_summary(model, (2, 4)))
+    assert ours.to_json() == _summary(model, (2, 4)).to_json()  # the data keeps every row
+
+
 def test_unknown_row_setting_is_refused() -> None:
-    with pytest.raises(UsageError, match="unknown row setting 'hide_recursive_layers'"):
-        modelmath.summary(_net(), (1, 3, 8, 8), row_settings=["hide_recursive_layers"])
+    with pytest.raises(UsageError, match="unknown row setting 'var_name'"):
+        modelmath.summary(_net(), (1, 3, 8, 8), row_settings=["var_name"])
 
 
 def test_cli_ascii_writes_ascii_for_a_pytorch_model(

@@ -90,9 +90,10 @@ def _count(q: Quantity, blank_zero: bool = True) -> str:
 
 
 def visible_rows(summary: ModuleSummary) -> Iterator[tuple[ModuleRow, bool]]:
-    """(row, folded) for the rows within ``summary.depth``; folded rows hide children."""
+    """(row, folded) for the rows within ``summary.depth``; folded rows hide children.
+    Rows of a module's later calls are left out where the summary says so."""
     for row in summary.rows:
-        if row.depth > summary.depth:
+        if row.depth > summary.depth or (summary.hide_reused and row.call_index):
             continue
         yield row, row.depth == summary.depth and not row.is_leaf
 
