@@ -656,6 +656,58 @@ ZOO: dict[str, Arch] = {
             "mask_decoder_config": {"mlp_dim": 64, "iou_head_hidden_dim": 32},
         },
     ),
+    # Multimodal models on their text path (their towers, made small, counted not run),
+    # and more configs written per model
+    "apertus1p5": text(sub={
+        "vision_config": {"base_channels": 32, "codebook_size": 64, "num_res_blocks": 1,
+                          "latent_channels": 32, "channel_multiplier": [1, 1]},
+        "audio_config": {"decoder_hidden_size": 64, "decoder_intermediate_size": 64,
+                         "decoder_num_layers": 1, "codebook_size": 64, "codebook_dim": 32,
+                         "num_filters": 8, "upsampling_ratios": [2, 2]}}),
+    "cohere_compass": text(sub={
+        "text_config": {
+            "layer_types": ["full_attention"] * 2,
+            "rope_parameters": {"full_attention": {
+                "rope_type": "default", "rope_theta": 10000.0, "mrope_section": [4, 2, 2]}}},
+        "vision_config": {"out_hidden_size": 64}}),
+    "deepseek_ocr2": text(moe=True, sub={
+        "text_config": {"mlp_layer_types": ["dense", "sparse"], "num_experts_per_tok": 2},
+        "vision_config.sam_config": {"mlp_dim": 64, "global_attn_indexes": [1],
+                                     "downsample_channels": [32, 64], "output_channels": 32}}),
+    "dots3_note": text(moe=True, sub={
+        "text_config": {
+            "num_attention_heads": 4, "num_key_value_heads": 4, "kv_lora_rank": 16,
+            "qk_nope_head_dim": 8, "head_dim": 32, "index_head_dim": 16, "index_n_heads": 4,
+            "index_topk": 4, "shared_experts_intermediate_size": 32, "per_layer_config": {},
+            "layer_types": ["indexed_attention", "sliding_attention"],
+            "mlp_layer_types": ["dense", "sparse"]},
+        "vision_config": {"mlp_layer_types": ["dense", "dense"], "num_local_experts": 4,
+                          "per_layer_config": {}, "adapter_in_dim": 64, "adapter_out_dim": 64},
+        "audio_config": {"adapter_out_dim": 64, "adapter_input_size": 64,
+                         "downsample_hidden_size": 16, "conv_output_size": 256}}),
+    "efficientnet": image(settings={"width_coefficient": 0.25, "depth_coefficient": 1.0,
+                                    "hidden_dim": 320, "num_block_repeats": [1] * 7}),
+    "ernie4_5_vl_moe": text(moe=True, sub={"text_config": mrope(500000.0, [3, 3, 2])}),
+    "florence2": seq2seq(attn="eager", sub={"vision_config": {
+        "embed_dim": [16, 32, 48, 64], "num_groups": [1, 2, 3, 4], "projection_dim": 64}}),
+    "gemma3n_text": text(settings={
+        "intermediate_size": [64, 64], "layer_types": ["sliding_attention", "full_attention"],
+        "activation_sparsity_pattern": [0.95, 0.0], "vocab_size_per_layer_input": 99,
+        "hidden_size_per_layer_input": 16, "num_kv_shared_layers": 0, "laurel_rank": 8}),
+    # eager, and a mask: without one, masking_utils reads the position ids' values
+    "gemma4": masked(attn="eager", sub={"text_config": {
+        "layer_types": ["sliding_attention", "full_attention"], "per_layer_config": {},
+        "head_dim": 16, "vocab_size_per_layer_input": 99, "hidden_size_per_layer_input": 16}}),
+    "gemma4_unified": masked(attn="eager", sub={"text_config": {
+        "layer_types": ["sliding_attention", "full_attention"], "per_layer_config": {},
+        "head_dim": 16, "vocab_size_per_layer_input": 99, "hidden_size_per_layer_input": 16}}),
+    "hunyuan_v1_dense": text(settings={"head_dim": 16}),
+    "ministral": text(settings={"head_dim": 16,
+                                "layer_types": ["sliding_attention", "full_attention"]}),
+    "lfm2_moe": text(moe=True, settings={"layer_types": ["conv", "full_attention"]}),
+    "muse_glimmer": text(
+        settings={"out_hidden_size": 256, "projector_hidden_size": 64},
+        sub={"vision_config": {"layer_types": ["window_attention", "full_attention"]}}),
     # decoder ids of shape (batch, time, channels), one delay per channel
     "dia": Arch(
         {"input_ids": (2, 10), "decoder_input_ids": (2, 6, 3)},
