@@ -241,6 +241,31 @@ def test_copies_iterate_set_attributes_in_the_original_order(tracer: str) -> Non
     assert [c.outputs.shape for c in traced.root.children] == [(2, 11), (2, 3)]
 
 
+class TwoOrders(nn.Module):
+    """Two blocks alike but for the order their equal sets iterate in ({3, 11} built in
+    two orders): the second is not a replay of the first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.a, self.b = ByWidth(), ByWidth()
+        self.b.widths = {11, 3}  # 11 in first: iterates 3 first, where {3, 11} gives 11
+
+    def forward(self, x: torch.Tensor) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        return self.a(x), self.b(x)
+
+
+def test_sets_iterating_apart_make_blocks_unalike() -> None:
+    model = TwoOrders()
+    assert model.a.widths == model.b.widths and list(model.a.widths) != list(model.b.widths)
+    check_module(model, [torch.randn(2, 11)])
+    assert trace(model, input_size=(2, 11), tracer="symbolic").traced_by == "symbolic"
+    fast = [(c.path, c.outputs.shape) for c in trace(model, input_size=(2, 11)).root.walk()
+            if c.op == "ReLU"]  # fmt: skip
+    assert fast == [(c.path, c.outputs.shape)
+                    for c in trace(model, input_size=(2, 11), tracer="meta").root.walk()
+                    if c.op == "ReLU"]  # fmt: skip
+
+
 def test_only_strided_meta_tensors_are_described() -> None:
     indices = torch.empty(2, 0, dtype=torch.long, device="meta")
     with warnings.catch_warnings():  # torch warns once per process about invariant checks

@@ -202,7 +202,9 @@ def _hashable(value: Any) -> Any:
     if isinstance(value, dict):
         return (type(value), tuple((k, _hashable(v)) for k, v in value.items()))
     if isinstance(value, set):
-        return (set, tuple(sorted(value, key=repr)))
+        # In its iteration order: forward code that loops over it runs in that order, so
+        # two modules whose sets are equal but iterate apart are not alike.
+        return (set, tuple(value))
     if isinstance(value, (list, tuple)):
         return (type(value), tuple(map(_hashable, value)))
     return value
