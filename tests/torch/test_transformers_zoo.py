@@ -17,6 +17,7 @@ Architectures left out, and why, are listed at the end.
 from __future__ import annotations
 
 import contextlib
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,13 +131,14 @@ class Arch:
     frozen: bool = False
 
     def build(self, model_type: str) -> tuple[Any, dict[str, Any]]:
-        config = small_config(model_type, **self.settings)
+        # copies: a config may fill in a dict it is given, and entries share settings
+        config = small_config(model_type, **copy.deepcopy(self.settings))
         for path, values in self.sub.items():
             target = config
             for part in path.split("."):
                 target = getattr(target, part)
             for key, value in values.items():
-                setattr(target, key, value)
+                setattr(target, key, copy.deepcopy(value))
         impl = {"attn_implementation": self.attn} if self.attn else {}
         if self.moe:
             impl["experts_implementation"] = "batched_mm"
@@ -199,6 +201,20 @@ SWIN = {"patch_size": 4, "embed_dim": 16, "depths": [1, 1], "num_heads": [1, 2],
 # MLA4 where the keys and values carry all 4 heads (2 KV heads would be doubled again).
 MLA = {"head_dim": 8, "qk_head_dim": 16}
 MLA4 = {**MLA, "num_key_value_heads": 4}
+
+# Gemma 4's text model, small: one sliding and one full layer, per-layer inputs; as the
+# text part of the multimodal models (one head size), and alone (a head size per layer)
+GEMMA4_LAYERS = {
+    "layer_types": ["sliding_attention", "full_attention"],
+    "vocab_size_per_layer_input": 99,
+    "hidden_size_per_layer_input": 16,
+}
+GEMMA4_TEXT = {**GEMMA4_LAYERS, "per_layer_config": {}, "head_dim": 16}
+GEMMA4_TEXT_ALONE = {
+    **GEMMA4_LAYERS,
+    "per_layer_config": {"0": {"head_dim": 16}, "1": {"head_dim": 32}},
+    "sliding_window": 4,
+}
 
 
 def mrope(theta: float, sections: list[int], **extra: Any) -> dict[str, Any]:
@@ -695,12 +711,8 @@ ZOO: dict[str, Arch] = {
         "activation_sparsity_pattern": [0.95, 0.0], "vocab_size_per_layer_input": 99,
         "hidden_size_per_layer_input": 16, "num_kv_shared_layers": 0, "laurel_rank": 8}),
     # eager, and a mask: without one, masking_utils reads the position ids' values
-    "gemma4": masked(attn="eager", sub={"text_config": {
-        "layer_types": ["sliding_attention", "full_attention"], "per_layer_config": {},
-        "head_dim": 16, "vocab_size_per_layer_input": 99, "hidden_size_per_layer_input": 16}}),
-    "gemma4_unified": masked(attn="eager", sub={"text_config": {
-        "layer_types": ["sliding_attention", "full_attention"], "per_layer_config": {},
-        "head_dim": 16, "vocab_size_per_layer_input": 99, "hidden_size_per_layer_input": 16}}),
+    "gemma4": masked(attn="eager", sub={"text_config": GEMMA4_TEXT}),
+    "gemma4_unified": masked(attn="eager", sub={"text_config": GEMMA4_TEXT}),
     "hunyuan_v1_dense": text(settings={"head_dim": 16}),
     "ministral": text(settings={"head_dim": 16,
                                 "layer_types": ["sliding_attention", "full_attention"]}),
@@ -835,24 +847,8 @@ ZOO.update(
                 "block_sizes": [1, 1, 1],
             }
         ),
-        "gemma4_text": text(
-            settings={
-                "layer_types": ["sliding_attention", "full_attention"],
-                "per_layer_config": {"0": {"head_dim": 16}, "1": {"head_dim": 32}},
-                "vocab_size_per_layer_input": 99,
-                "hidden_size_per_layer_input": 16,
-                "sliding_window": 4,
-            }
-        ),
-        "gemma4_unified_text": text(
-            settings={
-                "layer_types": ["sliding_attention", "full_attention"],
-                "per_layer_config": {"0": {"head_dim": 16}, "1": {"head_dim": 32}},
-                "vocab_size_per_layer_input": 99,
-                "hidden_size_per_layer_input": 16,
-                "sliding_window": 4,
-            }
-        ),
+        "gemma4_text": text(settings=GEMMA4_TEXT_ALONE),
+        "gemma4_unified_text": text(settings=GEMMA4_TEXT_ALONE),
         "hunyuan_v1_moe": text(moe=True, settings={"head_dim": 16}),
         "hunyuan_vl_text": text(settings={"head_dim": 16, **mrope(10000.0, [2, 2, 2, 2])}),
         "janus": text(
