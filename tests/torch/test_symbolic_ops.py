@@ -147,6 +147,14 @@ def _cases() -> Iterator[Case]:
     yield c(torch.matmul, meta(4), meta(4, 5), must=False)
     yield c(torch.bmm, meta(6, 4, 5), meta(6, 5, 7))
     yield c(torch.mm, meta(4, 5), meta(5, 7))
+    for bias in ((7,), (4, 7), (1, 7), (4, 1), ()):  # GPT-2's Conv1D: addmm(bias, x, w)
+        yield c(torch.addmm, meta(*bias), meta(4, 5), meta(5, 7))
+    yield c(torch.addmm, meta(7), meta(4, 5), meta(7, 5).t(), beta=0.5, alpha=2)
+    yield c(torch.Tensor.addmm, meta(7), meta(4, 5), meta(5, 7))
+    yield c(torch.addmm, meta(6), meta(4, 5), meta(5, 7), must=False)  # bias of another size
+    yield c(torch.addmm, meta(2, 4, 7), meta(4, 5), meta(5, 7), must=False)
+    yield c(torch.addmm, meta(7), meta(4, 5), meta(6, 7), must=False)
+    yield c(torch.addmm, meta(7, dtype=torch.float64), meta(4, 5), meta(5, 7), must=False)
     # element-wise
     x = meta(2, 8, 5, 5)
     xt = meta(2, 8, 5, 5, order=(0, 2, 3, 1))

@@ -196,6 +196,10 @@ for model in (Gelu(), Clipped()):
     fast = trace(model, input_size=(2, 3))
     slow = trace(model, input_size=(2, 3), tracer="meta")
     assert fast.root.outputs == slow.root.outputs, (fast, slow)
+    assert fast.root.functions == slow.root.functions, (fast, slow)
+# The GELU's forward makes no type test itself: the parser's question is answered with
+# the true class, and the trace stays symbolic.
+assert trace(Gelu(), input_size=(2, 3), tracer="symbolic").traced_by == "symbolic"
 print("done")
 """
 
@@ -212,6 +216,42 @@ def test_a_traced_tensor_in_a_number_slot_of_torch_s_parser_does_not_crash() -> 
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "done"
+
+
+class _AsksTensor(nn.Module):
+    """Forward code that tests whether its input is a tensor: a SymTensor must not answer
+    (yes would be read as a real tensor by torch's parser, no takes the other branch)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * 2 if isinstance(x, torch.Tensor) else x
+
+
+class _AsksAndPows(nn.Module):
+    """A type test on another value in the same code as ``torch.pow(x, 3.0)``: the parser's
+    question cannot be told from the code's own, so both are refused."""
+
+    def forward(self, x: torch.Tensor, scale: Any = 2) -> torch.Tensor:
+        factor = float(scale) if isinstance(scale, int) else 1.0
+        return torch.pow(x, 3.0) * factor
+
+
+class _MatchesClass(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        match x:
+            case torch.Tensor():
+                return torch.pow(x, 3.0)
+            case _:
+                return x
+
+
+@pytest.mark.parametrize("make", [_AsksTensor, _AsksAndPows, _MatchesClass])
+def test_type_tests_made_by_forward_code_are_refused(make: Any) -> None:
+    model = make()
+    with pytest.raises(Unsupported, match="type test"):
+        trace(model, input_size=(2, 4), tracer="symbolic")
+    auto = trace(model, input_size=(2, 4))
+    assert auto.traced_by == "meta"
+    assert _as_data(auto) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
 
 
 def test_unknown_tracer_name_is_refused() -> None:

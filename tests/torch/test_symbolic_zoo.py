@@ -45,11 +45,21 @@ def _gpt2() -> tuple[Any, Any]:
     return transformers.GPT2LMHeadModel(transformers.GPT2Config(n_layer=2)), [_ids()]
 
 
-ZOO: dict[str, Build] = {"llama": _llama}
-# Summarized by the meta tracer: BERT's output code asks transformers' is_tensor (a type
-# test the symbolic tracer refuses, see symbolic.py); GPT-2's Conv1D calls torch.addmm,
-# which has no rule yet, and its GELU torch.pow(x, 3.0), which once crashed the process.
-FALLBACK: dict[str, Build] = {"bert": _bert, "gpt2": _gpt2}
+def _bart() -> tuple[Any, Any]:
+    config = transformers.BartConfig(
+        encoder_layers=1, decoder_layers=1, d_model=64, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, vocab_size=1000,
+        attn_implementation="eager",
+    )  # fmt: skip
+    return transformers.BartModel(config), {"input_ids": _ids(), "decoder_input_ids": _ids()}
+
+
+# BERT's output classes ask transformers' is_tensor of their first field (answered as a
+# tensor answers it, see symbolic.py); GPT-2's Conv1D calls torch.addmm, and its GELU
+# torch.pow(x, 3.0), whose number-typed overload once crashed the process.
+ZOO: dict[str, Build] = {"llama": _llama, "bert": _bert, "gpt2": _gpt2}
+# Summarized by the meta tracer: BART's mask code tests its arguments' types itself.
+FALLBACK: dict[str, Build] = {"bart": _bart}
 
 
 @pytest.mark.parametrize("name", sorted(ZOO))

@@ -25,8 +25,10 @@ a type test on a traced tensor (isinstance, or a number-typed argument)
 
 from __future__ import annotations
 
+import dis
 import sys
 import threading
+import types
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -100,6 +102,48 @@ _HONEST_SITES = {
     (torch.nn.modules.rnn.__file__, "forward"),
     (torch.nn.modules.rnn.__file__, "flatten_parameters"),
 }
+# Functions of a model zoo, by the end of their file's path and their name, whose type
+# tests ask only whether the object is a tensor (or an array of another library): answered
+# as a real tensor answers them. transformers' output classes ask ``is_tensor`` of their
+# first field, which tries NumPy's array class, then torch's Tensor.
+_ZOO_SITES: dict[tuple[str, str], str] = {
+    ("transformers/utils/generic.py", "is_numpy_array"): "own",
+    ("transformers/utils/generic.py", "is_torch_tensor"): "tensor",
+}
+# Python code that may make a type test itself names one of these (or matches a class
+# pattern).
+_TYPE_TEST_NAMES = frozenset({"isinstance", "issubclass", "__class__", "getattr"})
+_MATCH_CLASS = dis.opmap.get("MATCH_CLASS", -1)
+_ANSWERS: dict[types.CodeType, str] = {}  # code → "own", "tensor" or "refuse"
+
+
+def _answer_for(code: types.CodeType) -> str:
+    """How a type test on a traced tensor is answered when ``code`` is the Python code
+    nearest to it: "own" (its true class), "tensor" (torch.Tensor) or "refuse".
+
+    Code that makes no type test itself (it names no isinstance, issubclass, getattr or
+    ``__class__``, and matches no class pattern) cannot be asking: the question comes from
+    C code it called, in practice torch's argument parser trying a number-typed slot of an
+    overload (``torch.pow(x, 3.0)`` tries ``pow(Scalar, Tensor)`` first). The true class is
+    the safe answer there: the parser then takes the object as a ``__torch_function__``
+    argument, as that protocol is designed, where claiming torch.Tensor crashes it.
+    """
+    found: str | None = _ANSWERS.get(code)
+    if found is not None:
+        return found
+    if (code.co_filename, code.co_name) in _HONEST_SITES:
+        found = "own"
+    else:
+        path = code.co_filename.replace("\\", "/")
+        for (end, name), answer in _ZOO_SITES.items():
+            if code.co_name == name and path.endswith(end):
+                found = answer
+    if found is None:
+        asks = _TYPE_TEST_NAMES.intersection(code.co_names) or _MATCH_CLASS in code.co_code[::2]
+        found = "refuse" if asks else "own"
+    if len(_ANSWERS) < 4096:
+        _ANSWERS[code] = found
+    return found
 
 
 class SymTensor:
@@ -133,15 +177,19 @@ class SymTensor:
     # (``torch.pow(x, 3.0)`` tries ``pow(Scalar, Tensor)`` first): claiming to be a
     # torch.Tensor there makes the parser read this object as one, and the process
     # crashes. Not claiming it makes model code that tests ``isinstance(x, torch.Tensor)``
-    # take another branch than it would on a real tensor. Either answer can be wrong, so
-    # the question is refused: the trace gives up and the meta tracer runs instead.
-    # The exception: torch's own code listed in _HONEST_SITES, whose type tests give the
-    # same result for the true class (the trace-equality tests run through each).
+    # take another branch than it would on a real tensor. So the answer depends on who
+    # asks (see _answer_for): the true class to C code called by Python code that makes
+    # no type test itself, and in torch's and a model zoo's code known to ask only what
+    # it can be told (_HONEST_SITES, _ZOO_SITES); elsewhere the question is refused, the
+    # trace gives up and the meta tracer runs instead. The trace-equality tests run
+    # through each of these.
     @property  # type: ignore[misc]
     def __class__(self) -> type:
-        code = sys._getframe(1).f_code
-        if (code.co_filename, code.co_name) in _HONEST_SITES:
+        answer = _answer_for(sys._getframe(1).f_code)
+        if answer == "own":
             return type(self)
+        if answer == "tensor":
+            return torch.Tensor
         _refuse("a type test on a traced tensor (isinstance, or a number-typed argument)")
 
     @classmethod

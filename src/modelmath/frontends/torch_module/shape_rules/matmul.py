@@ -91,3 +91,25 @@ def _bmm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
     if a.dim() != 3 or b.dim() != 3 or a._shape[0] != b._shape[0]:
         raise Unsupported("bmm of tensors that are not batches of matrices")
     return _matmul_of(a, b, aten)
+
+
+@_register(torch.addmm, torch.Tensor.addmm)
+def _addmm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``input + mat1 @ mat2`` (scaled by beta and alpha): one addmm, the input broadcast to
+    the product's shape (GPT-2's Conv1D adds its bias this way)."""
+    names = ("input", "mat1", "mat2", "beta", "alpha")
+    bias, a, b, beta, alpha = _bind(args, kwargs, names, (_MISSING, _MISSING, _MISSING, 1, 1))
+    bias, a, b = _sym(bias), _sym(a), _sym(b)
+    if type(beta) not in (int, float) or type(alpha) not in (int, float):
+        raise Unsupported("addmm with a beta or alpha that is not a number")
+    if a.dim() != 2 or b.dim() != 2 or a._shape[1] != b._shape[0]:
+        raise Unsupported("addmm of tensors that are not matching matrices")
+    if not a.dtype.is_floating_point or not a.dtype == b.dtype == bias.dtype:
+        raise Unsupported("addmm of mixed or non-float dtypes")
+    if 0 in a._shape or 0 in b._shape:
+        raise Unsupported("addmm of an empty matrix")
+    out = (a._shape[0], b._shape[1])
+    if bias.dim() > 2 or _broadcast(bias._shape, out) != out:
+        raise Unsupported("addmm with an input that does not broadcast to the product")
+    aten.append(AtenOp("addmm", (a._shape, b._shape), out))
+    return _new(out, a.dtype)
