@@ -214,16 +214,32 @@ _SCALAR_ARGS = {type(None), int, float, bool, str}
 _SYM_TYPES = (SymTensor, SymParameter)
 
 
-def _sym_small_args(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """The general tracer's ``_small_args``, passing over SymTensors by their type (they
-    refuse ``isinstance`` tests: see symbolic.py)."""
-    out: dict[str, Any] = {
-        f"arg{i}": plain(a)
-        for i, a in enumerate(args)
-        if not _has_tensor(a) and small_positional(a)  # one holding a tensor is not small
-    }
-    out.update((k, plain(v)) for k, v in kwargs.items() if not _has_tensor(v))
-    return out
+_ARG_NAMES = tuple(f"arg{i}" for i in range(16))
+_WORDS = frozenset((int, float, bool, str))  # numbers and names: small, kept as they are
+
+
+def _operands(
+    args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> tuple[tuple[Shape, ...], dict[str, Any]]:
+    """A functional call's tensor shapes (as :func:`_shapes` finds them in ``args``) and
+    the small arguments the general tracer's ``_small_args`` keeps, in one pass over the
+    arguments: most are a tensor or a number, which need no walk. SymTensors are known by
+    their type (they refuse ``isinstance`` tests: see symbolic.py)."""
+    shapes: list[Shape] = []
+    small: dict[str, Any] = {}
+    for i, a in enumerate(args):
+        kind = type(a)
+        if kind is SymTensor or kind is SymParameter:
+            shapes.append(a._shape)
+        elif kind in _WORDS:
+            small[_ARG_NAMES[i] if i < 16 else f"arg{i}"] = a
+        elif a is not None:
+            _shapes(a, shapes, 1)
+            if not _has_tensor(a) and small_positional(a):
+                small[f"arg{i}"] = plain(a)
+    if kwargs:
+        small.update((k, plain(v)) for k, v in kwargs.items() if not _has_tensor(v))
+    return tuple(shapes), small
 
 
 def inputs_key(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
@@ -582,15 +598,9 @@ class FastTracer(Tracer):
         if name is None:
             name = _NAMES[func] = function_name(func)
         if aten or _shown(name):
-            self.stack[-1].functions.append(
-                FunctionCall(
-                    name,
-                    tuple(_shapes(list(args), [])),
-                    tuple(_shapes(result, [])),
-                    aten,
-                    args=_sym_small_args(args, kwargs),
-                )
-            )
+            shapes, small = _operands(args, kwargs)
+            outputs = (result._shape,) if type(result) is SymTensor else tuple(_shapes(result, []))
+            self.stack[-1].functions.append(FunctionCall(name, shapes, outputs, aten, small))
         return result
 
 
