@@ -244,6 +244,19 @@ class _MatchesClass(nn.Module):
                 return x
 
 
+class _IsTensor(nn.Module):
+    """``torch.is_tensor`` asks only whether its argument is a tensor: a SymTensor is."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * 2 if torch.is_tensor(x) else x[:1]
+
+
+def test_torch_is_tensor_is_answered_as_for_a_real_tensor() -> None:
+    fast = trace(_IsTensor(), input_size=(2, 4), tracer="symbolic")
+    assert fast.root.outputs.shape == (2, 4)
+    assert _as_data(fast) == _as_data(trace(_IsTensor(), input_size=(2, 4), tracer="meta"))
+
+
 @pytest.mark.parametrize("make", [_AsksTensor, _AsksAndPows, _MatchesClass])
 def test_type_tests_made_by_forward_code_are_refused(make: Any) -> None:
     model = make()

@@ -94,13 +94,14 @@ def _refuse(what: str) -> NoReturn:
     raise Unsupported(what)
 
 
-# Code of torch's where a traced tensor may answer a type test with its true class:
-# recurrent layers ask ``isinstance(input, PackedSequence)`` (False either way) and, in
+# Code of torch's whose type tests a traced tensor answers as a real one would: recurrent
+# layers ask ``isinstance(input, PackedSequence)`` (False either way) and, in
 # flatten_parameters, ``isinstance(w, Tensor)`` only to return early (a no-op off CUDA
-# either way).
-_HONEST_SITES = {
-    (torch.nn.modules.rnn.__file__, "forward"),
-    (torch.nn.modules.rnn.__file__, "flatten_parameters"),
+# either way): the true class; ``torch.is_tensor`` asks nothing else: torch.Tensor.
+_TORCH_SITES = {
+    (torch.nn.modules.rnn.__file__, "forward"): "own",
+    (torch.nn.modules.rnn.__file__, "flatten_parameters"): "own",
+    (torch.__file__, "is_tensor"): "tensor",
 }
 # Functions of a model zoo, by the end of their file's path and their name, whose type
 # tests ask only whether the object is a tensor (or an array of another library): answered
@@ -128,12 +129,11 @@ def _answer_for(code: types.CodeType) -> str:
     the safe answer there: the parser then takes the object as a ``__torch_function__``
     argument, as that protocol is designed, where claiming torch.Tensor crashes it.
     """
-    found: str | None = _ANSWERS.get(code)
-    if found is not None:
-        return found
-    if (code.co_filename, code.co_name) in _HONEST_SITES:
-        found = "own"
-    else:
+    known = _ANSWERS.get(code)
+    if known is not None:
+        return known
+    found = _TORCH_SITES.get((code.co_filename, code.co_name))
+    if found is None:
         path = code.co_filename.replace("\\", "/")
         for (end, name), answer in _ZOO_SITES.items():
             if code.co_name == name and path.endswith(end):
@@ -180,7 +180,7 @@ class SymTensor:
     # take another branch than it would on a real tensor. So the answer depends on who
     # asks (see _answer_for): the true class to C code called by Python code that makes
     # no type test itself, and in torch's and a model zoo's code known to ask only what
-    # it can be told (_HONEST_SITES, _ZOO_SITES); elsewhere the question is refused, the
+    # it can be told (_TORCH_SITES, _ZOO_SITES); elsewhere the question is refused, the
     # trace gives up and the meta tracer runs instead. The trace-equality tests run
     # through each of these.
     @property  # type: ignore[misc]
