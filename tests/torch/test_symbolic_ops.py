@@ -455,6 +455,7 @@ def _cases() -> Iterator[Case]:
     yield from _indexing_cases(c)
     yield from _conversion_cases(c)
     yield from _pointwise_cases(c)
+    yield from _where_and_scan_cases(c)
 
 
 def _layouts(dtype: torch.dtype = torch.float32) -> list[torch.Tensor]:
@@ -496,6 +497,90 @@ def _conversion_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.Tensor.float, meta(2, 3, dtype=torch.int64))
     yield c(to, meta(2, 3), torch.complex64, must=False)
     yield c(to, meta(2, 3), 0, must=False)  # a CUDA device by index
+    # a layout that is not dense comes out dense in its axis order (GLM-4V's position ids)
+    for t in (
+        meta(3, 2, 10, dtype=torch.int64).expand(3, 2, 10)[..., None],
+        meta(1, 2, 10, dtype=torch.int64).expand(3, 2, 10)[..., None],
+        meta(2, 3, 8)[..., 4:],
+        meta(1, 4, 2, 8, order=(0, 2, 1, 3))[..., ::2],
+        meta(3, 1, 5, dtype=torch.float16).expand(3, 4, 5).transpose(0, 2),
+        meta(2, 3, 4, 5, order=(0, 2, 3, 1))[:, :2],
+    ):
+        yield c(torch.Tensor.float, t, must=t.dtype != torch.float32)
+        yield c(to, t, torch.bfloat16)
+        yield c(to, t, t.dtype, copy=True)
+        yield c(torch.Tensor.type_as, t, meta(1, dtype=torch.float64))
+    yield c(torch.Tensor.float, meta(2, 0, 3, dtype=torch.int64)[:, :, ::2], must=False)
+
+
+def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """torch.where: layouts (a number or a 0-d tensor among the operands keeps
+    TensorIterator off its row-major fast path), dtypes of numbers alone; cumsum."""
+    b = torch.bool
+    for t in _layouts():
+        cond = meta(*t.shape, dtype=b)
+        yield c(torch.where, cond, t, -1.0)
+        yield c(torch.where, cond, 0, t)
+        yield c(torch.where, cond, t, meta())  # GPT-Neo's 0-d mask value
+        yield c(torch.where, cond, t, t, must=t.is_contiguous())
+        yield c(torch.where, meta(4, dtype=b), t, meta(1, 4))
+        yield c(torch.where, meta(1, 1, dtype=b), t, 2.0)
+        yield c(torch.where, cond, 1.0, 0.0)
+        yield c(torch.Tensor.where, t, cond, meta(4))
+        yield c(torch.cumsum, t, 1)
+        yield c(torch.Tensor.cumsum, t, -1)
+        yield c(torch.cumsum, t, dim=0, dtype=torch.float16)
+    yield c(torch.where, meta(1, 1, 5, 5, dtype=b), meta(2, 4, 5, 5), meta())
+    yield c(torch.where, meta(2, 1, 5, 1, dtype=b, order=(3, 0, 2, 1)), meta(2, 4, 5, 5), -1e9)
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 4, dtype=torch.int64),
+            meta(3, 4, dtype=torch.int64))  # fmt: skip  # T5's relative buckets
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 4, dtype=torch.int32), 7)
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 4, dtype=b), True)
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 4, dtype=torch.float16), 2)
+    for x, y in ((1, 0), (True, False), (1, 0.5), (False, 2)):
+        yield c(torch.where, meta(3, 4, dtype=b), x, y)
+    yield c(torch.where, meta(dtype=b), meta(), 0.0)
+    yield c(torch.where, meta(dtype=b), 1.0, 0.0)
+    yield c(torch.where, meta(dtype=b), meta(3, 4), meta(4))
+    cl = meta(2, 3, 4, 5, order=(0, 2, 3, 1))
+    yield c(torch.where, meta(2, 3, 4, 5, dtype=b, order=(0, 2, 3, 1)), cl, cl, must=False)
+    yield c(torch.where, meta(2, 3, 4, 5, dtype=b), cl, 0.0)
+    yield c(torch.where, meta(1, 3, 1, 1, dtype=b), cl, meta(5))
+    # promoted across dtypes, a condition of another dtype, nonzero, keywords: refused
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 4), meta(3, 4, dtype=torch.float16),
+            must=False)  # fmt: skip
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 4, dtype=torch.float16), meta(),
+            must=False)  # fmt: skip
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 4, dtype=torch.int64), 0.5, must=False)
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 4, dtype=b), 2, must=False)
+    yield c(torch.where, meta(3, 4, dtype=torch.uint8), meta(3, 4), 0.0, must=False)
+    yield c(torch.where, meta(3, 4), meta(3, 4), 0.0, must=False)
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 5), 0.0, must=False)
+    yield c(torch.where, meta(3, 4, dtype=b), must=False)
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 4), other=meta(4), must=False)
+    yield c(torch.where, meta(3, 4, dtype=b), meta(3, 4), 1j, must=False)
+    yield c(torch.Tensor.where, meta(3, 4), meta(3, 4, dtype=b), 0.0)
+    # SiLU and sigmoid lay out any input as torch's references do (a gated MLP's chunk)
+    gapped = [
+        meta(2, 5, 16)[..., :8],
+        meta(2, 5, 16).chunk(2, -1)[1],
+        meta(3, 1, 4).expand(3, 2, 4),
+        meta(2, 3, 4, 5, order=(0, 2, 3, 1))[:, :2],
+        meta(1, 3, 1, 1).expand(2, 3, 4, 4),
+    ]
+    for t in [*_layouts(), *gapped]:
+        for func in (F.silu, torch.sigmoid, F.sigmoid, torch.Tensor.sigmoid):
+            yield c(func, t)
+    # cumsum: integers and bools sum in int64
+    for dtype in (torch.int64, torch.int32, torch.bool, torch.float16):
+        yield c(torch.cumsum, meta(2, 10, dtype=dtype), 1)
+        yield c(torch.Tensor.cumsum, meta(2, 10, dtype=dtype), dim=-1, dtype=torch.float32)
+    yield c(torch.cumsum, meta(), 0)
+    yield c(torch.cumsum, meta(), -1)
+    yield c(torch.cumsum, meta(2, 3), 2, must=False)
+    yield c(torch.cumsum, meta(2, 3), 1.0, must=False)
+    yield c(torch.cumsum, meta(2, 3, dtype=torch.complex64), 1, must=False)
+    yield c(torch.cumsum, meta(2, 3), 1, dtype=torch.complex64, must=False)
 
 
 def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
@@ -515,6 +600,8 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
             yield c(func, t, 0.5)
             yield c(func, t, meta(4), must=dense)
         yield c(torch.Tensor.__rpow__, t, 2.0)
+        yield c(torch.square, t)
+        yield c(torch.Tensor.square, t)
         yield c(torch.pow, 2, t)
         for name in ("eq", "ne", "lt", "le", "gt", "ge"):
             yield c(getattr(torch, name), t, 0.5)
@@ -532,6 +619,8 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.abs, ints)
     yield c(torch.pow, ints, 2)
     yield c(torch.pow, ints, -1, must=False)
+    yield c(torch.square, ints)
+    yield c(torch.square, meta(3, dtype=torch.bool), must=False)
     yield c(torch.pow, ints, 0.5, must=False)  # promoted to float: not followed
     yield c(torch.rsqrt, ints, must=False)
     yield c(torch.abs, meta(3, dtype=torch.bool), must=False)

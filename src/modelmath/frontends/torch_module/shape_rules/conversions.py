@@ -3,8 +3,8 @@
 Shape rules registered into :data:`HANDLERS` (see the package docstring). A conversion
 that changes nothing returns its input itself, as torch does (model code may compare
 them with ``is``); one that changes the dtype makes a new tensor, laid out as torch's
-``_to_copy`` lays it: the input's strides where they are dense, else a layout this
-module does not follow (refused). Every SymTensor lives on the meta device, so a move
+``_to_copy`` lays it: the input's strides where they are dense, else dense in the
+input's axis order (a slice, a broadcast). Every SymTensor lives on the meta device, so a move
 to any other device is refused: on meta, torch could not copy the values there either.
 
 >>> import torch
@@ -29,6 +29,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _register,
     _sym,
 )
+from modelmath.frontends.torch_module.shape_rules.elementwise import _iterator_strides
 from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported, dense_layout
 
 _DEVICE_TYPES = (str, torch.device, int)
@@ -48,7 +49,7 @@ def _check_meta(device: Any) -> None:
 def _converted(x: SymTensor, dtype: torch.dtype | None, copy: Any, memory_format: Any) -> SymTensor:
     """``x`` as ``dtype``: ``x`` itself when nothing changes and no copy is asked for, else
     a new tensor with ``x``'s strides (``_to_copy`` with ``preserve_format`` keeps them
-    when the layout is dense; otherwise it picks a memory format, not followed here)."""
+    when the layout is dense) or, for another layout, dense in ``x``'s axis order."""
     if dtype is not None and (not isinstance(dtype, torch.dtype) or dtype.is_complex):
         raise Unsupported("a conversion to a dtype that is not a real dtype")
     if not isinstance(copy, bool) or memory_format is not torch.preserve_format:
@@ -56,9 +57,13 @@ def _converted(x: SymTensor, dtype: torch.dtype | None, copy: Any, memory_format
     target = x.dtype if dtype is None else dtype
     if target == x.dtype and not copy:
         return x
-    if 0 in x._shape or not dense_layout(x._shape, x._stride):
-        raise Unsupported("a conversion of a layout that is not dense")
-    return SymTensor(x._shape, target, x._stride)
+    if 0 in x._shape:
+        raise Unsupported("a conversion of an empty tensor")
+    if dense_layout(x._shape, x._stride):
+        return SymTensor(x._shape, target, x._stride)
+    # _to_copy lays out a gapped or broadcast input densely in its axis order
+    # (infer_dense_strides: TensorIterator's order for one operand)
+    return SymTensor(x._shape, target, _iterator_strides(x._shape, (x,)))
 
 
 def _to_arguments(rest: Sequence[Any], kwargs: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:

@@ -87,6 +87,76 @@ def _iterator_strides(shape: Shape, operands: Sequence[SymTensor]) -> Shape:
     return tuple(out)
 
 
+def _channels_last_contiguous(shape: Shape, stride: Shape) -> bool:
+    """torch._prims_common's is_channels_last_contiguous_2d (axes of size 1 skipped)."""
+    if len(shape) != 4:
+        return False
+    expected = 1
+    for d in (1, 3, 2, 0):
+        if shape[d] != 1:
+            if stride[d] != expected:
+                return False
+            expected *= shape[d]
+    return True
+
+
+def _reference_strides(shape: Shape, strides: Sequence[Shape]) -> Shape:
+    """The strides torch's Python reference kernels give an element-wise result of
+    ``shape`` from operands already broadcast to it (``strides``): row-major when all are
+    contiguous and not all channels-last, channels-last in the opposite case, else the
+    axes sorted by the operands' strides (the first operand decides, broadcast axes defer
+    to the next, equal strides put the smaller axis first), then laid out densely.
+    Mirrors compute_elementwise_output_logical_to_physical_perm."""
+    ndim = len(shape)
+    if ndim <= 1:
+        return contiguous_strides(shape)
+    numel = 1
+    for size in shape:
+        numel *= size
+    row_major = numel < 2 or all(is_contiguous(shape, st) for st in strides)
+    last = all(_channels_last_contiguous(shape, st) for st in strides)
+    if row_major and not last:
+        return contiguous_strides(shape)
+    if last and not row_major:
+        perm = [0, *range(2, ndim), 1]
+    else:
+
+        def ge(a: int, b: int) -> bool:
+            return b == 0 or (a != 0 and (a >= b or a % b == 0))
+
+        def should_swap(a: int, b: int) -> int:
+            for st in strides:
+                if st[a] == 0 or st[b] == 0:
+                    continue
+                if st[a] == st[b]:
+                    if ge(shape[b], shape[a]):
+                        continue
+                    return 1
+                if ge(st[b], st[a]):
+                    return -1
+                if ge(st[a], st[b]):
+                    return 1
+            return 0
+
+        order = list(range(ndim - 1, -1, -1))  # sorted back to front, then reversed
+        for i in range(1, ndim):
+            d1 = i
+            for d0 in range(i - 1, -1, -1):
+                comparison = should_swap(order[d0], order[d1])
+                if comparison > 0:
+                    order[d0], order[d1] = order[d1], order[d0]
+                    d1 = d0
+                elif comparison < 0:
+                    break
+        perm = order[::-1]
+    out = [0] * ndim
+    step = 1
+    for axis in reversed(perm):  # perm[0] is the slowest axis
+        out[axis] = step
+        step *= max(shape[axis], 1)
+    return tuple(out)
+
+
 def _like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
     """An element-wise result of ``x`` alone, laid out as torch lays it. Some kernels keep
     a dense input's strides exactly (``empty_like``), others lay the result out anew in
@@ -109,7 +179,18 @@ def _iter_like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
     return SymTensor(x._shape, dtype or x.dtype, _iterator_strides(x._shape, (x,)))
 
 
-def _unary(names: Sequence[str], defaults: Sequence[Any], inplace_at: int | None = None) -> Handler:
+def _unary(
+    names: Sequence[str],
+    defaults: Sequence[Any],
+    inplace_at: int | None = None,
+    *,
+    reference: bool = False,
+) -> Handler:
+    """An activation of one float tensor, laid out as :func:`_like` says; ``reference``:
+    one whose meta kernel is torch's Python reference (SiLU, sigmoid), which lays out any
+    input as :func:`_reference_strides` says (checked against torch over random layouts:
+    other activations' kernels differ on some, so only these two take it)."""
+
     def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
         bound = _bind(args, kwargs, names, defaults)
         x = _float_input(bound[0])
@@ -118,6 +199,8 @@ def _unary(names: Sequence[str], defaults: Sequence[Any], inplace_at: int | None
                 raise Unsupported("a non-scalar setting")
         if inplace_at is not None and bound[inplace_at]:
             return x
+        if reference:
+            return SymTensor(x._shape, x.dtype, _reference_strides(x._shape, (x._stride,)))
         return _like(x)
 
     return handler
@@ -135,18 +218,11 @@ _INPLACE_UNARY = (
     (F.hardtanh, ("input", "min_val", "max_val", "inplace"), (_MISSING, -1.0, 1.0, False)),
 )
 for _func, _names, _defaults in _INPLACE_UNARY:
-    HANDLERS[_func] = _unary(_names, _defaults, inplace_at=len(_names) - 1)
-for _func in (
-    torch.relu,
-    torch.sigmoid,
-    torch.tanh,
-    F.sigmoid,
-    F.tanh,
-    torch.Tensor.relu,
-    torch.Tensor.sigmoid,
-    torch.Tensor.tanh,
-):
+    HANDLERS[_func] = _unary(_names, _defaults, len(_names) - 1, reference=_func is F.silu)
+for _func in (torch.relu, torch.tanh, F.tanh, torch.Tensor.relu, torch.Tensor.tanh):
     HANDLERS[_func] = _unary(("input",), (_MISSING,))
+for _func in (torch.sigmoid, F.sigmoid, torch.Tensor.sigmoid):
+    HANDLERS[_func] = _unary(("input",), (_MISSING,), reference=True)
 
 
 @_register(torch.relu_, torch.Tensor.relu_)

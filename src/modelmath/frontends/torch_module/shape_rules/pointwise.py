@@ -32,6 +32,7 @@ from modelmath.frontends.torch_module.shape_rules.elementwise import (
     _elementwise,
     _iter_like,
     _iterator_strides,
+    _reference_strides,
     _result_dtype,
 )
 from modelmath.frontends.torch_module.symbolic import (
@@ -115,6 +116,13 @@ def _power(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -
     return _power_of(base, exponent)
 
 
+@_register(torch.square, torch.Tensor.square)
+def _square(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.square(input): torch.pow(input, 2), which torch itself calls."""
+    (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
+    return _power_of(_sym(x), 2)
+
+
 @_register(torch.Tensor.__rpow__)
 def _rpower(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """``number ** tensor``: torch.pow(number, tensor)."""
@@ -150,30 +158,72 @@ for _name in ("eq", "ne", "lt", "le", "gt", "ge"):
 # -- selections ------------------------------------------------------------------------
 
 
+def _numbers_dtype(values: Sequence[Any]) -> torch.dtype:
+    """torch's result dtype of Python numbers alone (each a wrapped 0-d tensor): the
+    default float dtype if one is a float, else int64 if one is an int, else bool."""
+    kinds = {type(v) for v in values}
+    if not kinds <= set(_NUMBERS):
+        raise Unsupported("an operand that is not a tensor or a Python number")
+    if float in kinds:
+        return torch.get_default_dtype()
+    return torch.int64 if int in kinds else torch.bool
+
+
+def _expanded(t: SymTensor, shape: Shape) -> Shape:
+    """``t``'s strides once torch's references broadcast it to ``shape``: as it is when its
+    shape is already that, else ``expand``'s strides (0 on a broadcast axis and on every
+    axis of a 0-d tensor; a new leading axis of size 1 gets the next axis' extent)."""
+    if t._shape == shape:
+        return t._stride
+    if not t._shape:
+        return (0,) * len(shape)
+    out = [0] * len(shape)
+    for i in range(len(shape) - 1, -1, -1):
+        j = i - (len(shape) - len(t._shape))
+        size = t._shape[j] if j >= 0 else 1
+        stride = t._stride[j] if j >= 0 else shape[i + 1] * out[i + 1]
+        out[i] = 0 if size != shape[i] else stride
+    return tuple(out)
+
+
 def _where_of(condition: Any, x: Any, y: Any) -> SymTensor:
     """torch.where(condition, x, y): the three broadcast together, in the dtype of x and y
-    (promoted as torch promotes a tensor with a Python number)."""
+    (promoted as torch promotes a tensor with a Python number, or two numbers); tensors
+    of different dtypes are refused (torch promotes them, also a 0-d one by category).
+
+    On meta, where runs torch's Python reference (``torch._refs.where``), not
+    TensorIterator: each operand is expanded to the result's shape (a number becomes a
+    0-d tensor first) and the result laid out as :func:`_reference_strides` says."""
     cond = _sym(condition)
     if cond.dtype != torch.bool:
         raise Unsupported("where with a condition that is not a bool tensor")
-    dtype = _result_dtype((x, y))
-    shape, strides = _layout([t for t in (cond, x, y) if _is_sym(t)])
-    return SymTensor(shape, dtype, strides)
+    numbers = not (_is_sym(x) or _is_sym(y))
+    dtype = _numbers_dtype((x, y)) if numbers else _result_dtype((x, y))
+    shape: Shape = ()
+    for t in (cond, x, y):
+        if _is_sym(t):
+            shape = _broadcast(shape, t._shape)
+    number = SymTensor((), dtype)
+    operands = [t if _is_sym(t) else number for t in (cond, x, y)]
+    strides = [_expanded(t, shape) for t in operands]
+    return SymTensor(shape, dtype, _reference_strides(shape, strides))
 
 
-# torch.where itself has no rule yet: called as torch.where(condition, x, number) with a
-# SymTensor, torch's argument parser tries the overload whose ``self`` is a Scalar and
-# reads the SymTensor as a real tensor (it claims to be one): the process crashes before
-# any rule could answer. Without a rule, a model's first torch.where refuses the symbolic
-# trace instead of letting it go on to such a call. The method form is safe (it reaches
-# the trace without torch's parser).
+@_register(torch.where)
+def _where(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.where(condition, input, other). torch.where(condition) alone is nonzero (its
+    shape depends on the values): refused, and so are keywords (the overloads name the
+    number slot ``self``)."""
+    if kwargs or len(args) != 3:
+        raise Unsupported("where without three positional operands")
+    return _where_of(*args)
 
 
 @_register(torch.Tensor.where)
 def _where_method(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """x.where(condition, y): torch.where(condition, x, y)."""
     x, cond, y = _bind(args, kwargs, ("input", "condition", "other"), (_MISSING,) * 3)
-    return _where_of(cond, x, y)
+    return _where_of(cond, _sym(x), y)
 
 
 def _extremum(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:

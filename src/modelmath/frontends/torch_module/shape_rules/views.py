@@ -327,6 +327,23 @@ for _func in (torch.mean, torch.Tensor.mean, torch.sum, torch.Tensor.sum):
     HANDLERS[_func] = _reduction(("input", "dim", "keepdim", "dtype"))
 
 
+@_register(torch.cumsum, torch.Tensor.cumsum)
+def _cumsum(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.cumsum(input, dim, dtype=None): running sums along ``dim``, a fresh row-major
+    tensor of the input's shape (whatever its layout: the meta kernel asks no strides);
+    an integer or bool input sums in int64 unless a dtype is given."""
+    x, dim, dtype = _bind(args, kwargs, ("input", "dim", "dtype"), (_MISSING, _MISSING, None))
+    x = _sym(x)
+    if dtype is not None and (not isinstance(dtype, torch.dtype) or dtype.is_complex):
+        raise Unsupported("cumsum to a dtype that is not a real dtype")
+    if x.dtype.is_complex:
+        raise Unsupported("cumsum of a complex tensor")
+    _wrap(dim, x.dim())
+    if dtype is None:
+        dtype = x.dtype if x.dtype.is_floating_point else torch.int64
+    return _new(x._shape, dtype)
+
+
 @_register(F.embedding)
 def _embedding(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     names = (
