@@ -111,7 +111,20 @@ def _cases() -> Iterator[Case]:
     yield c(torch.conv2d, meta(1, 6, 9, 9), meta(6, 1, 3, 3), None, 1, 1, 1, 6)
     yield c(torch.conv2d, meta(1, 4, 9, 9), w, must=False)  # wrong channels: torch raises
     yield c(torch.conv2d, meta(1, 3, 2, 2), w, must=False)  # kernel larger than input
-    yield c(torch.conv2d, meta(1, 3, 9, 9, order=(0, 2, 3, 1)), w, must=False)
+    # any input layout: torch's meta kernel lays the output out row-major (ConvNeXt's
+    # channels-last input); an even kernel's 'same' padding pads the input first: refused
+    for t in (meta(1, 3, 9, 9, order=(0, 2, 3, 1)), meta(2, 3, 9, 18)[..., ::2],
+              meta(2, 3, 9, 9).transpose(2, 3)):  # fmt: skip
+        yield c(torch.conv2d, t, w)
+        yield c(torch.conv2d, t, meta(6, 1, 3, 3), None, 1, 1, 1, 3)
+        yield c(torch.conv_transpose2d, t, meta(3, 4, 3, 3), None, 2)
+        yield c(torch.conv2d, t, meta(8, 3, 2, 2), None, 1, "same", must=False)
+        yield c(torch.conv2d, t, w, None, 1, "same", 2)
+    yield c(torch.conv1d, meta(2, 4, 50).transpose(1, 2).transpose(1, 2), meta(6, 4, 5))
+    yield c(torch.conv1d, meta(2, 50, 4).transpose(1, 2), meta(6, 4, 5), meta(6), 2, 2)
+    yield c(torch.conv3d, meta(1, 2, 6, 7, 8, order=(0, 2, 3, 4, 1)), meta(4, 2, 3, 3, 3))
+    yield c(torch.conv1d, meta(2, 4, 50), meta(6, 4, 4), None, 1, "same", must=False)
+    yield c(torch.conv1d, meta(2, 4, 50), meta(6, 4, 3), None, 1, "same", 3)
     yield c(torch.conv1d, meta(2, 4, 50), meta(6, 4, 5), meta(6), 2, 2)
     yield c(torch.conv3d, meta(1, 2, 6, 7, 8), meta(4, 2, 3, 3, 3), None, 1, 1)
     yield c(torch.conv_transpose2d, meta(2, 8, 7, 7), meta(8, 4, 3, 3), meta(4), 2, 1, 1)
@@ -571,6 +584,20 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
     for t in [*_layouts(), *gapped]:
         for func in (F.silu, torch.sigmoid, F.sigmoid, torch.Tensor.sigmoid):
             yield c(func, t)
+    # clamp by numbers: a where per bound, laid out as torch's reference lays them
+    for t in [*_layouts(), *gapped[:2], meta(2, 1, 4).as_strided((2, 1, 4), (4, 100, 1))]:
+        broadcast = 0 in [st for st, n in zip(t.stride(), t.shape) if n > 1]
+        yield c(torch.clamp, t, min=0.5, must=not broadcast)
+        yield c(torch.clamp, t, max=2, must=not broadcast)
+        yield c(torch.clip, t, -1.0, 1.0, must=not broadcast)
+        yield c(torch.Tensor.clamp, t, min=-1e4, max=1e4, must=not broadcast)
+        yield c(torch.Tensor.clip, t, None, 3.0, must=not broadcast)
+    yield c(torch.clamp, meta(2, 3, dtype=torch.int64), min=1)
+    yield c(torch.clamp, meta(2, 3, dtype=torch.int64), 0, 5)
+    yield c(torch.clamp, meta(2, 3, dtype=torch.int64), min=0.5, must=False)  # promoted
+    yield c(torch.clamp, meta(2, 3), must=False)  # torch raises
+    yield c(torch.clamp, meta(2, 3), meta(2, 3), must=False)  # tensor bounds
+    yield c(torch.clamp, meta(2, 3, dtype=torch.bool), min=True, must=False)
     # cumsum: integers and bools sum in int64
     for dtype in (torch.int64, torch.int32, torch.bool, torch.float16):
         yield c(torch.cumsum, meta(2, 10, dtype=dtype), 1)
@@ -1070,6 +1097,28 @@ def test_every_handler_is_exercised() -> None:
     tested = {c[1] for c in CASES} | {torch.Tensor.__iter__}  # see the test below
     untested = [getattr(f, "__name__", str(f)) for f in HANDLERS if f not in tested]
     assert not untested
+
+
+def test_a_tensor_stored_for_a_move_counts_as_made_on_meta() -> None:
+    """torch.tensor without a device is answered only at a known site that stores it and
+    moves it to its inputs' device before any use (transformers' sliding-window cache
+    layer); the same call elsewhere is refused, as made on the CPU."""
+    code = (
+        "class DynamicSlidingWindowLayer:\n"
+        "    def __init__(self, rule):\n"
+        "        self.made = rule((4,), {'dtype': torch.long}, [])\n"
+    )
+    for path, known in (("/x/transformers/cache_utils.py", True), ("/x/cache.py", False)):
+        space: dict[str, Any] = {"torch": torch}
+        exec(compile(code, path, "exec"), space)
+        if known:
+            made = space["DynamicSlidingWindowLayer"](HANDLERS[torch.tensor]).made
+            assert _describe(made) == ((), (), torch.int64, "meta")
+        else:
+            with pytest.raises(Unsupported, match="off the meta device"):
+                space["DynamicSlidingWindowLayer"](HANDLERS[torch.tensor])
+    with pytest.raises(Unsupported, match="off the meta device"):
+        HANDLERS[torch.tensor]((4,), {"dtype": torch.long}, [])
 
 
 def test_iterating_over_a_tensor_unbinds_its_first_axis() -> None:

@@ -26,6 +26,21 @@ from modelmath.frontends.torch_module.symbolic import (
 )
 
 
+def _meta_conv_is_row_major() -> bool:
+    """Whether torch's meta convolution lays its output out row-major whatever the input's
+    layout (torch 2.13's kernel does: meta tensors name no backend to pick a memory format
+    for; earlier ones kept a channels-last input's format). Asked of torch once, on two
+    tiny meta tensors, so that another torch is answered as it behaves."""
+    x = torch.empty(1, 1, 2, 2, device="meta").permute(0, 3, 1, 2)  # channels-last, 2 wide
+    w = torch.empty(1, 2, 1, 1, device="meta")
+    gapped = torch.empty(1, 2, 2, 4, device="meta")[..., ::2]
+    outs = (torch.conv2d(x, w), torch.conv2d(gapped, w))
+    return all(o.is_contiguous() for o in outs)
+
+
+_ANY_LAYOUT = _meta_conv_is_row_major()
+
+
 def _conv(nd: int, transposed: bool) -> Handler:
     names: tuple[str, ...]
     if transposed:
@@ -52,7 +67,7 @@ def _conv(nd: int, transposed: bool) -> Handler:
             raise Unsupported("convolution input or weight of another rank")
         if x.dtype != w.dtype or not x.dtype.is_floating_point:
             raise Unsupported("convolution of mixed or non-float dtypes")
-        if not is_contiguous(x._shape, x._stride):
+        if not _ANY_LAYOUT and not is_contiguous(x._shape, x._stride):
             raise Unsupported("convolution of a non-contiguous input")
         if b is not None and (
             _sym(b)._shape != ((w._shape[1] * groups,) if transposed else (w._shape[0],))
@@ -87,6 +102,10 @@ def _conv(nd: int, transposed: bool) -> Handler:
             elif padding_arg == "same":
                 if max(stride) != 1:
                     raise Unsupported("padding='same' with a stride")
+                # an odd total padding (an even kernel) is padded by constant_pad_nd
+                # first, and the convolution dispatched on the padded input: not followed
+                if any(d * (k - 1) % 2 for d, k in zip(dilation, kernel)):
+                    raise Unsupported("padding='same' that pads one side more")
                 sizes = tuple(space)
                 padding = ()
             else:

@@ -6,6 +6,8 @@ Shape rules registered into :data:`HANDLERS` (see the package docstring).
 from __future__ import annotations
 
 import math
+import sys
+import types
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -35,8 +37,38 @@ from modelmath.frontends.torch_module.symbolic import (
 # factories are answered only for the meta device.
 
 
-def _on_meta(device: Any) -> None:
+# Code of a model zoo, by the end of its file's path and its qualified name, that makes a
+# tensor without naming a device only to store it, and moves it to its inputs' device
+# before any other use: the meta tracer then holds a meta tensor of the same shape and
+# dtype there, which the symbolic trace answers directly. transformers' sliding-window
+# cache layer (Mistral, Cohere 2, GPT-OSS, ...) makes torch.tensor(sliding_window) when
+# its model builds a cache in forward, and its lazy_initialization moves it to the keys'
+# device; nothing in the forward pass reads it in between (only DynamicCache.__iter__, for
+# export), and neither trace records the cache a model returns.
+_STORED_SITES = {("transformers/cache_utils.py", "DynamicSlidingWindowLayer.__init__")}
+_OWN_FILES = (__file__.rsplit("shape_rules", 1)[0], torch.__file__.rsplit("__init__", 1)[0])
+
+
+def _stored_for_a_move() -> bool:
+    """Whether the Python code that called the factory is one of :data:`_STORED_SITES`
+    (the nearest frame outside modelmath's tracer and torch)."""
+    frame: types.FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_OWN_FILES):
+        frame = frame.f_back
+    if frame is None:
+        return False
+    code = frame.f_code
+    path = code.co_filename.replace("\\", "/")
+    name = getattr(code, "co_qualname", code.co_name)
+    return any(path.endswith(end) and name == qual for end, qual in _STORED_SITES)
+
+
+def _on_meta(device: Any, stored: bool = False) -> None:
+    """Refuses a device other than meta; ``stored``: a tensor made without a device at a
+    site of :data:`_STORED_SITES` counts as made on meta."""
     if device is None:
+        if stored and _stored_for_a_move():
+            return
         device = torch.get_default_device()
     if isinstance(device, str):
         device = torch.device(device) if device == "meta" else None
@@ -44,8 +76,11 @@ def _on_meta(device: Any) -> None:
         raise Unsupported("a tensor made off the meta device")
 
 
-def _factory_options(options: Mapping[str, Any], default: torch.dtype) -> torch.dtype:
-    """Checks a factory's keyword options and gives the dtype it makes."""
+def _factory_options(
+    options: Mapping[str, Any], default: torch.dtype, *, stored: bool = False
+) -> torch.dtype:
+    """Checks a factory's keyword options and gives the dtype it makes (``stored``: see
+    :func:`_on_meta`)."""
     for key, value in options.items():
         if key == "layout" and value not in (None, torch.strided):
             raise Unsupported("a factory of another layout")
@@ -56,7 +91,7 @@ def _factory_options(options: Mapping[str, Any], default: torch.dtype) -> torch.
         if key not in ("layout", "requires_grad", "pin_memory", "memory_format", "dtype",
                        "device"):  # fmt: skip
             raise Unsupported(f"a factory with {key!r}")
-    _on_meta(options.get("device"))
+    _on_meta(options.get("device"), stored)
     dtype = options.get("dtype")
     if dtype is None:
         return default
@@ -184,4 +219,4 @@ def _tensor(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
         values: Sequence[Any] = data
     else:
         shape, values = (), (data,)
-    return _new(shape, _factory_options(kwargs, _data_dtype(values)))
+    return _new(shape, _factory_options(kwargs, _data_dtype(values), stored=True))

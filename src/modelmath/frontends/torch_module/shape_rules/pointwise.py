@@ -226,6 +226,31 @@ def _where_method(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Ate
     return _where_of(cond, _sym(x), y)
 
 
+@_register(torch.clamp, torch.clip, torch.Tensor.clamp, torch.Tensor.clip)
+def _clamp(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.clamp(input, min, max) by numbers: the input's shape, its dtype (a float bound
+    on an integer tensor promotes it: refused). On meta, torch's Python reference runs it
+    as a where per bound (``where(ge(a, min) | isnan(a), a, min)``), and so it is laid out
+    here; tensor bounds, and inputs broadcast along an axis (laid out otherwise by one of
+    those steps), are refused."""
+    x, low, high = _bind(args, kwargs, ("input", "min", "max"), (_MISSING, None, None))
+    x = _sym(x)
+    bounds = [b for b in (low, high) if b is not None]
+    if not bounds or any(type(b) not in (int, float) for b in bounds):
+        raise Unsupported("clamp without bounds, or by tensors")
+    if x.dtype == torch.bool or x.dtype.is_complex:
+        raise Unsupported("clamp of a bool or complex tensor")
+    dtype = _result_dtype((x, *bounds))
+    if any(st == 0 and size > 1 for size, st in zip(x._shape, x._stride)):
+        raise Unsupported("clamp of a broadcast input")
+    shape, strides = x._shape, x._stride
+    number = (0,) * len(shape)
+    for _ in bounds:
+        condition = _reference_strides(shape, (strides,))
+        strides = _reference_strides(shape, (condition, strides, number))
+    return SymTensor(shape, dtype, strides)
+
+
 def _extremum(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.minimum/maximum, and torch.min/max of two tensors: the element-wise extremum,
     of the operands' broadcast shape and (shared) dtype. torch.min/max of one tensor (a
