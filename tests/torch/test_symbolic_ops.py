@@ -598,6 +598,49 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.clamp, meta(2, 3), must=False)  # torch raises
     yield c(torch.clamp, meta(2, 3), meta(2, 3), must=False)  # tensor bounds
     yield c(torch.clamp, meta(2, 3, dtype=torch.bool), min=True, must=False)
+    # to another tensor's shape; t; clone in the input's layout
+    for t in _layouts():
+        yield c(torch.Tensor.view_as, t, meta(*t.shape), must=t.is_contiguous())
+        yield c(torch.Tensor.reshape_as, t, meta(t.numel()))
+        yield c(torch.Tensor.expand_as, t, meta(2, *t.shape))
+        yield c(torch.clone, t, must=t.numel() > 0)
+        yield c(torch.Tensor.clone, t, memory_format=torch.preserve_format, must=t.numel() > 0)
+        yield c(torch.clone, t, memory_format=torch.contiguous_format, must=False)
+    yield c(torch.Tensor.view_as, meta(2, 3, 4), meta(6, 4))
+    yield c(torch.Tensor.view_as, meta(2, 3, 4), meta(5, 4), must=False)
+    yield c(torch.Tensor.expand_as, meta(2, 3), meta(3, 3), must=False)
+    for t in (meta(3, 4), meta(4, 3).t(), meta(5), meta(), meta(2, 3, 4)):
+        yield c(torch.t, t, must=t.dim() <= 2)
+        yield c(torch.Tensor.t, t, must=t.dim() <= 2)
+    # weight norm's fused case (dim first or last) on row-major operands
+    for v, g, dim in [
+        ((8, 4, 5), (1, 1, 5), 2),
+        ((8, 4, 5), (8, 1, 1), 0),
+        ((8, 1, 5), (8, 1, 1), 0),
+        ((6,), (6,), 0),
+    ]:
+        yield c(torch._weight_norm, meta(*v), meta(*g), dim)
+        yield c(torch._weight_norm, meta(*v, dtype=torch.float16), meta(*g, dtype=torch.float16),
+                dim, must=False)  # fmt: skip
+    yield c(torch._weight_norm, meta(8, 4, 5), meta(1, 4, 1), 1, must=False)
+    yield c(torch._weight_norm, meta(8, 4, 5), meta(1, 1, 5), -1, must=False)
+    yield c(torch._weight_norm, meta(8, 4, 5), meta(5), 2, must=False)
+    yield c(torch._weight_norm, meta(8, 4, 5), meta(1, 1, 5, dtype=torch.float64), 2, must=False)
+    yield c(torch._weight_norm, meta(5, 4, 8).permute(2, 1, 0), meta(1, 1, 5), 2, must=False)
+    yield c(torch._weight_norm, meta(8, 1, 5).as_strided((8, 1, 5), (5, 100, 1)), meta(8, 1, 1),
+            0, must=False)  # fmt: skip
+    # normalize: the input divided by its expanded norm
+    extra = [meta(2, 4, 6)[:, ::2], meta(1, 3, 5), meta(2, 4, 7, 8, order=(0, 2, 1, 3))]
+    for t in [*_layouts(), *extra]:
+        broadcast = any(st == 0 and n > 1 for n, st in zip(t.shape, t.stride()))
+        odd = 1 in t.shape and t.stride() != meta(*t.shape).stride()
+        plain = t.numel() > 0 and not broadcast and not odd
+        yield c(F.normalize, t, dim=-1, must=plain)
+        yield c(F.normalize, t, 1.0, 0, must=plain)
+        yield c(F.normalize, t, float("inf"), 1, 1e-6, must=plain and t.dim() > 1)
+    yield c(F.normalize, meta(2, 4), dim=2, must=False)
+    yield c(F.normalize, meta(2, 4), meta(), must=False)
+    yield c(F.normalize, meta(2, 4, dtype=torch.int64), must=False)
     # cumsum: integers and bools sum in int64
     for dtype in (torch.int64, torch.int32, torch.bool, torch.float16):
         yield c(torch.cumsum, meta(2, 10, dtype=dtype), 1)
@@ -1094,7 +1137,8 @@ def test_rule_equals_torch(
 
 
 def test_every_handler_is_exercised() -> None:
-    tested = {c[1] for c in CASES} | {torch.Tensor.__iter__}  # see the test below
+    # tested below: iteration, and the grad mode (which returns None, as a refusal reads)
+    tested = {c[1] for c in CASES} | {torch.Tensor.__iter__, torch._C._set_grad_enabled}
     untested = [getattr(f, "__name__", str(f)) for f in HANDLERS if f not in tested]
     assert not untested
 
@@ -1119,6 +1163,20 @@ def test_a_tensor_stored_for_a_move_counts_as_made_on_meta() -> None:
                 space["DynamicSlidingWindowLayer"](HANDLERS[torch.tensor])
     with pytest.raises(Unsupported, match="off the meta device"):
         HANDLERS[torch.tensor]((4,), {"dtype": torch.long}, [])
+
+
+def test_grad_mode_set_in_forward_code_is_set() -> None:
+    """``torch.no_grad()`` in forward code reaches the trace as _set_grad_enabled: done."""
+    rule = HANDLERS[torch._C._set_grad_enabled]
+    try:
+        assert rule((False,), {}, []) is None
+        assert not torch.is_grad_enabled()
+        rule((), {"mode": True}, [])
+        assert torch.is_grad_enabled()
+        with pytest.raises(Unsupported):
+            rule((1,), {}, [])
+    finally:
+        torch._C._set_grad_enabled(True)
 
 
 def test_iterating_over_a_tensor_unbinds_its_first_axis() -> None:

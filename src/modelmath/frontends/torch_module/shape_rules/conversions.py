@@ -135,3 +135,14 @@ def _type_as(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     """Tensor.type_as: ``to`` the other tensor's dtype (and device: meta here)."""
     x, other = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
     return _converted(_sym(x), _sym(other).dtype, False, torch.preserve_format)
+
+
+@_register(torch.clone, torch.Tensor.clone)
+def _clone(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.clone(input) in the input's layout (preserve_format): its strides where they
+    are dense, else dense in its axis order (infer_dense_strides, as ``to`` makes it);
+    another memory format, or an empty input, is refused."""
+    x, memory_format = _bind(
+        args, kwargs, ("input", "memory_format"), (_MISSING, torch.preserve_format)
+    )
+    return _converted(_sym(x), None, True, memory_format)

@@ -241,3 +241,13 @@ def _pairwise(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
         raise Unsupported("pairwise distance settings that are not numbers")
     shape = _broadcast(a._shape, b._shape)
     return _new((shape[0], 1) if keepdim else shape[:1], a.dtype)
+
+
+@_register(torch._C._set_grad_enabled)
+def _set_grad_enabled(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``torch.no_grad()`` and ``torch.enable_grad()`` in forward code (a sinusoidal
+    embedding made under no_grad) reach the trace as this call: done, as it would be."""
+    (mode,) = _bind(args, kwargs, ("mode",), (_MISSING,))
+    if not isinstance(mode, bool):
+        raise Unsupported("set_grad_enabled with a mode that is not a bool")
+    torch._C._set_grad_enabled(mode)

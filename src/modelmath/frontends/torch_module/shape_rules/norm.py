@@ -21,8 +21,15 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _new,
     _register,
     _sym,
+    _wrap,
 )
-from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported, is_contiguous
+from modelmath.frontends.torch_module.shape_rules.elementwise import _reference_strides
+from modelmath.frontends.torch_module.symbolic import (
+    SymTensor,
+    Unsupported,
+    contiguous_strides,
+    is_contiguous,
+)
 
 
 def _vector(t: Any, size: int, dtype: torch.dtype | None = None) -> None:
@@ -123,3 +130,47 @@ def _rms_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
 HANDLERS[F.rms_norm] = _rms_norm
 if hasattr(torch, "rms_norm"):
     HANDLERS[torch.rms_norm] = _rms_norm
+
+
+@_register(torch._weight_norm)
+def _weight_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch._weight_norm(v, g, dim), the weight a weight-norm parametrization makes
+    (wav2vec2's positional convolution): v's shape, row-major. Only torch's fused case
+    (dim first or last, g of v's size along dim and 1 elsewhere, one dtype that is not
+    half) on row-major operands: others run as element-wise ops laid out otherwise."""
+    v, g, dim = _bind(args, kwargs, ("v", "g", "dim"), (_MISSING, _MISSING, 0))
+    v, g = _float_input(v), _sym(g)
+    if v.dtype != g.dtype or v.dtype == torch.float16 or v.dim() == 0 or 0 in v._shape:
+        raise Unsupported("weight norm of mixed, half or empty tensors")
+    if not isinstance(dim, int) or isinstance(dim, bool) or dim not in (0, v.dim() - 1):
+        raise Unsupported("weight norm along a middle dimension")
+    if g._shape != tuple(n if i == dim else 1 for i, n in enumerate(v._shape)):
+        raise Unsupported("weight norm magnitudes of another shape")
+    if any(t._stride != contiguous_strides(t._shape) for t in (v, g)):
+        raise Unsupported("weight norm of operands that are not row-major")
+    return _new(v._shape, v.dtype)
+
+
+@_register(F.normalize)
+def _normalize(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """F.normalize(input, p, dim, eps): ``input / norm(input).clamp_min(eps).expand_as(input)``
+    as torch writes it, laid out as its division of the input by the expanded (row-major,
+    keepdim) norm is. Inputs broadcast along an axis, and inputs with axes of size 1 that
+    are not row-major, come out otherwise from one of those steps: refused; so is ``out``."""
+    names = ("input", "p", "dim", "eps", "out")
+    x, p, dim, eps, out = _bind(args, kwargs, names, (_MISSING, 2.0, 1, 1e-12, None))
+    x = _float_input(x)
+    numbers = (p, eps)
+    if out is not None or any(type(v) not in (int, float) for v in numbers) or x.dim() == 0:
+        raise Unsupported("normalize into out, by other than numbers, or of a 0-d tensor")
+    dim = _wrap(dim, x.dim())
+    if any(st == 0 and n > 1 for n, st in zip(x._shape, x._stride)) or 0 in x._shape:
+        raise Unsupported("normalize of a broadcast or empty input")
+    if 1 in x._shape and x._stride != contiguous_strides(x._shape):
+        raise Unsupported("normalize of an input with axes of size 1 that is not row-major")
+    reduced = list(x._shape)
+    reduced[dim] = 1
+    norm = list(contiguous_strides(tuple(reduced)))
+    if x._shape[dim] != 1:
+        norm[dim] = 0  # expand_as
+    return SymTensor(x._shape, x.dtype, _reference_strides(x._shape, (x._stride, tuple(norm))))

@@ -212,6 +212,34 @@ def _expand(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
     return SymTensor(shape, x.dtype, stride)
 
 
+def _to_shape_of(inner: Handler) -> Handler:
+    """x.view_as(other), reshape_as, expand_as: ``inner`` (view, reshape or expand) to
+    other's shape, as torch defines each."""
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        x, other = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
+        return inner((_sym(x), *_sym(other)._shape), {}, aten)
+
+    return handler
+
+
+HANDLERS[torch.Tensor.view_as] = _to_shape_of(_view)
+HANDLERS[torch.Tensor.reshape_as] = _to_shape_of(_reshape)
+HANDLERS[torch.Tensor.expand_as] = _to_shape_of(_expand)
+
+
+@_register(torch.t, torch.Tensor.t)
+def _t(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.t: a matrix transposed; a vector or a 0-d tensor as a new view of itself."""
+    (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
+    x = _sym(x)
+    if x.dim() > 2:
+        raise Unsupported("t of a tensor of more than 2 dimensions")  # torch raises
+    if x.dim() < 2:
+        return SymTensor(x._shape, x.dtype, x._stride)
+    return SymTensor(x._shape[::-1], x.dtype, x._stride[::-1])
+
+
 def _joined(tensors: Any, skip_empty: bool = False) -> list[SymTensor]:
     """The tensors to join, of one dtype and rank. With ``skip_empty`` (cat), 1-d empty
     tensors are left out, as torch.cat leaves them out (a legacy rule that caches built
