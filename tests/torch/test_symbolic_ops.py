@@ -584,6 +584,17 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
     for t in [*_layouts(), *gapped]:
         for func in (F.silu, torch.sigmoid, F.sigmoid, torch.Tensor.sigmoid):
             yield c(func, t)
+    # other activations of a gapped input (ModernBERT's GELU of a chunk) without axes of
+    # size 1: laid out densely in its axis order
+    for t in (gapped[0], gapped[1], meta(2, 3, 4, 5, order=(0, 2, 3, 1))[:, :2],
+              meta(3, 8, 4).transpose(0, 2)[::2]):  # fmt: skip
+        for func in (F.gelu, F.relu, F.relu6, F.hardtanh, F.leaky_relu, F.elu, F.mish,
+                     F.softplus, F.hardswish, torch.tanh, F.softshrink):  # fmt: skip
+            yield c(func, t)
+        yield c(F.dropout, t, 0.1, True)
+    for func in (F.gelu, F.relu6, F.hardtanh, F.dropout):
+        yield c(func, meta(1, 3, 8)[..., :4], must=False)  # an axis of size 1
+        yield c(func, meta(3, 1, 4).expand(3, 2, 4), must=False)  # a broadcast axis
     # clamp by numbers: a where per bound, laid out as torch's reference lays them
     for t in [*_layouts(), *gapped[:2], meta(2, 1, 4).as_strided((2, 1, 4), (4, 100, 1))]:
         broadcast = 0 in [st for st, n in zip(t.stride(), t.shape) if n > 1]
@@ -641,6 +652,23 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(F.normalize, meta(2, 4), dim=2, must=False)
     yield c(F.normalize, meta(2, 4), meta(), must=False)
     yield c(F.normalize, meta(2, 4, dtype=torch.int64), must=False)
+
+    # element-wise layouts as torch's references make them on meta: operands of lower rank
+    # expanded first, odd strides on axes of size 1, rsub led by its other operand
+    def odd(shape: tuple[int, ...], stride: tuple[int, ...]) -> torch.Tensor:
+        return meta(256).as_strided(shape, stride)
+
+    yield c(torch.add, meta(2, 2, 3), odd((1, 1, 2, 3), (3, 3, 3, 1)))
+    yield c(torch.mul, odd((1, 3, 1, 1), (1, 1, 100, 1)), odd((1, 3, 1, 1), (3, 1, 3, 3)))
+    yield c(torch.gt, odd((1, 3, 1, 1), (1, 1, 100, 1)), odd((1, 3, 1, 1), (3, 1, 3, 3)))
+    yield c(
+        torch.Tensor.__rsub__, odd((1, 3, 3, 2), (18, 2, 6, 1)), odd((1, 3, 1, 2), (1, 1, 6, 3))
+    )
+    yield c(torch.Tensor.__rsub__, odd((1, 3, 3, 2), (18, 2, 6, 1)), 1.0)
+    yield c(torch.add, odd((1, 2, 1, 3), (6, 1, 2, 2)), 2.0)
+    for func in (torch.neg, torch.exp, torch.abs, torch.square):
+        yield c(func, odd((3, 1, 3, 1), (3, 18, 1, 18)))
+    yield c(torch.pow, odd((1, 2, 1, 3), (6, 1, 2, 2)), 2)
     # cumsum: integers and bools sum in int64
     for dtype in (torch.int64, torch.int32, torch.bool, torch.float16):
         yield c(torch.cumsum, meta(2, 10, dtype=dtype), 1)

@@ -29,7 +29,6 @@ from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
     contiguous_strides,
-    dense_layout,
     is_contiguous,
 )
 
@@ -157,6 +156,31 @@ def _reference_strides(shape: Shape, strides: Sequence[Shape]) -> Shape:
     return tuple(out)
 
 
+def _expanded(t: SymTensor, shape: Shape) -> Shape:
+    """``t``'s strides once torch's references broadcast it to ``shape``: as it is when its
+    shape is already that, else ``expand``'s strides (0 on a broadcast axis and on every
+    axis of a 0-d tensor; a new leading axis of size 1 gets the next axis' extent)."""
+    if t._shape == shape:
+        return t._stride
+    if not t._shape:
+        return (0,) * len(shape)
+    out = [0] * len(shape)
+    for i in range(len(shape) - 1, -1, -1):
+        j = i - (len(shape) - len(t._shape))
+        size = t._shape[j] if j >= 0 else 1
+        stride = t._stride[j] if j >= 0 else shape[i + 1] * out[i + 1]
+        out[i] = 0 if size != shape[i] else stride
+    return tuple(out)
+
+
+def _reference_layout(shape: Shape, tensors: Sequence[SymTensor]) -> Shape:
+    """The strides of an element-wise result of ``shape`` made by torch's reference
+    kernels (add, mul, comparisons, where, ... on meta) from ``tensors``: each expanded to
+    the shape first (a 0-d tensor too; Python numbers take no part: torch passes them as
+    CPU scalars, which the references leave out)."""
+    return _reference_strides(shape, [_expanded(t, shape) for t in tensors])
+
+
 def _like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
     """An element-wise result of ``x`` alone, laid out as torch lays it. Some kernels keep
     a dense input's strides exactly (``empty_like``), others lay the result out anew in
@@ -167,16 +191,23 @@ def _like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
     return SymTensor(x._shape, dtype or x.dtype, x._stride)
 
 
+def _activation_like(x: SymTensor) -> SymTensor:
+    """An activation's (or dropout's) result: as :func:`_like` says where it answers; a
+    gapped or permuted input it refuses is laid out by torch's kernels, whichever runs, as
+    :func:`_reference_strides` says when the input has no axis of size 1 and none
+    broadcast (checked against torch over random layouts; with such axes they differ)."""
+    if _iterator_strides(x._shape, (x,)) == x._stride:
+        return _like(x)
+    if 1 in x._shape or 0 in x._stride:
+        raise Unsupported("an element-wise op on a layout whose result depends on the kernel")
+    return SymTensor(x._shape, x.dtype, _reference_strides(x._shape, (x._stride,)))
+
+
 def _iter_like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
-    """The result of a TensorIterator unary kernel (neg, exp, pow by a number, ...) of
-    ``x``: row-major for a contiguous input (size-1 axes with odd strides included, as
-    TensorIterator's fast path makes it), another dense input's layout as :func:`_like`
-    gives it, a gapped one (a slice) laid out densely in its axis order."""
-    if is_contiguous(x._shape, x._stride):
-        return SymTensor(x._shape, dtype or x.dtype)
-    if 0 in x._shape or dense_layout(x._shape, x._stride):
-        return _like(x, dtype)
-    return SymTensor(x._shape, dtype or x.dtype, _iterator_strides(x._shape, (x,)))
+    """The result of a unary kernel (neg, exp, pow by a number, ...) of ``x``: on meta
+    torch runs its Python reference, laid out as :func:`_reference_strides` says (checked
+    against torch over random layouts, size-1 axes with odd strides and slices included)."""
+    return SymTensor(x._shape, dtype or x.dtype, _reference_strides(x._shape, (x._stride,)))
 
 
 def _unary(
@@ -201,7 +232,7 @@ def _unary(
             return x
         if reference:
             return SymTensor(x._shape, x.dtype, _reference_strides(x._shape, (x._stride,)))
-        return _like(x)
+        return _activation_like(x)
 
     return handler
 
@@ -248,7 +279,7 @@ def _dropout_rule(training_default: bool) -> Handler:
             raise Unsupported("a dropout probability outside [0, 1]")
         x = _float_input(x)
         # torch returns the input itself when there is nothing to drop
-        return x if inplace or not training or p == 0 else _like(x)
+        return x if inplace or not training or p == 0 else _activation_like(x)
 
     return handler
 
@@ -340,11 +371,8 @@ def _elementwise(operands: Sequence[Any]) -> SymTensor:
     shape: Shape = ()
     for t in tensors:
         shape = _broadcast(shape, t._shape)
-    # TensorIterator's fast path (row-major) only takes contiguous operands of the result's
-    # own shape; otherwise the layout follows the operands' strides, size-1 axes included.
-    if all(t._shape == shape and is_contiguous(t._shape, t._stride) for t in tensors):
-        return _new(shape, dtype)
-    return SymTensor(shape, dtype, _iterator_strides(shape, tensors))
+    # on meta these run torch's Python references, not TensorIterator: laid out as they are
+    return SymTensor(shape, dtype, _reference_layout(shape, tensors))
 
 
 def _binary(names: Sequence[str], defaults: Sequence[Any], *, inplace: bool = False) -> Handler:
@@ -396,7 +424,14 @@ for _func in (torch.Tensor.add_, torch.Tensor.sub_, torch.Tensor.__iadd__, torch
     HANDLERS[_func] = _binary(*_ADD, inplace=True)
 for _func in (torch.Tensor.mul_, torch.Tensor.__imul__):
     HANDLERS[_func] = _binary(*_MUL, inplace=True)
-HANDLERS[torch.Tensor.__rsub__] = _binary(*_MUL)
+
+
+@_register(torch.Tensor.__rsub__)
+def _rsub(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``other - x``: torch's rsub(x, other), which its reference runs as sub(other, x)
+    (the other operand leads the layout)."""
+    x, other = _bind(args, kwargs, *_MUL)
+    return _elementwise((other, x))
 
 
 def _division(*, inplace: bool) -> Handler:

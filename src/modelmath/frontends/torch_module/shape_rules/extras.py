@@ -26,7 +26,12 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _sym,
     _wrap,
 )
-from modelmath.frontends.torch_module.shape_rules.elementwise import _like, _softmax, _unary
+from modelmath.frontends.torch_module.shape_rules.elementwise import (
+    _activation_like,
+    _like,
+    _softmax,
+    _unary,
+)
 from modelmath.frontends.torch_module.shape_rules.norm import _vector
 from modelmath.frontends.torch_module.shape_rules.pooling import _adaptive, _pool
 from modelmath.frontends.torch_module.symbolic import (
@@ -112,7 +117,7 @@ def _shrink(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
     x, lambd = _bind(args, kwargs, ("input", "lambd"), (_MISSING, 0.5))
     if not isinstance(lambd, (int, float)) or isinstance(lambd, bool) or lambd < 0:
         raise Unsupported("a shrink threshold below 0")  # softshrink refuses it
-    return _like(_float_input(x))
+    return _activation_like(_float_input(x))
 
 
 HANDLERS[F.softshrink] = HANDLERS[F.hardshrink] = _shrink

@@ -2,7 +2,8 @@
 values, comparisons, ``where`` and element-wise minima and maxima.
 
 Shape rules registered into :data:`HANDLERS` (see the package docstring). Each result has
-its operands' broadcast shape, laid out as torch's TensorIterator lays it; the dtype
+its operands' broadcast shape, laid out as torch lays it on meta, where these ops run its
+Python references (``torch._refs``; see ``elementwise._reference_strides``); the dtype
 follows torch's type promotion where it is the simple case (tensors of one dtype and
 Python numbers); any other mix is refused.
 
@@ -30,8 +31,9 @@ from modelmath.frontends.torch_module.shape_rules.base import (
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import (
     _elementwise,
+    _expanded,
     _iter_like,
-    _iterator_strides,
+    _reference_layout,
     _reference_strides,
     _result_dtype,
 )
@@ -39,8 +41,6 @@ from modelmath.frontends.torch_module.symbolic import (
     Shape,
     SymTensor,
     Unsupported,
-    contiguous_strides,
-    is_contiguous,
 )
 
 _NUMBERS = (bool, int, float)
@@ -51,15 +51,12 @@ def _is_sym(x: Any) -> bool:
 
 
 def _layout(tensors: Sequence[SymTensor]) -> tuple[Shape, Shape]:
-    """The broadcast shape of ``tensors`` and the strides TensorIterator gives a result of
-    it (row-major when every operand is contiguous and of that shape; else in the
-    operands' axis order)."""
+    """The broadcast shape of ``tensors`` and the strides torch's reference kernels give a
+    result of it (see :func:`_reference_layout`)."""
     shape: Shape = ()
     for t in tensors:
         shape = _broadcast(shape, t._shape)
-    if all(t._shape == shape and is_contiguous(t._shape, t._stride) for t in tensors):
-        return shape, contiguous_strides(shape)
-    return shape, _iterator_strides(shape, tensors)
+    return shape, _reference_layout(shape, tensors)
 
 
 # -- unary float functions ------------------------------------------------------------
@@ -167,23 +164,6 @@ def _numbers_dtype(values: Sequence[Any]) -> torch.dtype:
     if float in kinds:
         return torch.get_default_dtype()
     return torch.int64 if int in kinds else torch.bool
-
-
-def _expanded(t: SymTensor, shape: Shape) -> Shape:
-    """``t``'s strides once torch's references broadcast it to ``shape``: as it is when its
-    shape is already that, else ``expand``'s strides (0 on a broadcast axis and on every
-    axis of a 0-d tensor; a new leading axis of size 1 gets the next axis' extent)."""
-    if t._shape == shape:
-        return t._stride
-    if not t._shape:
-        return (0,) * len(shape)
-    out = [0] * len(shape)
-    for i in range(len(shape) - 1, -1, -1):
-        j = i - (len(shape) - len(t._shape))
-        size = t._shape[j] if j >= 0 else 1
-        stride = t._stride[j] if j >= 0 else shape[i + 1] * out[i + 1]
-        out[i] = 0 if size != shape[i] else stride
-    return tuple(out)
 
 
 def _where_of(condition: Any, x: Any, y: Any) -> SymTensor:
