@@ -10,12 +10,15 @@ model must come out as it went in.
 from __future__ import annotations
 
 import dataclasses
+import enum
+import functools
 import sys
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import torch
+import torch.nn.functional as F
 from corpus import CORPUS
 from torch import nn
 
@@ -265,6 +268,43 @@ def test_type_tests_made_by_forward_code_are_refused(make: Any) -> None:
     auto = trace(model, input_size=(2, 4))
     assert auto.traced_by == "meta"
     assert _as_data(auto) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
+
+
+class _Kind(enum.Enum):
+    WIDE = "wide"
+    NARROW = "narrow"
+
+
+class _Act(nn.Module):
+    """A function with an argument set, as transformers' tanh GELU holds it, and a setting
+    that is an enum member."""
+
+    def __init__(self, approximate: str, kind: _Kind) -> None:
+        super().__init__()
+        self.act = functools.partial(F.gelu, approximate=approximate)
+        self.kind = kind
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.act(x)
+        return torch.cat([y, y], -1) if self.kind is _Kind.WIDE else y
+
+
+class _Parallel(nn.ModuleList):
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        return tuple(block(x) for block in self)
+
+
+def test_partial_functions_and_enum_settings_are_plain_data() -> None:
+    """Blocks alike but for the partial's argument or the enum are not replayed as one."""
+    model = _Parallel(
+        [_Act("tanh", _Kind.WIDE), _Act("none", _Kind.WIDE), _Act("none", _Kind.NARROW)]
+    )
+    fast = trace(model, input_size=(2, 4), tracer="symbolic")
+    assert _as_data(fast) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
+    gelu = [c.functions[0].args for c in fast.root.children]
+    assert gelu == [{"approximate": "tanh"}, {"approximate": "none"}, {"approximate": "none"}]
+    assert [c.outputs.shape for c in fast.root.children] == [(2, 8), (2, 8), (2, 4)]
+    assert model[0].act.keywords == {"approximate": "tanh"}  # the user's module untouched
 
 
 def test_unknown_tracer_name_is_refused() -> None:

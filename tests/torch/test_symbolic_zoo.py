@@ -45,6 +45,39 @@ def _gpt2() -> tuple[Any, Any]:
     return transformers.GPT2LMHeadModel(transformers.GPT2Config(n_layer=2)), [_ids()]
 
 
+_SMALL = {"num_hidden_layers": 2, "hidden_size": 64, "intermediate_size": 128,
+          "num_attention_heads": 2, "vocab_size": 1000}  # fmt: skip
+
+
+def _mistral() -> tuple[Any, Any]:  # a sliding-window cache built in forward
+    config = transformers.MistralConfig(num_key_value_heads=1, **_SMALL)
+    return transformers.MistralModel(config), [_ids()]
+
+
+def _gemma() -> tuple[Any, Any]:  # the tanh GELU, held as a functools.partial
+    config = transformers.GemmaConfig(num_key_value_heads=1, head_dim=32, **_SMALL)
+    return transformers.GemmaModel(config), [_ids()]
+
+
+def _roberta() -> tuple[Any, Any]:  # positions from a cumsum of the ids' mask
+    return transformers.RobertaModel(transformers.RobertaConfig(**_SMALL)), [_ids()]
+
+
+def _opt() -> tuple[Any, Any]:
+    config = transformers.OPTConfig(
+        num_hidden_layers=2, hidden_size=64, ffn_dim=128, num_attention_heads=2,
+        word_embed_proj_dim=64, vocab_size=1000,
+    )  # fmt: skip
+    return transformers.OPTModel(config), [_ids()]
+
+
+def _gpt_neo() -> tuple[Any, Any]:  # local attention masked with torch.where
+    config = transformers.GPTNeoConfig(
+        num_layers=2, attention_types=[[["global", "local"], 1]], hidden_size=64, num_heads=2
+    )
+    return transformers.GPTNeoModel(config), [_ids()]
+
+
 def _bart() -> tuple[Any, Any]:
     config = transformers.BartConfig(
         encoder_layers=1, decoder_layers=1, d_model=64, encoder_attention_heads=2,
@@ -57,7 +90,10 @@ def _bart() -> tuple[Any, Any]:
 # BERT's output classes ask transformers' is_tensor of their first field (answered as a
 # tensor answers it, see symbolic.py); GPT-2's Conv1D calls torch.addmm, and its GELU
 # torch.pow(x, 3.0), whose number-typed overload once crashed the process.
-ZOO: dict[str, Build] = {"llama": _llama, "bert": _bert, "gpt2": _gpt2}
+ZOO: dict[str, Build] = {
+    "llama": _llama, "bert": _bert, "gpt2": _gpt2, "mistral": _mistral, "gemma": _gemma,
+    "roberta": _roberta, "opt": _opt, "gpt_neo": _gpt_neo,
+}  # fmt: skip
 # Summarized by the meta tracer: BART's mask code tests its arguments' types itself.
 FALLBACK: dict[str, Build] = {"bart": _bart}
 

@@ -37,6 +37,8 @@ The user's model is never touched.
 from __future__ import annotations
 
 import copy
+import enum
+import functools
 import types
 import weakref
 from collections import OrderedDict
@@ -138,6 +140,13 @@ def _plain_value(value: Any) -> Any:
         return kind(_plain_value(v) for v in value)  # lists of lists of names (RNN weights)
     if kind in (dict, OrderedDict) and all(type(k) is str for k in value):
         return kind((k, _plain_value(v)) for k, v in value.items())  # settings by name
+    if isinstance(value, enum.Enum):  # a member is a constant (deepcopy keeps it too)
+        return value
+    if kind is functools.partial and type(value.func) in _PLAIN:
+        # A function with some arguments set (transformers' tanh GELU): a new partial of
+        # the same function, its arguments copied as plain data.
+        args = _plain_value(value.args)
+        return functools.partial(value.func, *args, **_plain_value(value.keywords))
     raise Unsupported(f"an attribute {value!r:.60} of type {kind.__name__}")
 
 
@@ -199,6 +208,8 @@ def _tensor_key(t: SymTensor | None) -> Any:
 
 
 def _hashable(value: Any) -> Any:
+    if type(value) is functools.partial:
+        return (functools.partial, value.func, _hashable(value.args), _hashable(value.keywords))
     if isinstance(value, dict):
         return (type(value), tuple((k, _hashable(v)) for k, v in value.items()))
     if isinstance(value, set):

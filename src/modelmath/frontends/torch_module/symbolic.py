@@ -347,7 +347,7 @@ METHODS = (
     "log_softmax", "topk", "gather", "bfloat16", "long", "int", "bool", "pow", "__pow__",
     "__rpow__", "rsqrt", "sqrt", "exp", "log", "log1p", "expm1", "cos", "sin", "tan", "erf",
     "reciprocal", "abs", "__abs__", "eq", "ne", "lt", "le", "gt", "ge", "where", "minimum",
-    "maximum", "min", "max",
+    "maximum", "min", "max", "neg", "square", "clamp", "clip", "cumsum", "clone", "addmm",
 )  # fmt: skip
 
 for _name in METHODS:
