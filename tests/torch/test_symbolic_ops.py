@@ -469,6 +469,78 @@ def _cases() -> Iterator[Case]:
     yield from _conversion_cases(c)
     yield from _pointwise_cases(c)
     yield from _where_and_scan_cases(c)
+    yield from _method_cases(c)
+
+
+def _method_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """Tensor.type, new_* factories, index_select, argmax, repeat and tile: fresh
+    row-major results (type as to), whatever the input's layout."""
+    T, i64, f16 = torch.Tensor, torch.int64, torch.float16
+    for t in (*_layouts()[:-1], meta(4, param=True), meta(2, 3, dtype=i64)):
+        yield c(T.type, t)  # the type's name: "torch.meta.FloatTensor"
+        yield c(T.type, t, torch.float32, must=t.dtype == torch.float32)
+        yield c(T.type, t, f16)
+        yield c(T.type, t, dtype=i64, non_blocking=True)
+        yield c(T.new_empty, t, 2, 3)
+        yield c(T.new_empty, t, (2, 3), dtype=f16, device="meta")
+        yield c(T.new_zeros, t, [4])
+        yield c(T.new_zeros, t, size=(2, 0))
+        yield c(T.new_ones, t, ())
+        yield c(T.new_ones, t, 5, dtype=torch.bool)
+        yield c(T.new_full, t, (2, 3), 1.5)
+        yield c(T.new_full, t, [2], 7, dtype=i64)
+        yield c(T.new_full, t, size=(2,), fill_value=True)
+        yield c(torch.argmax, t)
+        yield c(torch.argmax, t, keepdim=True)
+        yield c(T.argmax, t, -1)
+        yield c(torch.argmax, t, dim=0, keepdim=True)
+        yield c(torch.index_select, t, 0, meta(5, dtype=i64))
+        yield c(T.index_select, t, -1, meta(2, dtype=torch.int32))
+        yield c(torch.index_select, t, 0, meta(dtype=i64))  # a 0-d index: one row
+        yield c(torch.index_select, t, dim=t.dim() - 1, index=meta(3, dtype=i64)[::2])
+        yield c(T.repeat, t, *(2,) * t.dim())
+        yield c(T.repeat, t, (1,) * t.dim())
+        yield c(T.repeat, t, [3, *(1,) * t.dim()])
+        yield c(T.repeat, t, 1, 2, *(1,) * t.dim())
+        yield c(torch.tile, t, (2,))
+        yield c(torch.tile, t, [2, 1, 1, 3, 1])
+        yield c(torch.tile, t, dims=(1,) * t.dim())
+        yield c(T.tile, t, 2)
+        yield c(T.tile, t, (2, 3))
+        yield c(T.tile, t, ())
+    x = meta(2, 3)
+    # refused: torch raises, or its meta kernel checks less than its CPU kernel
+    yield c(T.type, x, "torch.FloatTensor", must=False)  # a CPU type: torch raises
+    yield c(T.type, x, torch.FloatTensor, must=False)
+    yield c(T.type, x, torch.float16, non_blocking=1, must=False)
+    yield c(T.type, meta(0, 3), torch.float16, must=False)
+    yield c(T.type, meta(2, dtype=torch.complex64), must=False)
+    yield c(T.new_empty, x, 2, device="cpu", must=False)
+    yield c(T.new_ones, x, 2, requires_grad=True, must=False)
+    yield c(T.new_zeros, x, 2, memory_format=torch.contiguous_format, must=False)
+    yield c(T.new_full, x, 2, 1.0, must=False)  # torch takes a sequence of sizes only
+    yield c(T.new_full, x, (2,), meta(), must=False)  # reads the value: torch raises
+    yield c(T.new_empty, x, must=False)
+    yield c(torch.argmax, meta(0, 3), must=False)
+    yield c(torch.argmax, meta(0, 3), -1, must=False)
+    yield c(torch.argmax, x, 2, must=False)
+    yield c(torch.argmax, meta(3, dtype=torch.bool), must=False)
+    yield c(torch.argmax, meta(), 0)
+    yield c(torch.argmax, x, 0, keepdim=1, must=False)
+    yield c(torch.index_select, x, 0, meta(2, 2, dtype=i64), must=False)  # meta answers
+    yield c(torch.index_select, x, 0, meta(2, dtype=torch.int16), must=False)
+    yield c(torch.index_select, x, 0, meta(2), must=False)
+    yield c(torch.index_select, meta(), 0, meta(5, dtype=i64), must=False)
+    yield c(torch.index_select, x, 2, meta(2, dtype=i64), must=False)
+    yield c(torch.index_select, x, 0, meta(0, dtype=i64), must=False)
+    yield c(T.repeat, x, 2, must=False)  # fewer counts than dimensions
+    yield c(T.repeat, x, 2, 0, must=False)
+    yield c(T.repeat, x, 2, -1, must=False)
+    yield c(T.repeat, x, must=False)
+    yield c(T.repeat, meta(0, 3), 2, 1, must=False)
+    yield c(torch.tile, x, 2, must=False)  # torch.tile takes a sequence only
+    yield c(torch.tile, x, (0,), must=False)
+    yield c(T.tile, x, must=False)
 
 
 def _layouts(dtype: torch.dtype = torch.float32) -> list[torch.Tensor]:

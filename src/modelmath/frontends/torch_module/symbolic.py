@@ -348,6 +348,8 @@ METHODS = (
     "__rpow__", "rsqrt", "sqrt", "exp", "log", "log1p", "expm1", "cos", "sin", "tan", "erf",
     "reciprocal", "abs", "__abs__", "eq", "ne", "lt", "le", "gt", "ge", "where", "minimum",
     "maximum", "min", "max", "neg", "square", "clamp", "clip", "cumsum", "clone", "addmm",
+    "type", "new_empty", "new_zeros", "new_ones", "new_full", "index_select", "argmax",
+    "repeat", "tile",
 )  # fmt: skip
 
 for _name in METHODS:

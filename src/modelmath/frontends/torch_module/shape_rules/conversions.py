@@ -146,3 +146,36 @@ def _clone(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -
         args, kwargs, ("input", "memory_format"), (_MISSING, torch.preserve_format)
     )
     return _converted(_sym(x), None, True, memory_format)
+
+
+# Tensor.type()'s answer without a dtype: torch's name of the tensor type, which names the
+# device (a meta float32 tensor is a "torch.meta.FloatTensor"). Asked of torch once.
+_TYPE_NAMES = {
+    dtype: torch.empty(0, dtype=dtype, device="meta").type()
+    for dtype in (
+        torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int64,
+        torch.int32, torch.int16, torch.int8, torch.uint8, torch.bool,
+    )
+}  # fmt: skip
+
+
+@_register(torch.Tensor.type)
+def _type(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """Tensor.type(): the type's name (a string, "torch.meta.FloatTensor" on meta);
+    Tensor.type(dtype): ``to(dtype)``, the tensor itself when already of it. A type
+    given by name or class (``"torch.FloatTensor"``) names a device too, the CPU or
+    CUDA: a move off meta, refused (torch raises there)."""
+    x, dtype, non_blocking = _bind(
+        args, kwargs, ("input", "dtype", "non_blocking"), (_MISSING, None, False)
+    )
+    x = _sym(x)
+    if not isinstance(non_blocking, bool):
+        raise Unsupported("a non_blocking flag that is not a bool")
+    if dtype is None:
+        name = _TYPE_NAMES.get(x.dtype)
+        if name is None:
+            raise Unsupported(f"the type name of a {x.dtype} tensor")
+        return name
+    if not isinstance(dtype, torch.dtype):
+        raise Unsupported("a tensor type given by name or class (a device with it)")
+    return _converted(x, dtype, False, torch.preserve_format)

@@ -220,3 +220,39 @@ def _tensor(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
     else:
         shape, values = (), (data,)
     return _new(shape, _factory_options(kwargs, _data_dtype(values), stored=True))
+
+
+def _new_factory(fill: bool) -> Handler:
+    """Tensor.new_empty/new_zeros/new_ones(size) and new_full(size, fill_value): a fresh
+    row-major tensor on the source tensor's device (meta) in its dtype, unless the
+    options give others (checked as the factories' options are). ``size`` is ints or one
+    sequence, except for new_full, where torch takes only a sequence."""
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        if not args:
+            raise Unsupported("a new_* factory without a tensor")
+        x = _sym(args[0])
+        options = dict(kwargs)
+        if "memory_format" in options:
+            raise Unsupported("a new_* factory with a memory format")  # torch refuses it
+        rest: Sequence[Any] = args[1:]
+        if fill:
+            if "fill_value" in options:
+                rest = (*rest, options.pop("fill_value"))
+            if "size" in options:
+                rest = (options.pop("size"), *rest)
+            if len(rest) != 2 or not isinstance(rest[0], (tuple, list, torch.Size)):
+                raise Unsupported("new_full without one sequence of sizes and a value")
+            _scalar_dtype(rest[1])
+            rest = rest[:1]
+        shape = _sizes(rest, options)
+        if options.get("device") is None:
+            options["device"] = x.device
+        return _new(shape, _factory_options(options, x.dtype))
+
+    return handler
+
+
+for _new_func in (torch.Tensor.new_empty, torch.Tensor.new_zeros, torch.Tensor.new_ones):
+    HANDLERS[_new_func] = _new_factory(fill=False)
+HANDLERS[torch.Tensor.new_full] = _new_factory(fill=True)

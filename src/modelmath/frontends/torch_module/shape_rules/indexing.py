@@ -136,3 +136,47 @@ def _gather(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
     if 0 in x._shape or 0 in index._shape:
         raise Unsupported("gather from or of an empty tensor")
     return _new(index._shape, x.dtype)
+
+
+@_register(torch.index_select, torch.Tensor.index_select)
+def _index_select(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.index_select: ``input`` with its axis ``dim`` replaced by the rows at
+    ``index`` (a vector, or a 0-d tensor for one row, of int64 or int32): a fresh
+    row-major tensor in the input's dtype, whatever either layout. torch's meta kernel
+    checks less than its CPU kernel (an index of another rank or dtype, a 0-d input): such
+    cases are refused."""
+    x, dim, index = _bind(args, kwargs, ("input", "dim", "index"), (_MISSING,) * 3)
+    x, index = _sym(x), _sym(index)
+    if index.dtype not in _INDEX_TYPES or index.dim() > 1:
+        raise Unsupported("index_select with an index that is not a vector of ints")
+    if x.dim() == 0 or 0 in x._shape or 0 in index._shape:
+        raise Unsupported("index_select of a 0-d or empty tensor, or by an empty index")
+    dim = _wrap(dim, x.dim())
+    shape = list(x._shape)
+    shape[dim] = index.numel()
+    return _new(shape, x.dtype)
+
+
+@_register(torch.argmax, torch.Tensor.argmax)
+def _argmax(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.argmax: int64 indices of the largest values along ``dim`` (the axis dropped,
+    or kept of size 1 with ``keepdim``), or over all elements without ``dim`` (a 0-d
+    result; with ``keepdim``, every axis of size 1). A fresh row-major tensor whatever the
+    input's layout; boolean, complex and empty inputs are refused."""
+    x, dim, keepdim = _bind(args, kwargs, ("input", "dim", "keepdim"), (_MISSING, None, False))
+    x = _sym(x)
+    if not isinstance(keepdim, bool):
+        raise Unsupported("argmax keepdim that is not a bool")
+    if x.dtype == torch.bool or x.dtype.is_complex or 0 in x._shape:
+        raise Unsupported("argmax of a boolean, complex or empty tensor")
+    if dim is None:
+        return _new((1,) * x.dim() if keepdim else (), torch.int64)
+    d = _wrap(dim, x.dim())
+    if x.dim() == 0:
+        return _new((), torch.int64)
+    shape = list(x._shape)
+    if keepdim:
+        shape[d] = 1
+    else:
+        del shape[d]
+    return _new(shape, torch.int64)

@@ -394,3 +394,63 @@ def _embedding(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp
     if sparse:
         raise Unsupported("sparse embedding")
     return _new((*ids._shape, w._shape[1]), w.dtype)
+
+
+# -- repetition -------------------------------------------------------------------------
+
+
+def _counts(values: Sequence[Any], what: str) -> tuple[int, ...]:
+    """Repeat counts given as ints or one sequence of ints, each at least 1 (a count of 0
+    makes an empty tensor, whose layout is not followed here)."""
+    counts = tuple(_shape_args(values))
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in counts):
+        raise Unsupported(f"{what} counts that are not positive ints")
+    return counts
+
+
+def _repeated(x: SymTensor, counts: tuple[int, ...]) -> SymTensor:
+    """``x`` repeated ``counts`` times per axis (as many counts as axes at least; extra
+    counts make new leading axes): a fresh row-major tensor, as torch makes it on meta
+    whatever the input's layout."""
+    if len(counts) < x.dim():
+        raise Unsupported("fewer repeat counts than dimensions")  # torch raises
+    if 0 in x._shape:
+        raise Unsupported("repeat of an empty tensor")
+    lead = len(counts) - x.dim()
+    shape = counts[:lead] + tuple(n * s for n, s in zip(counts[lead:], x._shape))
+    return _new(shape, x.dtype)
+
+
+@_register(torch.Tensor.repeat)
+def _repeat(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """Tensor.repeat(*counts): a copy tiled ``counts`` times (one count per axis at
+    least)."""
+    if kwargs or len(args) < 2:
+        raise Unsupported("repeat with keywords or without counts")
+    return _repeated(_sym(args[0]), _counts(args[1:], "repeat"))
+
+
+def _tile(function: bool) -> Handler:
+    """torch.tile(input, dims): repeat, the counts padded with leading 1s to the input's
+    rank when fewer. torch.tile takes one sequence of counts, Tensor.tile ints too."""
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        if not args:
+            raise Unsupported("tile without a tensor")
+        x = _sym(args[0])
+        rest: Sequence[Any] = args[1:]
+        if kwargs:
+            if rest or set(kwargs) != {"dims"}:
+                raise Unsupported("tile with other keywords, or dims given twice")
+            rest = (kwargs["dims"],)
+        one_sequence = len(rest) == 1 and isinstance(rest[0], (tuple, list, torch.Size))
+        if not rest or (function and not one_sequence):
+            raise Unsupported("tile dims that are not one sequence")  # torch raises
+        counts = _counts(rest, "tile")
+        return _repeated(x, (1,) * max(x.dim() - len(counts), 0) + counts)
+
+    return handler
+
+
+HANDLERS[torch.tile] = _tile(function=True)
+HANDLERS[torch.Tensor.tile] = _tile(function=False)
