@@ -5,6 +5,7 @@ Shape rules registered into :data:`HANDLERS` (see the package docstring).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,19 +27,20 @@ from modelmath.frontends.torch_module.symbolic import (
 )
 
 
+@functools.cache
 def _meta_conv_is_row_major() -> bool:
     """Whether torch's meta convolution lays its output out row-major whatever the input's
     layout (torch 2.13's kernel does: meta tensors name no backend to pick a memory format
     for; earlier ones kept a channels-last input's format). Asked of torch once, on two
-    tiny meta tensors, so that another torch is answered as it behaves."""
+    tiny meta tensors, so that another torch is answered as it behaves; asked only when an
+    input is not row-major, since running a meta kernel imports torch's meta registrations
+    (a quarter of a second)."""
     x = torch.empty(1, 1, 2, 2, device="meta").permute(0, 3, 1, 2)  # channels-last, 2 wide
     w = torch.empty(1, 2, 1, 1, device="meta")
     gapped = torch.empty(1, 2, 2, 4, device="meta")[..., ::2]
     outs = (torch.conv2d(x, w), torch.conv2d(gapped, w))
     return all(o.is_contiguous() for o in outs)
 
-
-_ANY_LAYOUT = _meta_conv_is_row_major()
 
 
 def _conv(nd: int, transposed: bool) -> Handler:
@@ -67,7 +69,7 @@ def _conv(nd: int, transposed: bool) -> Handler:
             raise Unsupported("convolution input or weight of another rank")
         if x.dtype != w.dtype or not x.dtype.is_floating_point:
             raise Unsupported("convolution of mixed or non-float dtypes")
-        if not _ANY_LAYOUT and not is_contiguous(x._shape, x._stride):
+        if not is_contiguous(x._shape, x._stride) and not _meta_conv_is_row_major():
             raise Unsupported("convolution of a non-contiguous input")
         if b is not None and (
             _sym(b)._shape != ((w._shape[1] * groups,) if transposed else (w._shape[0],))

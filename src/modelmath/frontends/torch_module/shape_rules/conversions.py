@@ -15,6 +15,7 @@ to any other device is refused: on meta, torch could not copy the values there e
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -148,15 +149,19 @@ def _clone(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -
     return _converted(_sym(x), None, True, memory_format)
 
 
-# Tensor.type()'s answer without a dtype: torch's name of the tensor type, which names the
-# device (a meta float32 tensor is a "torch.meta.FloatTensor"). Asked of torch once.
-_TYPE_NAMES = {
-    dtype: torch.empty(0, dtype=dtype, device="meta").type()
-    for dtype in (
-        torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int64,
-        torch.int32, torch.int16, torch.int8, torch.uint8, torch.bool,
-    )
-}  # fmt: skip
+@functools.cache
+def _type_names() -> dict[torch.dtype, str]:
+    """Tensor.type()'s answer without a dtype: torch's name of the tensor type, which names
+    the device (a meta float32 tensor is a "torch.meta.FloatTensor"). Asked of torch once,
+    at the first such call (not at import: making meta tensors imports torch's meta
+    registrations, a quarter of a second)."""
+    return {
+        dtype: torch.empty(0, dtype=dtype, device="meta").type()
+        for dtype in (
+            torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int64,
+            torch.int32, torch.int16, torch.int8, torch.uint8, torch.bool,
+        )
+    }  # fmt: skip
 
 
 @_register(torch.Tensor.type)
@@ -172,7 +177,7 @@ def _type(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
     if not isinstance(non_blocking, bool):
         raise Unsupported("a non_blocking flag that is not a bool")
     if dtype is None:
-        name = _TYPE_NAMES.get(x.dtype)
+        name = _type_names().get(x.dtype)
         if name is None:
             raise Unsupported(f"the type name of a {x.dtype} tensor")
         return name
