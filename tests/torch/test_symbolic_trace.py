@@ -307,6 +307,33 @@ def test_partial_functions_and_enum_settings_are_plain_data() -> None:
     assert model[0].act.keywords == {"approximate": "tanh"}  # the user's module untouched
 
 
+_FIRST_SUMMARY = """
+import sys
+import torch
+from torch import nn
+import modelmath
+
+model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.Flatten(),
+                      nn.Linear(8 * 6 * 6, 10))
+text = str(modelmath.summary(model, input_size=(1, 3, 8, 8)))
+assert "Conv2d" in text
+print(sorted(m for m in ("sympy", "torch.fx.experimental.symbolic_shapes") if m in sys.modules))
+"""
+
+
+def test_a_symbolic_summary_imports_no_sympy() -> None:
+    """The symbolic tracer answers from its rules: running one of torch's meta kernels (at
+    import, to ask torch something once) imports torch's symbolic shapes and sympy, a
+    quarter of a second added to every first summary. Run in a fresh process."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_SUMMARY], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
+
+
 def test_unknown_tracer_name_is_refused() -> None:
     with pytest.raises(UsageError, match="auto, symbolic or meta"):
         trace(nn.Linear(2, 2), input_size=(1, 2), tracer="fast")
