@@ -804,6 +804,77 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.min, meta(3, 4), 1, must=False)  # values and indices along a dim
     yield c(torch.max, meta(3, 4), must=False)  # a reduction
     yield c(torch.minimum, meta(3), meta(3, dtype=torch.int64), must=False)
+    # bitwise and logical ops (transformers' masking_utils: and_mask, or_mask), detach,
+    # copy_, scatter: laid out as the element-wise references lay them; in place, the
+    # tensor itself
+    b = torch.bool
+    odd_b = meta(2, 1, 3, 4, dtype=b, order=(0, 2, 3, 1))
+    for x_, y_ in (
+        (meta(2, 3, dtype=b), meta(2, 3, dtype=b)),
+        (meta(1, 1, 5, 5, dtype=b), meta(2, 1, 1, 5, dtype=b)),
+        (odd_b, meta(4, dtype=b)),
+        (meta(3, 4, dtype=b).t(), meta(4, 3, dtype=b)),
+        (meta(2, 6, dtype=torch.int64)[:, ::2], meta(3, dtype=torch.int64)),
+        (meta(dtype=b), meta(2, 3, dtype=b).t()),
+    ):
+        for name in ("and", "or", "xor"):
+            yield c(getattr(torch, f"bitwise_{name}"), x_, y_)
+            yield c(getattr(torch.Tensor, f"bitwise_{name}"), x_, y_)
+            yield c(getattr(torch.Tensor, f"__{name}__"), x_, y_)
+            yield c(getattr(torch.Tensor, f"__{name}__"), x_, True)
+            yield c(getattr(torch.Tensor, f"__r{name}__"), x_, True)
+            if torch.broadcast_shapes(x_.shape, y_.shape) == x_.shape:  # torch would resize
+                yield c(getattr(torch.Tensor, f"__i{name}__"), x_, y_, must=x_.dtype == b)
+        yield c(torch.logical_and, x_, y_, must=x_.dtype == b)
+        yield c(torch.Tensor.logical_and, x_, y_, must=x_.dtype == b)
+        yield c(torch.logical_or, x_, y_, must=x_.dtype == b)
+        yield c(torch.Tensor.logical_or, x_, y_, must=x_.dtype == b)
+        for func in (torch.logical_not, torch.Tensor.logical_not, torch.bitwise_not,
+                     torch.Tensor.bitwise_not, torch.Tensor.__invert__):  # fmt: skip
+            yield c(func, x_)
+            yield c(func, y_)
+    yield c(torch.Tensor.__iand__, meta(2, 3, dtype=b), meta(3, dtype=b))
+    yield c(torch.Tensor.__ior__, meta(2, 3, dtype=b), meta(3, dtype=b))
+    yield c(torch.Tensor.__ixor__, meta(2, 3, dtype=torch.int32), 5)
+    yield c(torch.Tensor.__iand__, meta(3, dtype=b), meta(2, 3, dtype=b), must=False)
+    yield c(torch.Tensor.__and__, meta(3), meta(3), must=False)  # float: torch raises
+    yield c(torch.Tensor.__or__, meta(3, dtype=b), 2, must=False)  # promoted to int64
+    yield c(torch.Tensor.__and__, meta(3, dtype=b), meta(3, dtype=torch.int64), must=False)
+    yield c(torch.bitwise_not, meta(3), must=False)
+    yield c(torch.logical_and, meta(3), meta(3), must=False)  # not bool: not followed
+    yield c(torch.logical_not, meta(2, 3).t())
+    for t in (meta(2, 3), meta(2, 3).t(), meta(2, 6)[:, ::2], meta(3, 1).expand(3, 4),
+              meta(2, 3, param=True), meta(dtype=torch.int64)):  # fmt: skip
+        yield c(torch.Tensor.detach, t)
+        yield c(torch.detach, t)
+    for target, src in (
+        (meta(2, 3), meta(2, 3)),
+        (meta(2, 3).t(), meta(3, 2)),
+        (meta(2, 3), meta(3, dtype=torch.int64)),
+        (meta(4, 2, 3), meta(1, 3, dtype=torch.float16)),
+        (meta(2, 3, dtype=b), meta(2, 3)),
+    ):
+        yield c(torch.Tensor.copy_, target, src)
+    yield c(torch.Tensor.copy_, meta(3), meta(2, 3), must=False)  # torch raises
+    yield c(torch.Tensor.copy_, meta(3, 1), meta(3, 4), must=False)
+    yield c(torch.Tensor.copy_, meta(3, param=True), meta(3), must=False)  # a leaf
+    yield c(torch.Tensor.copy_, meta(3, 1).expand(3, 4), meta(3, 4), must=False)
+    idx = meta(2, 3, dtype=torch.int64)
+    for target in (meta(2, 5), meta(5, 2).t(), meta(2, 10)[:, ::2], meta(4, 3)):
+        dim = 1 if target.shape[0] == 2 else 0
+        yield c(torch.scatter, target, dim, idx, 1.0)
+        yield c(torch.Tensor.scatter, target, dim, idx, meta(2, 3))
+        yield c(torch.Tensor.scatter, target, dim, idx, value=0.0)
+        yield c(torch.Tensor.scatter_, target, dim, idx, meta(2, 4))
+        yield c(torch.Tensor.scatter_, target, dim, idx, src=meta(3, 3))
+        yield c(torch.Tensor.scatter_, target, dim, idx, True)
+    yield c(torch.Tensor.scatter_, meta(2, 5, dtype=b), 1, idx, True)
+    yield c(torch.Tensor.scatter, meta(2, 5), 1, idx, meta(2, 3, dtype=torch.float16),
+            must=False)  # fmt: skip
+    yield c(torch.Tensor.scatter, meta(2, 5), 1, idx, 1.0, reduce="add", must=False)
+    yield c(torch.Tensor.scatter, meta(2, 5), 1, meta(2, 3, dtype=torch.int32), 1.0, must=False)
+    yield c(torch.Tensor.scatter, meta(2, 5), 1, meta(3, 3, dtype=torch.int64), 1.0, must=False)
+    yield c(torch.Tensor.scatter, meta(2, 5, dtype=torch.int64), 1, idx, 0.5, must=False)
     # cat leaves 1-d empty tensors out; a channels-last input leads the layout
     kv = meta(1, 2, 5, 8)
     yield c(torch.cat, [meta(0), kv], -2)
@@ -1234,6 +1305,14 @@ def test_rule_equals_torch(
     # In-place operations and no-op views return their input itself, as torch does.
     if isinstance(expected, torch.Tensor) and args and expected is args[0]:
         assert got is sym_args[0], label
+
+
+def test_detach_is_a_new_tensor() -> None:
+    """detach returns a new tensor (torch's is never its input, nor a parameter)."""
+    for kind in (SymTensor, SymParameter):
+        x = kind((2, 3), torch.float32, (1, 2), requires_grad=kind is SymParameter)
+        got = HANDLERS[torch.Tensor.detach]((x,), {}, [])
+        assert got is not x and type(got) is SymTensor and not got.requires_grad
 
 
 def test_every_handler_is_exercised() -> None:

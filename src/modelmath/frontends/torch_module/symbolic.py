@@ -349,7 +349,10 @@ METHODS = (
     "reciprocal", "abs", "__abs__", "eq", "ne", "lt", "le", "gt", "ge", "where", "minimum",
     "maximum", "min", "max", "neg", "square", "clamp", "clip", "cumsum", "clone", "addmm",
     "type", "new_empty", "new_zeros", "new_ones", "new_full", "index_select", "argmax",
-    "repeat", "tile",
+    "repeat", "tile", "__and__", "__or__", "__xor__", "__rand__", "__ror__", "__rxor__",
+    "__iand__", "__ior__", "__ixor__", "__invert__", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "bitwise_not", "logical_and", "logical_or", "logical_not", "detach",
+    "copy_", "scatter", "scatter_",
 )  # fmt: skip
 
 for _name in METHODS:

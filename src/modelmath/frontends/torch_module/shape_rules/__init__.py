@@ -27,6 +27,7 @@ from modelmath.frontends.torch_module.shape_rules import (  # noqa: F401  (each 
     extras,
     factories,
     indexing,
+    inplace,
     matmul,
     nn_functional,
     norm,

@@ -244,3 +244,86 @@ def _extremum(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
 
 for _name in ("minimum", "maximum", "min", "max"):
     HANDLERS[getattr(torch, _name)] = HANDLERS[getattr(torch.Tensor, _name)] = _extremum
+
+
+# -- bitwise and logical ----------------------------------------------------------------
+
+
+def _bitwise_of(a: Any, b: Any) -> SymTensor:
+    """torch.bitwise_and/or/xor (``&``, ``|``, ``^``) of bool or integer operands: one
+    dtype (a Python bool with a bool tensor, an int or bool with an integer tensor), laid
+    out as the other element-wise references lay their results."""
+    if not (_is_sym(a) or _is_sym(b)):
+        raise Unsupported("a bitwise op without a traced tensor")
+    for v in (a, b):
+        if not _is_sym(v) and type(v) not in (bool, int):
+            raise Unsupported(f"a bitwise op with a {type(v).__name__}")
+    out = _elementwise((a, b))
+    if out.dtype.is_floating_point or out.dtype.is_complex:
+        raise Unsupported("a bitwise op on float tensors")
+    return out
+
+
+def _bitwise(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
+    return _bitwise_of(a, b)
+
+
+def _bitwise_reflected(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``number & tensor``: bitwise_and(tensor, number), the tensor leading."""
+    a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
+    return _bitwise_of(_sym(a), b)
+
+
+def _bitwise_inplace(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``x &= y``: ``x`` itself, when the result keeps its shape and dtype."""
+    a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
+    target = _sym(a)
+    out = _bitwise_of(target, b)
+    if out._shape != target._shape or out.dtype != target.dtype:
+        raise Unsupported("an in-place op that would change the tensor")
+    if any(st == 0 and size > 1 for size, st in zip(target._shape, target._stride)):
+        raise Unsupported("an in-place op on an expanded tensor")
+    return target
+
+
+for _name in ("and", "or", "xor"):
+    for _func in (
+        getattr(torch, f"bitwise_{_name}"),
+        getattr(torch.Tensor, f"bitwise_{_name}"),
+        getattr(torch.Tensor, f"__{_name}__"),
+    ):
+        HANDLERS[_func] = _bitwise
+    HANDLERS[getattr(torch.Tensor, f"__r{_name}__")] = _bitwise_reflected
+    HANDLERS[getattr(torch.Tensor, f"__i{_name}__")] = _bitwise_inplace
+
+
+@_register(torch.logical_and, torch.Tensor.logical_and, torch.logical_or, torch.Tensor.logical_or)
+def _logical(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.logical_and/or(input, other) of two tensors: a bool tensor of their broadcast
+    shape. Bool tensors only: torch's reference makes any other operand bool first, a
+    layout not followed here."""
+    a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
+    a, b = _sym(a), _sym(b)
+    if a.dtype != torch.bool or b.dtype != torch.bool:
+        raise Unsupported("a logical op on tensors that are not bool")
+    shape, strides = _layout([a, b])
+    return SymTensor(shape, torch.bool, strides)
+
+
+@_register(torch.logical_not, torch.Tensor.logical_not)
+def _logical_not(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
+    x = _sym(x)
+    if x.dtype.is_complex:
+        raise Unsupported("a logical op on complex tensors")
+    return _iter_like(x, torch.bool)
+
+
+@_register(torch.bitwise_not, torch.Tensor.bitwise_not, torch.Tensor.__invert__)
+def _bitwise_not(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
+    x = _sym(x)
+    if x.dtype.is_floating_point or x.dtype.is_complex:
+        raise Unsupported("a bitwise op on float tensors")
+    return _iter_like(x)

@@ -1,0 +1,122 @@
+"""Aliases and writes into a tensor: ``detach``, ``copy_``, ``scatter`` and ``scatter_``.
+
+Shape rules registered into :data:`HANDLERS` (see the package docstring). An in-place op
+returns the very tensor it wrote into, as torch does; one that would raise in torch (a
+leaf that requires grad, an expanded target, a source that does not broadcast to the
+target) is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+
+from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.shape_rules.base import (
+    _MISSING,
+    _bind,
+    _broadcast,
+    _register,
+    _sym,
+    _wrap,
+)
+from modelmath.frontends.torch_module.symbolic import (
+    SymTensor,
+    Unsupported,
+    contiguous_strides,
+)
+
+
+def _writable(t: SymTensor) -> SymTensor:
+    """``t`` as the target of an in-place op: refused where torch would raise (a leaf that
+    requires grad, unless grad is off, which is not followed) or where one element stands
+    for several (an expanded tensor)."""
+    if t.requires_grad:
+        raise Unsupported("an in-place op on a tensor that requires grad")
+    if any(st == 0 and size > 1 for size, st in zip(t._shape, t._stride)):
+        raise Unsupported("an in-place op on an expanded tensor")
+    return t
+
+
+@_register(torch.Tensor.detach, torch.detach)
+def _detach(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``x.detach()``: a new tensor (not ``x`` itself, not a parameter) sharing its
+    storage, with its shape, strides and dtype, that does not require grad."""
+    (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
+    x = _sym(x)
+    return SymTensor(x._shape, x.dtype, x._stride)
+
+
+@_register(torch.Tensor.copy_)
+def _copy(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``x.copy_(src)``: ``x`` itself, unchanged in shape, strides and dtype; ``src`` (a
+    tensor of any real dtype) must broadcast to ``x``'s shape."""
+    x, src, non_blocking = _bind(
+        args, kwargs, ("input", "src", "non_blocking"), (_MISSING, _MISSING, False)
+    )
+    x, src = _writable(_sym(x)), _sym(src)
+    if not isinstance(non_blocking, bool):
+        raise Unsupported("copy_ with a non_blocking that is not a bool")
+    if x.dtype.is_complex or src.dtype.is_complex:
+        raise Unsupported("a copy of complex tensors")
+    if len(src._shape) > len(x._shape) or _broadcast(x._shape, src._shape) != x._shape:
+        raise Unsupported("a copy from a tensor that does not broadcast to the target")
+    return x
+
+
+def _scatter_of(args: Sequence[Any], kwargs: Mapping[str, Any], *, inplace: bool) -> SymTensor:
+    """scatter(input, dim, index, src | value) without ``reduce``: the input's shape and
+    dtype, laid out row-major (torch's meta kernel makes a new contiguous tensor), or the
+    input itself in place. Only what torch checks on every device is answered: an int64
+    index of the input's rank, no larger than the input apart from ``dim`` and no larger
+    than ``src`` anywhere; ``src`` of the input's dtype and rank; a number ``value`` that
+    the input's dtype holds."""
+    if len(args) > 4 or set(kwargs) - {"dim", "index", "src", "value"}:
+        raise Unsupported("scatter with reduce or other settings")
+    names = ("input", "dim", "index", "src")
+    bound = dict(zip(names, args))
+    for key, value in kwargs.items():
+        key = "src" if key == "value" else key
+        if key in bound:
+            raise Unsupported("scatter with an argument given twice")
+        bound[key] = value
+    if set(bound) != set(names):
+        raise Unsupported("scatter without its four arguments")
+    x, index, src = _sym(bound["input"]), _sym(bound["index"]), bound["src"]
+    ndim = len(x._shape)
+    if ndim == 0:
+        raise Unsupported("scatter into a 0-d tensor")
+    dim = _wrap(bound["dim"], ndim)
+    if index.dtype != torch.int64 or len(index._shape) != ndim:
+        raise Unsupported("scatter with an index that is not int64 of the input's rank")
+    for d, size in enumerate(index._shape):
+        if d != dim and size > x._shape[d]:
+            raise Unsupported("scatter with an index larger than the input")
+    if type(src) is SymTensor or isinstance(src, SymTensor):
+        if src.dtype != x.dtype or len(src._shape) != ndim:
+            raise Unsupported("scatter from a tensor of another dtype or rank")
+        if any(i > s for i, s in zip(index._shape, src._shape)):
+            raise Unsupported("scatter with an index larger than its source")
+    elif not (
+        type(src) is bool
+        or (type(src) is int and x.dtype != torch.bool)
+        or (type(src) is float and x.dtype.is_floating_point)
+    ):
+        raise Unsupported("scatter of a value the input's dtype does not hold")
+    if x.dtype.is_complex:
+        raise Unsupported("scatter into a complex tensor")
+    if inplace:
+        return _writable(x)
+    return SymTensor(x._shape, x.dtype, contiguous_strides(x._shape))
+
+
+@_register(torch.scatter, torch.Tensor.scatter)
+def _scatter(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    return _scatter_of(args, kwargs, inplace=False)
+
+
+@_register(torch.Tensor.scatter_)
+def _scatter_inplace(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    return _scatter_of(args, kwargs, inplace=True)
