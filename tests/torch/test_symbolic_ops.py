@@ -875,6 +875,26 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.Tensor.scatter, meta(2, 5), 1, meta(2, 3, dtype=torch.int32), 1.0, must=False)
     yield c(torch.Tensor.scatter, meta(2, 5), 1, meta(3, 3, dtype=torch.int64), 1.0, must=False)
     yield c(torch.Tensor.scatter, meta(2, 5, dtype=torch.int64), 1, idx, 0.5, must=False)
+    # masked_fill (transformers' eager attention masks): where(mask, value, x) made
+    # contiguous; an input with axes of size 1 refused (torch's strides of them vary)
+    for x_, m_ in (
+        (meta(2, 3, 4, 5), meta(2, 1, 4, 5, dtype=b)),
+        (meta(2, 3, 4, 5, order=(0, 2, 1, 3)), meta(4, 5, dtype=b)),
+        (meta(2, 3, 4, 5).transpose(2, 3), meta(2, 3, 5, 4, dtype=b)),
+        (meta(3, 4, dtype=torch.int64), meta(4, 3, dtype=b).t()),
+        (meta(3, 8)[:, ::2], meta(dtype=b)),
+    ):
+        for value in (float("-inf"), -1e9, 0):
+            must = x_.dtype.is_floating_point or type(value) is int
+            yield c(torch.masked_fill, x_, m_, value, must=must)
+            yield c(torch.Tensor.masked_fill, x_, m_, value, must=must)
+            yield c(torch.Tensor.masked_fill_, x_, m_, value, must=must)
+    yield c(torch.Tensor.masked_fill, meta(1, 3, 4), meta(3, 4, dtype=b), 0.0, must=False)
+    yield c(torch.Tensor.masked_fill, meta(3, 4), meta(3, 4), 0.0, must=False)  # float mask
+    yield c(torch.Tensor.masked_fill, meta(3, 4), meta(2, 3, 4, dtype=b), 0.0, must=False)
+    yield c(torch.Tensor.masked_fill, meta(3, 4), meta(3, 4, dtype=b), meta(), must=False)
+    yield c(torch.Tensor.masked_fill_, meta(3, 4, param=True), meta(4, dtype=b), 0.0,
+            must=False)  # fmt: skip
     # cat leaves 1-d empty tensors out; a channels-last input leads the layout
     kv = meta(1, 2, 5, 8)
     yield c(torch.cat, [meta(0), kv], -2)

@@ -1,4 +1,5 @@
-"""Aliases and writes into a tensor: ``detach``, ``copy_``, ``scatter`` and ``scatter_``.
+"""Aliases and writes into a tensor: ``detach``, ``copy_``, ``scatter``, ``masked_fill``
+and their in-place forms.
 
 Shape rules registered into :data:`HANDLERS` (see the package docstring). An in-place op
 returns the very tensor it wrote into, as torch does; one that would raise in torch (a
@@ -22,10 +23,12 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _sym,
     _wrap,
 )
+from modelmath.frontends.torch_module.shape_rules.elementwise import _reference_layout
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
     contiguous_strides,
+    is_contiguous,
 )
 
 
@@ -120,3 +123,42 @@ def _scatter(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
 @_register(torch.Tensor.scatter_)
 def _scatter_inplace(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     return _scatter_of(args, kwargs, inplace=True)
+
+
+def _masked_fill_of(args: Sequence[Any], kwargs: Mapping[str, Any], *, inplace: bool) -> Any:
+    """masked_fill(input, mask, value) with a bool mask that broadcasts to the input and a
+    Python number the input's dtype holds: the input itself in place; else torch's
+    reference, ``where(mask, value, input).contiguous()``, laid out as the element-wise
+    references lay it, made row-major unless that is already contiguous. Followed only
+    for an input without axes of size 1 (with them, torch's strides of those axes
+    differ over random layouts); a tensor value is refused."""
+    x, mask, value = _bind(args, kwargs, ("input", "mask", "value"), (_MISSING,) * 3)
+    x, mask = _sym(x), _sym(mask)
+    if mask.dtype != torch.bool:
+        raise Unsupported("masked_fill with a mask that is not bool")
+    if len(mask._shape) > len(x._shape) or _broadcast(x._shape, mask._shape) != x._shape:
+        raise Unsupported("masked_fill with a mask that does not broadcast to the input")
+    if x.dtype.is_complex or not (
+        type(value) is bool
+        or (type(value) is int and x.dtype != torch.bool)
+        or (type(value) is float and x.dtype.is_floating_point)
+    ):
+        raise Unsupported("masked_fill with a value the input's dtype does not hold")
+    if inplace:
+        return _writable(x)
+    if any(size <= 1 for size in x._shape):
+        raise Unsupported("masked_fill of an input with axes of size 1 or 0")
+    strides = _reference_layout(x._shape, (mask, x))
+    if not is_contiguous(x._shape, strides):
+        strides = contiguous_strides(x._shape)
+    return SymTensor(x._shape, x.dtype, strides)
+
+
+@_register(torch.masked_fill, torch.Tensor.masked_fill)
+def _masked_fill(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    return _masked_fill_of(args, kwargs, inplace=False)
+
+
+@_register(torch.Tensor.masked_fill_)
+def _masked_fill_inplace(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    return _masked_fill_of(args, kwargs, inplace=True)
