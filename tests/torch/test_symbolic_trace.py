@@ -260,6 +260,31 @@ def test_torch_is_tensor_is_answered_as_for_a_real_tensor() -> None:
     assert _as_data(fast) == _as_data(trace(_IsTensor(), input_size=(2, 4), tracer="meta"))
 
 
+class _Inner(nn.Module):
+    def forward(self, x: torch.Tensor, states: Any = None) -> torch.Tensor:
+        return x + states["k"]
+
+
+class _PassesStates(nn.Module):
+    """A keyword argument that is a dictionary of tensors (Gemma 4's shared key/value
+    states): its record is its repr, which each tracer writes in its own words."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inner = _Inner()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner(x, states={"k": x * 2})
+
+
+def test_a_dictionary_of_tensors_as_keyword_argument_goes_to_the_meta_tracer() -> None:
+    with pytest.raises(Unsupported, match="dictionary"):
+        trace(_PassesStates(), input_size=(2, 4), tracer="symbolic")
+    auto = trace(_PassesStates(), input_size=(2, 4))
+    assert auto.traced_by == "meta"
+    assert _as_data(auto) == _as_data(trace(_PassesStates(), input_size=(2, 4), tracer="meta"))
+
+
 @pytest.mark.parametrize("make", [_AsksTensor, _AsksAndPows, _MatchesClass])
 def test_type_tests_made_by_forward_code_are_refused(make: Any) -> None:
     model = make()

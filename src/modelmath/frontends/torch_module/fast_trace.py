@@ -201,6 +201,21 @@ def _has_tensor(obj: Any, depth: int = 0) -> bool:
     return isinstance(obj, torch.Tensor)
 
 
+def _holds_tensor(obj: Any, depth: int = 0) -> bool:
+    """True when ``obj`` holds a tensor anywhere (dictionaries included), a few levels
+    down: what :func:`_has_tensor` passes over is written as its repr."""
+    kind = type(obj)
+    if kind is SymTensor or kind is SymParameter:
+        return True
+    if depth > 4:
+        return False
+    if isinstance(obj, Mapping):
+        return any(_holds_tensor(v, depth + 1) for v in obj.values())
+    if isinstance(obj, (tuple, list)):
+        return any(_holds_tensor(v, depth + 1) for v in obj)
+    return isinstance(obj, torch.Tensor)
+
+
 def _tensor_key(t: SymTensor | None) -> Any:
     if t is None:
         return None
@@ -524,7 +539,12 @@ class FastTracer(Tracer):
         if kwargs:
             names = keyword_order(type(module), kwargs)
             inputs.append({k: _tree(kwargs[k]) for k in names if _has_tensor(kwargs[k])})
-            call.options = {k: plain(v) for k, v in kwargs.items() if not _has_tensor(v)}
+            options = {k: v for k, v in kwargs.items() if not _has_tensor(v)}
+            if any(map(_holds_tensor, options.values())):
+                # Written as its repr, which names the tensor's class: the meta tracer's
+                # would read differently (Gemma 4's shared key/value states, a dict).
+                raise Unsupported("a keyword argument holding tensors in a dictionary")
+            call.options = {k: plain(v) for k, v in options.items()}
         call.inputs = tuple(inputs)
         (self.stack[-1].children if self.stack else self.roots).append(call)
         self.stack.append(call)
