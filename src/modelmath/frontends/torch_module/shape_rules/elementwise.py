@@ -5,7 +5,7 @@ Shape rules registered into :data:`HANDLERS` (see the package docstring).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import torch
@@ -39,6 +39,22 @@ _names: Any
 _defaults: Any
 
 
+def _sorted_axes(ndim: int, should_swap: Callable[[int, int], int]) -> list[int]:
+    """The axes from last to first, insertion-sorted as torch sorts them for a layout:
+    ``should_swap(a, b) > 0`` moves b before a, ``< 0`` stops, 0 looks further back."""
+    perm = list(range(ndim - 1, -1, -1))
+    for i in range(1, ndim):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            comparison = should_swap(perm[d0], perm[d1])
+            if comparison > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif comparison < 0:
+                break
+    return perm
+
+
 def _iterator_strides(shape: Shape, operands: Sequence[SymTensor]) -> Shape:
     """The strides torch's TensorIterator gives an element-wise result of ``shape``: its
     axes ordered by the operands' strides (the first operand decides, broadcast axes
@@ -68,16 +84,7 @@ def _iterator_strides(shape: Shape, operands: Sequence[SymTensor]) -> Shape:
                 return 1
         return 0
 
-    perm = list(range(ndim - 1, -1, -1))  # perm[0] is the fastest-moving axis
-    for i in range(1, ndim):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            comparison = should_swap(perm[d0], perm[d1])
-            if comparison > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif comparison < 0:
-                break
+    perm = _sorted_axes(ndim, should_swap)  # perm[0] is the fastest-moving axis
     out = [0] * ndim
     step = 1
     for axis in perm:
@@ -137,16 +144,7 @@ def _reference_strides(shape: Shape, strides: Sequence[Shape]) -> Shape:
                     return 1
             return 0
 
-        order = list(range(ndim - 1, -1, -1))  # sorted back to front, then reversed
-        for i in range(1, ndim):
-            d1 = i
-            for d0 in range(i - 1, -1, -1):
-                comparison = should_swap(order[d0], order[d1])
-                if comparison > 0:
-                    order[d0], order[d1] = order[d1], order[d0]
-                    d1 = d0
-                elif comparison < 0:
-                    break
+        order = _sorted_axes(ndim, should_swap)  # sorted back to front, then reversed
         perm = order[::-1]
     out = [0] * ndim
     step = 1
