@@ -69,16 +69,30 @@ _MISSING = object()
 _MODULE_GETATTR = torch.nn.Module.__getattr__
 
 
+_ON_CLASS: dict[tuple[type, str], bool] = {}  # (class, name) → read through getattr
+
+
 def _setting(module: torch.nn.Module, cls: type, name: str) -> Any:
     """``getattr(module, name)``, or _MISSING where ``hasattr`` would be False, without
     the exception ``Module.__getattr__`` raises for a missing name (most of the cost)."""
-    found = module.__dict__.get(name, _MISSING)
-    if found is not _MISSING and not hasattr(cls, name):
-        return found
-    if hasattr(cls, name) or getattr(cls, "__getattr__", None) is not _MODULE_GETATTR:
+    through_class = _ON_CLASS.get((cls, name))
+    if through_class is None:
+        # A name the class defines (a property, a default) or a class with its own
+        # __getattr__ is read as Python reads it; any other from the instance's stores.
+        # Known per class: classes are not changed between summaries.
+        through_class = hasattr(cls, name) or (
+            getattr(cls, "__getattr__", None) is not _MODULE_GETATTR
+        )
+        if len(_ON_CLASS) < 4096:
+            _ON_CLASS[(cls, name)] = through_class
+    if through_class:
         return getattr(module, name, _MISSING)
+    state = module.__dict__
+    found = state.get(name, _MISSING)
+    if found is not _MISSING:
+        return found
     for store in ("_parameters", "_buffers", "_modules"):
-        found = module.__dict__[store].get(name, _MISSING)
+        found = state[store].get(name, _MISSING)
         if found is not _MISSING:
             return found
     return _MISSING

@@ -64,6 +64,7 @@ from modelmath.frontends.torch_module.symbolic import (
     SymParameter,
     SymTensor,
     Unsupported,
+    contiguous_strides,
     set_dispatch,
 )
 from modelmath.frontends.torch_module.tracer import (
@@ -88,6 +89,7 @@ _GLOBAL_HOOKS = (
     "_global_backward_pre_hooks",
 )  # fmt: skip
 _EMPTY_MAPS = (dict, OrderedDict)
+_TAG = object()  # marks a signature's part describing an attribute that is not plain data
 _NAMES: dict[Any, str] = {}  # function → its name as the general tracer writes it
 _DUNDER_SHOWN = ("__matmul__", "__rmatmul__")
 
@@ -257,8 +259,8 @@ def _operands(
         kind = type(a)
         if kind is SymTensor or kind is SymParameter:
             shapes.append(a._shape)
-        elif kind in _WORDS:
-            small[_ARG_NAMES[i] if i < 16 else f"arg{i}"] = a
+        elif kind in _WORDS or (kind is tuple and all(type(v) in _WORDS for v in a)):
+            small[_ARG_NAMES[i] if i < 16 else f"arg{i}"] = a  # a number, a name or sizes
         elif a is not None:
             _shapes(a, shapes, 1)
             if not _has_tensor(a) and small_positional(a):
@@ -317,7 +319,13 @@ def rebuild(spec: Any, args: Sequence[Any]) -> Any:
 def _self_contained(call: ModuleCall) -> bool:
     """True when every call under ``call`` is of a module inside its subtree."""
     prefix = f"{call.path}."
-    return all(c.path.startswith(prefix) for child in call.children for c in child.walk())
+    pending = list(call.children)  # a walk without generators: it runs for every call
+    while pending:
+        c = pending.pop()
+        if not c.path.startswith(prefix):
+            return False
+        pending += c.children
+    return True
 
 
 class FastTracer(Tracer):
@@ -327,7 +335,6 @@ class FastTracer(Tracer):
         # Tracer's own __init__ walks the tree three times; the copy below does it once.
         self.train = train
         self.names: dict[int, str] = {}
-        self.owners: dict[int, str] = {}
         self.parameters: list[TensorSlot] = []
         self.buffers: list[TensorSlot] = []
         self.memo: dict[int, Any] = {}
@@ -370,36 +377,37 @@ class FastTracer(Tracer):
         syms: dict[str, Any] = {}
         slots: list[TensorSlot] = []
         keys: list[Any] = []
-        owners, memo = self.owners, self.memo
+        memo, slot_of = self.memo, self.slot_of
+        listed = self.buffers if is_buffer else self.parameters
         for k, t in tensors.items():
             if t is None:
                 syms[k] = None
                 keys.append((k, None))
                 continue
-            name = prefix + k
             sym = memo.get(id(t))
             if sym is None:
                 sym = memo[id(t)] = self._symbolic(t)
-            owner = owners.get(id(sym))
-            if owner is None:  # its first name in named_parameters: counted there
-                owner = owners[id(sym)] = name
-                slot = TensorSlot(
-                    k, sym._shape, dtype_name(sym.dtype), sym.requires_grad and not is_buffer,
-                    name, is_buffer=is_buffer,
-                )  # fmt: skip
-                self.slot_of[id(sym)] = slot
-                (self.buffers if is_buffer else self.parameters).append(slot)
             syms[k] = sym
-            keys.append((k, _tensor_key(sym)))
+            shape, dtype, grad = sym._shape, sym.dtype, sym.requires_grad
+            keys.append((k, (shape, sym._stride, dtype, grad, sym._is_param)))  # _tensor_key
+            counted = slot_of.get(id(sym))
             persistent = k not in non_persistent
-            if owner == name and persistent:
-                slots.append(self.slot_of[id(sym)])
-            else:
-                slots.append(
-                    TensorSlot(k, sym._shape, dtype_name(sym.dtype),
-                               sym.requires_grad and not is_buffer, owner, is_buffer=is_buffer,
-                               persistent=persistent)
+            if counted is None:  # its first name in named_parameters: counted there
+                counted = slot_of[id(sym)] = TensorSlot(
+                    k, shape, dtype_name(dtype), grad and not is_buffer, prefix + k,
+                    is_buffer,
                 )  # fmt: skip
+                listed.append(counted)
+                if persistent:
+                    slots.append(counted)
+                    continue
+            elif persistent and counted.owner == prefix + k:
+                slots.append(counted)
+                continue
+            slots.append(
+                TensorSlot(k, shape, dtype_name(dtype), grad and not is_buffer, counted.owner,
+                           is_buffer, persistent)
+            )  # fmt: skip
         return syms, tuple(slots), tuple(keys)
 
     def _config_copy(self, config: Any) -> Any:
@@ -412,10 +420,21 @@ class FastTracer(Tracer):
 
     @staticmethod
     def _symbolic(t: Any) -> SymTensor:
-        if type(t) not in (torch.Tensor, torch.nn.Parameter) or t.layout != torch.strided:
-            raise Unsupported(f"a tensor of type {type(t).__name__}")
-        kind = SymParameter if type(t) is torch.nn.Parameter else SymTensor
-        return kind(t.shape, t.dtype, requires_grad=bool(t.requires_grad))
+        kind = type(t)
+        if kind is torch.nn.Parameter:
+            sym: SymTensor = SymParameter.__new__(SymParameter)
+        elif kind is torch.Tensor:
+            sym = SymTensor.__new__(SymTensor)
+        else:
+            raise Unsupported(f"a tensor of type {kind.__name__}")
+        if t.layout != torch.strided:
+            raise Unsupported(f"a tensor of layout {t.layout}")
+        # SymTensor.__init__'s work, without its checks: a fresh (row-major) layout.
+        sym._shape = shape = tuple(t.shape)
+        sym._stride = contiguous_strides(shape)
+        sym.dtype = t.dtype
+        sym.requires_grad = t.requires_grad
+        return sym
 
     def _copy(self, module: torch.nn.Module, path: str) -> torch.nn.Module:
         found = self.memo.get(id(module))
@@ -425,55 +444,32 @@ class FastTracer(Tracer):
         state = module.__dict__
         if "forward" in state or state.get("_compiled_call_impl") is not None:
             raise Unsupported("a module whose forward is replaced or compiled")
-        for hooks in _FORWARD_HOOKS:
-            if state.get(hooks):
-                raise Unsupported("a module with hooks")
+        if (
+            state.get("_forward_hooks")
+            or state.get("_forward_pre_hooks")
+            or state.get("_backward_hooks")
+            or state.get("_backward_pre_hooks")
+        ):
+            raise Unsupported("a module with hooks")
         new = cls.__new__(cls)
         self.memo[id(module)] = new
         self.names[id(new)] = path
         self.copies.append((new, path))
         prefix = f"{path}." if path else ""
-        copied = dict(state)  # plain values stay shared; the rest is replaced below
-        signature: list[Any] = [cls]
+        copied = new.__dict__
+        copied.update(state)  # plain values stay shared; the rest is replaced below
+        keys = _own_keys(cls, state)
+        # The signature: the class, the attribute names, then each attribute's value
+        # (plain data as it is, anything else as a tagged description).
+        signature: list[Any] = [cls, keys]
         is_plain = _PLAIN.__contains__
-        for key in _own_keys(cls, state):
+        for key in keys:
             value = state[key]
             kind = type(value)
             if kind in _PLAIN or (kind is tuple and all(map(is_plain, map(type, value)))):
-                signature.append((key, value))
-                continue
-            if kind is set and not value:  # most often _non_persistent_buffers_set
-                copied[key] = set()
-                signature.append((key, (set, ())))  # as _hashable writes an empty set
-            elif kind in _EMPTY_MAPS and not value:
-                copied[key] = kind()
-            elif isinstance(value, torch.Tensor):
-                copied[key] = sym = self._tensor(value)
-                signature.append((key, _tensor_key(sym)))
-            elif isinstance(value, torch.nn.Module):
-                raise Unsupported("a module held outside the module tree")
-            elif (
-                kind in (list, tuple)
-                and value
-                and all(t is None or isinstance(t, torch.Tensor) for t in value)
-            ):  # recurrent layers keep their weights in a list too (_flat_weights)
-                syms = [None if t is None else self._tensor(t) for t in value]
-                copied[key] = kind(syms)
-                signature.append((key, kind, tuple(map(_tensor_key, syms))))
-            elif kind is list and value and all(type(r) is weakref.ref for r in value):
-                # ... and weak references to them (_flat_weight_refs)
-                targets = [r() for r in value]
-                if not all(isinstance(t, torch.Tensor) for t in targets):
-                    raise Unsupported("weak references to something else than tensors")
-                syms = [self._tensor(t) for t in targets]
-                copied[key] = [weakref.ref(sym) for sym in syms]
-                signature.append((key, "weakref", tuple(map(_tensor_key, syms))))
-            elif _is_model_config(value):
-                copied[key] = self._config_copy(value)
-                signature.append((key, "config", id(value)))
+                signature.append(value)
             else:
-                copied[key] = _plain_value(value)
-                signature.append((key, _hashable(copied[key])))
+                signature.append(self._attribute(key, value, kind, copied))
         # Parameters, then buffers, then children: named_parameters' order.
         copied["_parameters"], params, param_keys = self._slots(
             module._parameters, prefix, False, ()
@@ -482,26 +478,65 @@ class FastTracer(Tracer):
             module._buffers, prefix, True, state.get("_non_persistent_buffers_set", ())
         )
         self.module_slots[id(new)] = (params, buffers)
+        signature += (param_keys, buffer_keys)
         children = {}
         own = True  # the subtree holds no module that appears elsewhere in the model
+        signatures, memo = self.signatures, self.memo
         for k, c in module._modules.items():
-            if c is not None and id(c) in self.memo:
+            if c is None:
+                children[k] = None
+                signature.append((k, None))
+                continue
+            if id(c) in memo:
                 own = False
-            children[k] = None if c is None else self._copy(c, prefix + k)
+            children[k] = child = self._copy(c, prefix + k)
+            inner = signatures[id(child)]
+            if inner is None:
+                own = False
+            signature.append((k, inner))
         copied["_modules"] = children
         copied["training"] = self.train
-        signature += (param_keys, buffer_keys)
-        for k, c in children.items():
-            child = None if c is None else self.signatures[id(c)]
-            own = own and (c is None or child is not None)
-            signature.append((k, child))
         whole = tuple(signature)
-        self.signatures[id(new)] = (
-            self.interned.setdefault(whole, len(self.interned)) if own else None
-        )
+        signatures[id(new)] = self.interned.setdefault(whole, len(self.interned)) if own else None
         copied["forward"] = self._forward(new, cls.forward)
-        new.__dict__.update(copied)
         return new
+
+    def _attribute(self, key: str, value: Any, kind: type, copied: dict[str, Any]) -> Any:
+        """An attribute that is not plain data: its copy, put in ``copied``, and its part
+        of the module's signature (tagged with :data:`_TAG`, which plain data never holds);
+        Unsupported when the copy may not hold it."""
+        if kind is set and not value:  # most often _non_persistent_buffers_set
+            copied[key] = set()
+            return (_TAG, (set, ()))  # as _hashable writes an empty set
+        if kind in _EMPTY_MAPS and not value:
+            copied[key] = kind()
+            return (_TAG, kind)
+        if isinstance(value, torch.Tensor):
+            copied[key] = sym = self._tensor(value)
+            return (_TAG, _tensor_key(sym))
+        if isinstance(value, torch.nn.Module):
+            raise Unsupported("a module held outside the module tree")
+        if (
+            kind in (list, tuple)
+            and value
+            and all(t is None or isinstance(t, torch.Tensor) for t in value)
+        ):  # recurrent layers keep their weights in a list too (_flat_weights)
+            syms = [None if t is None else self._tensor(t) for t in value]
+            copied[key] = kind(syms)
+            return (_TAG, kind, tuple(map(_tensor_key, syms)))
+        if kind is list and value and all(type(r) is weakref.ref for r in value):
+            # ... and weak references to them (_flat_weight_refs)
+            targets = [r() for r in value]
+            if not all(isinstance(t, torch.Tensor) for t in targets):
+                raise Unsupported("weak references to something else than tensors")
+            syms = [self._tensor(t) for t in targets]
+            copied[key] = [weakref.ref(sym) for sym in syms]
+            return (_TAG, "weakref", tuple(map(_tensor_key, syms)))
+        if _is_model_config(value):
+            copied[key] = self._config_copy(value)
+            return (_TAG, "config", id(value))
+        copied[key] = _plain_value(value)
+        return (_TAG, _hashable(copied[key]))
 
     def _forward(self, module: torch.nn.Module, forward: Any) -> Callable[..., Any]:
         bound = forward.__get__(module)
