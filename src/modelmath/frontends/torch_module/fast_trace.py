@@ -479,7 +479,7 @@ class FastTracer(Tracer):
         )
         self.module_slots[id(new)] = (params, buffers)
         signature += (param_keys, buffer_keys)
-        children = {}
+        children: dict[str, torch.nn.Module | None] = {}
         own = True  # the subtree holds no module that appears elsewhere in the model
         signatures, memo = self.signatures, self.memo
         for k, c in module._modules.items():
