@@ -17,6 +17,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from math import prod
 from typing import Any
 
 from modelmath.costs import CostCall
@@ -265,15 +266,6 @@ class _Rows:
             found = self.trees[id(tree)] = (tree, tree_shapes(tree))  # the tree keeps its id
         return found[1]
 
-    def count(self, slot: TensorSlot, weights: dict[str, Quantity]) -> Quantity:
-        """The rule's formula for a tensor when it gives its size; its shape's otherwise."""
-        shaped = self.shapes.get(slot.shape)  # its value is the tensor's size
-        if shaped is None:
-            shaped = Quantity(_shape_formula(slot), f"a tensor of shape {slot.shape}")
-            self.shapes[slot.shape] = shaped
-        w = weights.get(slot.name)
-        return w if w is not None and w.expr.value == shaped.expr.value else shaped
-
     def sum_of(self, terms: list[Expr]) -> Expr:
         """``total(terms)``, made once per list of the same terms: calls alike count the
         same weight formulas, and then show the same sum (written once by a renderer)."""
@@ -293,26 +285,27 @@ class _Rows:
         rows: list[TensorRow] = []
         counted: list[Expr] = []
         path, first_call = call.path, call.call_index == 0
+        done, shapes = self.counted, self.shapes
         for slot in slots:
-            qualified = f"{path}.{slot.name}" if path else slot.name
-            count = self.count(slot, weights)
-            here = first_call and slot.owner == qualified and qualified not in self.counted
+            name, shape = slot.name, slot.shape
+            qualified = f"{path}.{name}" if path else name
+            # The rule's formula for the tensor where it gives its size; its shape's
+            # otherwise (one per shape: its value is the tensor's size).
+            count = shapes.get(shape)
+            if count is None:
+                count = shapes[shape] = Quantity(_shape_formula(slot), f"a tensor of shape {shape}")
+            w = weights.get(name)
+            if w is not None and w.expr.value == count.expr.value:
+                count = w
+            here = first_call and slot.owner == qualified and qualified not in done
             if here:
-                self.counted.add(qualified)
+                done.add(qualified)
                 counted.append(count.expr)
-            rows.append(
-                TensorRow(
-                    slot.name,
-                    qualified,
-                    slot.shape,
-                    count,
-                    slot.requires_grad,
-                    slot.is_buffer,
-                    slot.dtype,
-                    slot.owner,
-                    here,
-                )
-            )
+            row = TensorRow(
+                name, qualified, shape, count, slot.requires_grad, slot.is_buffer,
+                slot.dtype, slot.owner, here,
+            )  # fmt: skip
+            rows.append(row)
         return rows, counted
 
     def split(self, params: list[TensorRow]) -> tuple[Quantity, Quantity]:
@@ -321,7 +314,11 @@ class _Rows:
             return self.no_params
         train = [t.count.expr for t in params if t.counted_here and t.trainable]
         frozen = [t.count.expr for t in params if t.counted_here and not t.trainable]
-        return Quantity(total(train), _TRAINABLE), Quantity(total(frozen), _FROZEN)
+        # One Quantity per formula: rows alike count the very same formulas.
+        return (
+            self.quantity(self.sum_of(train) if train else self.zero, _TRAINABLE),
+            self.quantity(self.sum_of(frozen) if frozen else self.zero, _FROZEN),
+        )
 
     def build(self, call: ModuleCall, *, called: bool = True) -> tuple[Number, Number]:
         """Append rows for ``call`` and its children; return its subtree's params and MACs."""
@@ -436,7 +433,7 @@ def _bytes(slots: Sequence[TensorSlot], what: str) -> Quantity:
 
     by_dtype: dict[str, int] = {}
     for s in slots:
-        by_dtype[s.dtype] = by_dtype.get(s.dtype, 0) + s.numel
+        by_dtype[s.dtype] = by_dtype.get(s.dtype, 0) + prod(s.shape)  # s.numel, in C
     terms = [
         Sym(f"n_{d}", n, f"{d} {what}")
         * Sym(f"b_{d}", max(dtype_bits(d) // 8, 1), f"bytes per {d}")
@@ -456,31 +453,25 @@ def summarize(
     for call in trace.uncalled:
         rows.build(call, called=False)
     all_rows = _place_uncalled(rows.rows)
-    train = [
-        Sym(r.path or r.op, r.trainable.value, f"trainable parameters of {r.path}")
-        for r in all_rows
-        if r.trainable.value
-    ]
-    frozen = [
-        Sym(r.path or r.op, r.non_trainable.value, f"frozen parameters of {r.path}")
-        for r in all_rows
-        if r.non_trainable.value
-    ]
+    train: list[Expr] = []
+    frozen: list[Expr] = []
+    buffer_terms: list[Expr] = []
+    macs: list[Expr] = []
+    for r in all_rows:  # one pass gathers the four totals' terms
+        name = r.path or r.op
+        if r.trainable.value:
+            train.append(Sym(name, r.trainable.value, f"trainable parameters of {r.path}"))
+        if r.non_trainable.value:
+            frozen.append(Sym(name, r.non_trainable.value, f"frozen parameters of {r.path}"))
+        for b in r.buffers:
+            if b.counted_here and b.count.value:
+                buffer_terms.append(Sym(b.qualified, b.count.value, "buffer"))
+        if r.macs.value:
+            macs.append(Sym(name, r.macs.value, f"MACs of {name}"))
     t_expr, f_expr = total(train), total(frozen)
     params = (
         total(e for e in (t_expr, f_expr) if e.value) if (t_expr.value or f_expr.value) else Num(0)
     )
-    buffer_terms = [
-        Sym(b.qualified, b.count.value, "buffer")
-        for r in all_rows
-        for b in r.buffers
-        if b.counted_here and b.count.value
-    ]
-    macs = [
-        Sym(r.path or r.op, r.macs.value, f"MACs of {r.path or r.op}")
-        for r in all_rows
-        if r.macs.value
-    ]
     totals = ModuleTotals(
         params=Quantity(params, "trainable + non-trainable, each parameter once"),
         trainable=Quantity(t_expr, "sum of the rows' trainable parameters"),

@@ -90,7 +90,8 @@ _GLOBAL_HOOKS = (
 )  # fmt: skip
 _EMPTY_MAPS = (dict, OrderedDict)
 _TAG = object()  # marks a signature's part describing an attribute that is not plain data
-_NAMES: dict[Any, str] = {}  # function → its name as the general tracer writes it
+# function → its name as the general tracer writes it, and whether a call is shown
+_NAMES: dict[Any, tuple[str, bool]] = {}
 _DUNDER_SHOWN = ("__matmul__", "__rmatmul__")
 
 
@@ -657,17 +658,27 @@ class FastTracer(Tracer):
             raise Unsupported(f"no shape rule for {getattr(func, '__name__', func)}")
         aten: list[Any] = []
         result = handler(args, kwargs, aten)
-        short = getattr(func, "__name__", "")
-        if not self.stack or (short.startswith("__") and short not in _DUNDER_SHOWN):
+        if not self.stack:
             return result
-        name = _NAMES.get(func)
-        if name is None:
-            name = _NAMES[func] = function_name(func)
-        if aten or _shown(name):
+        known = _NAMES.get(func)
+        if known is None:
+            known = _NAMES[func] = _record_name(func)
+        name, shown = known
+        if name and (aten or shown):
             shapes, small = _operands(args, kwargs)
             outputs = (result._shape,) if type(result) is SymTensor else tuple(_shapes(result, []))
             self.stack[-1].functions.append(FunctionCall(name, shapes, outputs, aten, small))
         return result
+
+
+def _record_name(func: Any) -> tuple[str, bool]:
+    """A function's name as the general tracer records it ("" for the dunder methods it
+    leaves out), and whether its call is recorded without contractions too."""
+    short = getattr(func, "__name__", "")
+    if short.startswith("__") and short not in _DUNDER_SHOWN:
+        return "", False
+    name = function_name(func)
+    return name, _shown(name)
 
 
 class _SymbolicMode(TorchFunctionMode):
