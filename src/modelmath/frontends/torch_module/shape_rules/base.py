@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
+from operator import is_
 from typing import Any
 
 import torch
@@ -31,7 +33,7 @@ def _bind(
         if i < len(args):
             raise Unsupported(f"{key!r} given twice")
         values[i] = value
-    if any(v is _MISSING for v in values):
+    if any(map(is_, values, repeat(_MISSING))):  # identity: == would dispatch on a tensor
         raise Unsupported("a required argument is missing")
     return values
 
@@ -58,6 +60,8 @@ def _wrap(dim: int, ndim: int) -> int:
 def _ints(value: Any, n: int, what: str) -> tuple[int, ...]:
     """An int or a sequence of ``n`` ints (a one-element sequence is repeated, as torch's
     ``_pair``/``_triple`` arguments are)."""
+    if type(value) is tuple and len(value) == n and all(type(v) is int for v in value):
+        return value  # the usual case (a module's settings): as it is
     if isinstance(value, int) and not isinstance(value, bool):
         return (value,) * n
     if isinstance(value, (tuple, list, torch.Size)) and all(

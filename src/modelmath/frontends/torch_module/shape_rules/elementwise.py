@@ -63,6 +63,9 @@ def _iterator_strides(shape: Shape, operands: Sequence[SymTensor]) -> Shape:
     ndim = len(shape)
     if ndim <= 1:
         return contiguous_strides(shape)
+    fresh = contiguous_strides(shape)
+    if 0 not in shape and all(t._shape == shape and t._stride == fresh for t in operands):
+        return fresh  # the common case, row-major operands: the sort below keeps their order
     strides = []
     for t in operands:
         offset = ndim - len(t._shape)
@@ -114,8 +117,9 @@ def _reference_strides(shape: Shape, strides: Sequence[Shape]) -> Shape:
     to the next, equal strides put the smaller axis first), then laid out densely.
     Mirrors compute_elementwise_output_logical_to_physical_perm."""
     ndim = len(shape)
-    if ndim <= 1:
-        return contiguous_strides(shape)
+    fresh = contiguous_strides(shape)
+    if ndim <= 1 or all(st == fresh for st in strides):
+        return fresh  # the common case, row-major operands: row-major (not channels-last)
     numel = 1
     for size in shape:
         numel *= size
