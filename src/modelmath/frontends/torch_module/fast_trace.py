@@ -42,13 +42,15 @@ import functools
 import types
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain, repeat
 from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
 
 from modelmath.frontends.torch_module.configs import module_config, plain
+from modelmath.frontends.torch_module.direct_leaves import NOT_DIRECT, direct_call
 from modelmath.frontends.torch_module.meta_copy import same_order_set
 from modelmath.frontends.torch_module.records import (
     FunctionCall,
@@ -75,6 +77,9 @@ from modelmath.frontends.torch_module.tracer import (
     keyword_order,
     small_positional,
 )
+
+_pop_function_mode = torch._C._pop_torch_function_stack
+_push_function_mode = torch._C._push_on_torch_function_stack
 
 # Attribute values shared with the copy as they are: immutable plain data.
 _PLAIN = {
@@ -277,7 +282,9 @@ def inputs_key(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
     argument is anything else (the call is then never reused)."""
     parts: list[Any] = []
     seen: dict[int, int] = {}  # id of a tensor → the first argument that held it
-    named = [(None, a) for a in args] + list(kwargs.items())
+    named: Iterable[tuple[str | None, Any]] = zip(repeat(None), args)
+    if kwargs:
+        named = chain(named, kwargs.items())
     for name, value in named:
         kind = type(value)
         if kind is SymTensor:
@@ -356,6 +363,7 @@ class FastTracer(Tracer):
         self.module_slots: dict[int, tuple[tuple[TensorSlot, ...], ...]] = {}
         self.copies: list[tuple[torch.nn.Module, str]] = []  # each copy and its name
         self.reuse = not train  # in training, forward code may draw random numbers
+        self.mode: TorchFunctionMode | None = None  # the function mode of the pass
         self.model = self._copy(model, "")
 
     # -- the copy -------------------------------------------------------------------------
@@ -541,6 +549,7 @@ class FastTracer(Tracer):
 
     def _forward(self, module: torch.nn.Module, forward: Any) -> Callable[..., Any]:
         bound = forward.__get__(module)
+        direct = direct_call(type(module))  # a standard layer's rule, called directly
 
         def traced_forward(*args: Any, **kwargs: Any) -> Any:
             key = None
@@ -554,7 +563,11 @@ class FastTracer(Tracer):
                         return self._replay(module, found, args)
             self._pre_hook(module, args, kwargs)
             call = self.stack[-1]
-            output = bound(*args, **kwargs)
+            output = NOT_DIRECT
+            if direct is not None and len(args) == 1 and not kwargs and type(args[0]) is SymTensor:
+                output = direct(module, args[0], self._call_unmoded)
+            if output is NOT_DIRECT:
+                output = bound(*args, **kwargs)
             self.stack.pop()
             call.outputs = _tree(output)
             if key is not None:
@@ -650,8 +663,22 @@ class FastTracer(Tracer):
         for module, _ in self.copies:
             module.__dict__.clear()
         self.memo.clear()
+        self.mode = None  # which holds the tracer
 
     # -- functional calls -----------------------------------------------------------------
+    def _call_unmoded(self, func: Any, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        """:meth:`call` as torch makes it from a layer's forward code: with the tracer's
+        function mode taken off the stack meanwhile (so a rule's own torch calls run as
+        torch's). NOT_DIRECT when the mode is not on top: forward code has pushed a mode of
+        its own, which its functional call would reach first."""
+        mode = _pop_function_mode()
+        try:
+            if mode is not self.mode:
+                return NOT_DIRECT
+            return self.call(func, args, kwargs)
+        finally:
+            _push_function_mode(mode)
+
     def call(self, func: Any, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
         handler = HANDLERS.get(func)
         if handler is None:
@@ -729,8 +756,9 @@ def fast_trace(
     sym_args = [symbolic_inputs(a) for a in args]
     sym_kwargs = {k: symbolic_inputs(v) for k, v in kwargs.items()}
     set_dispatch(tracer.call)
+    tracer.mode = _SymbolicMode(tracer)
     try:
-        with torch.no_grad(), _SymbolicMode(tracer):
+        with torch.no_grad(), tracer.mode:
             tracer.model(*sym_args, **sym_kwargs)
         if not tracer.roots:
             raise Unsupported("the model was not called as a module")
