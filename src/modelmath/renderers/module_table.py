@@ -8,12 +8,13 @@ values put in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from modelmath.expr import Expr, Quantity
-from modelmath.module_summary import ModuleRow, ModuleStatus, ModuleSummary
+from modelmath.module_summary import ModuleRow, ModuleStatus, ModuleSummary, TensorRow
 from modelmath.renderers.printer import FormulaPrinter, format_number
 from modelmath.renderers.working import MAX_CELL_FORMULA, shape_workings
 
@@ -26,6 +27,8 @@ _HEADERS = {
 }
 HEADERS = _HEADERS
 COLUMNS = tuple(_HEADERS)
+_COMPUTED = ModuleStatus.COMPUTED
+_WORKING_INDENT = " " * 6  # lines of working sit under the row's name
 
 
 _SIZES = frozenset((int, bool))  # a tuple of these only is one tensor's shape
@@ -59,6 +62,10 @@ class ShapeTexts:
     def _text(self, tree: Any) -> str:
         if tree is None:
             return "--"
+        if type(tree) is tuple and len(tree) == 1 and type(tree[0]) is tuple:
+            # The usual row: one tensor, whose shape is shown bare (the general case
+            # below gives the same text, after its checks for a flat shape).
+            return self(tree[0])
         if isinstance(tree, tuple):
             types = tuple(map(type, tree))
             if _SIZES.issuperset(types):
@@ -96,36 +103,6 @@ def visible_rows(summary: ModuleSummary) -> Iterator[tuple[ModuleRow, bool]]:
         if row.depth > summary.depth or (summary.hide_reused and row.call_index):
             continue
         yield row, row.depth == summary.depth and not row.is_leaf
-
-
-def _label(row: ModuleRow) -> str:
-    indent = "│    " * max(row.depth - 1, 0) + ("├─" if row.depth else "")
-    name = f"{row.op}: {row.path}" if row.path else row.op
-    return indent + name
-
-
-def _cells(
-    row: ModuleRow, folded: bool, columns: tuple[str, ...], shapes: ShapeTexts | None = None
-) -> list[str]:
-    shapes = shapes or ShapeTexts()
-    params = row.subtree_params if folded else row.params
-    macs = row.subtree_macs if folded else row.macs
-    out = []
-    for col in columns:
-        if col == "input":
-            out.append(shapes(row.inputs))
-        elif col == "output":
-            out.append(shapes(row.outputs))
-        elif col == "params":
-            text = _count(params)
-            if row.call_index or any(w.reused for w in row.weights):
-                text = f"(reused) {text}" if params.value else "(reused)"
-            out.append(text)
-        elif col == "trainable":
-            out.append(_count(row.trainable))
-        elif col == "macs":
-            out.append(_count(macs))
-    return out
 
 
 @dataclass(frozen=True)
@@ -172,7 +149,7 @@ def row_label(row: ModuleRow) -> str:
 
 def row_cells(row: ModuleRow, folded: bool, columns: tuple[str, ...]) -> list[str]:
     """The text of each column's cell (numbers, shapes, ``(reused)``), as the table has it."""
-    return _cells(row, folded, columns)
+    return list(_RowTexts(columns)(row, folded)[1:])
 
 
 def count_text(q: Quantity) -> str:
@@ -207,25 +184,27 @@ class _Working:
         return line
 
     def __call__(self, row: ModuleRow, folded: bool) -> tuple[str, ...]:
-        """Lines of working under a row: output sizes, parameters, MACs, its note."""
+        """Lines of working under a row (output sizes, parameters, MACs), indented as
+        the table shows them; the row's note is the caller's (it names the row)."""
         key = (
             id(row.output_formulas),
-            row.status,
-            id(row.params.expr),
+            row.status is _COMPUTED,  # all formulas() asks of it; an Enum hashes slowly
+            row.params.expr,  # formulas hash and compare by identity (eq=False)
             row.params_why,
-            id(row.macs.expr),
+            row.macs.expr,
             id(row.functions),
             folded,
         )
         done = self._rows.get(key)
         if done is None:
-            done = self._rows[key] = (row, tuple(self.formulas(row, folded)))
-        return (*done[1], row.note) if row.note else done[1]
+            lines = tuple([_WORKING_INDENT + line for line in self.formulas(row, folded)])
+            done = self._rows[key] = (row, lines)
+        return done[1]
 
     def formulas(self, row: ModuleRow, folded: bool) -> list[str]:
         """The lines of a row's formulas: output sizes, parameters, MACs."""
         lines: list[str] = []
-        if row.status is ModuleStatus.COMPUTED:
+        if row.status is _COMPUTED:
             for out in row.output_formulas:
                 for d in out.dims:
                     if d is not None and not d.is_leaf:
@@ -237,7 +216,8 @@ class _Working:
                 lines.append(self.line("params", params, row.params_why))
             if macs.value and not macs.is_leaf:
                 lines.append(self.line("MACs", macs))
-            counted = [f for f in row.functions if f.macs.value]
+            functions = row.functions
+            counted = [f for f in functions if f.macs.expr.value] if functions else []
             if len(counted) > 1:  # one call's formula is the row's own: shown once
                 lines += [
                     self.line(f"  {f.name}", f.macs.expr)
@@ -273,29 +253,108 @@ def render_module_table(
     return text
 
 
+class _RowTexts:
+    """The label and cells of each row of one render, as a tuple for the line's format.
+
+    The label is first; then the chosen columns, picked from all of them in order.
+    """
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.shapes = ShapeTexts()
+        self._trainable = "trainable" in columns  # the only cell not always shown
+        indices = (0, *(1 + COLUMNS.index(c) for c in columns if c in _HEADERS))
+        # itemgetter of one index gives the item, not a tuple of it
+        self._pick: Callable[[tuple[str, ...]], tuple[str, ...]] = (
+            itemgetter(*indices) if len(indices) > 1 else lambda texts: texts[:1]
+        )
+        self._prefixes: dict[int, str] = {}  # the tree's lines before a name, by depth
+        # A count's text by its value: equal values have equal texts, and most recur.
+        self._counts: dict[float, str] = {0: "--"}
+
+    def _prefix(self, depth: int) -> str:
+        prefix = self._prefixes[depth] = "│    " * max(depth - 1, 0) + ("├─" if depth else "")
+        return prefix
+
+    def _count(self, value: float) -> str:
+        text = self._counts[value] = _count_value(value)
+        return text
+
+    def __call__(self, row: ModuleRow, folded: bool) -> tuple[str, ...]:
+        # Attribute reads and calls are kept few: this runs for every row shown.
+        depth, path = row.depth, row.path
+        prefix = self._prefixes.get(depth)
+        if prefix is None:
+            prefix = self._prefix(depth)
+        label = f"{prefix}{row.op}: {path}" if path else prefix + row.op
+        counts = self._counts
+        params = (row.subtree_params if folded else row.params).expr.value
+        params_text = counts.get(params) or self._count(params)
+        if row.call_index or _any_reused(row.weights):
+            params_text = f"(reused) {params_text}" if params else "(reused)"
+        macs = (row.subtree_macs if folded else row.macs).expr.value
+        trainable = ""
+        if self._trainable:
+            trainable = _count_value(row.trainable.expr.value)
+        shapes = self.shapes
+        texts = (
+            label,
+            shapes(row.inputs),
+            shapes(row.outputs),
+            params_text,
+            trainable,
+            counts.get(macs) or self._count(macs),
+        )
+        return self._pick(texts)
+
+
+def _count_value(value: float) -> str:
+    """:func:`_count` of a quantity's value (zero blank)."""
+    if not value:
+        return "--"
+    return f"{value:,}" if type(value) is int else f"{int(value):,}"
+
+
+def _any_reused(weights: tuple[TensorRow, ...]) -> bool:
+    """``any(w.reused for w in weights)``: a plain loop, the fastest way (a generator
+    or ``map(attrgetter(…))`` cost more, measured) for this runs on every row."""
+    for w in weights:  # noqa: SIM110  (see above)
+        if not w.counted_here:  # TensorRow.reused, without its property call
+            return True
+    return False
+
+
 def _render_module_table(summary: ModuleSummary, *, explain: bool, ascii_only: bool) -> str:
     columns = tuple(c for c in summary.columns if c in _HEADERS)
     workings = _Working(FormulaPrinter(ascii_only=ascii_only))
-    shapes = ShapeTexts()
-    table: list[tuple[list[str], tuple[str, ...]]] = []
-    for row, folded in visible_rows(summary):
-        cells = [_label(row), *_cells(row, folded, columns, shapes)]
-        table.append((cells, workings(row, folded) if explain else ()))
-    header = ["Layer (type: name)", *(_HEADERS[c] for c in columns)]
-    widths = [max(map(len, column)) for column in zip(header, *(cells for cells, _ in table))]
+    texts = _RowTexts(columns)
+    cells: list[tuple[str, ...]] = []  # each shown row's label and cells
+    below: list[tuple[str, ...]] = []  # and the lines under it: working, note
+    limit, hide_reused = summary.depth, summary.hide_reused
+    for row in summary.rows:  # visible_rows, inlined: this loop is the render's core
+        depth = row.depth
+        if depth > limit or (hide_reused and row.call_index):
+            continue
+        folded = depth == limit and not row.is_leaf
+        cells.append(texts(row, folded))
+        if not explain:
+            below.append(())
+        elif row.note:
+            below.append((*workings(row, folded), _WORKING_INDENT + row.note))
+        else:
+            below.append(workings(row, folded))
+    header = ("Layer (type: name)", *(_HEADERS[c] for c in columns))
+    widths = [max(map(len, column)) for column in zip(header, *cells)]
     width = sum(widths) + 2 * (len(widths) - 1)
     rule, heavy = "-" * width, "=" * width
-    first, rest = widths[0], widths[1:]
+    # One format for every line: the name left-aligned, the numbers right-aligned, two
+    # spaces between (%-Ns and %Ns pad as str.ljust and str.rjust do).
+    form = "  ".join([f"%-{widths[0]}s", *(f"%{w}s" for w in widths[1:])])
 
-    def line(cells: list[str]) -> str:
-        parts = [cells[0].ljust(first), *map(str.rjust, cells[1:], rest)]
-        return "  ".join(parts).rstrip()
-
-    out = [heavy, line(header), heavy]
-    indent = " " * 6
-    for cells, working in table:
-        out.append(line(cells))
-        out += [indent + w for w in working]
+    out = [heavy, (form % header).rstrip(), heavy]
+    append, extend = out.append, out.extend
+    for row_cells, lines in zip(cells, below):
+        append((form % row_cells).rstrip())
+        extend(lines)
     t = summary.totals
     out += [
         heavy,

@@ -54,7 +54,12 @@ class FormulaPrinter:
         # once per printer. Keyed by id, holding the node so that its id stays its own.
         self._printed: dict[tuple[int, bool], tuple[Expr, str]] = {}
         self._methods: dict[type, Callable[[Any], tuple[str, int]]] = {}
-        self._own_sym = type(self)._print_Sym is FormulaPrinter._print_Sym
+        # Symbols and numbers are written in line (_wrapped, _wrapped_all) unless a
+        # subclass prints them its own way.
+        self._own_leaves = (
+            type(self)._print_Sym is FormulaPrinter._print_Sym
+            and type(self)._print_Num is FormulaPrinter._print_Num
+        )
 
     def symbols(self, expr: Expr) -> str:
         return self._top(expr, False)
@@ -74,18 +79,45 @@ class FormulaPrinter:
 
     # Each _print_X returns (text, binding strength).
     def _print(self, expr: Expr) -> tuple[str, int]:
-        method = self._methods.get(type(expr))
+        return self._method(type(expr))(expr)
+
+    def _method(self, kind: type) -> Callable[[Any], tuple[str, int]]:
+        method = self._methods.get(kind)
         if method is None:
-            method = self._methods[type(expr)] = getattr(self, f"_print_{type(expr).__name__}")
-        result: tuple[str, int] = method(expr)
-        return result
+            method = self._methods[kind] = getattr(self, f"_print_{kind.__name__}")
+        return method
 
     def _wrapped(self, expr: Expr, at_least: int) -> str:
         kind = type(expr)
-        if kind is Sym and self._own_sym:  # the usual leaf: an atom, never bracketed
-            return format_number(expr.value) if self._with_values else expr.name  # type: ignore[attr-defined]
-        text, strength = self._print(expr)
+        if self._own_leaves and (kind is Sym or kind is Num):  # atoms: never bracketed
+            if kind is Sym and not self._with_values:
+                name: str = expr.name  # type: ignore[attr-defined]
+                return name
+            value = expr.value
+            return str(value) if type(value) is int else format_number(value)
+        # _print without its call: this runs for every node of every formula printed
+        method = self._methods.get(kind) or self._method(kind)
+        text, strength = method(expr)
         return f"({text})" if strength < at_least else text
+
+    def _wrapped_all(self, children: tuple[Expr, ...], at_least: int) -> list[str]:
+        """``[self._wrapped(c, at_least) for c in children]`` with the atoms written
+        here: most parts of sums and products are symbols and numbers, and a call costs
+        more than their text."""
+        if not self._own_leaves:
+            return [self._wrapped(c, at_least) for c in children]
+        names = not self._with_values
+        texts = []
+        for child in children:
+            kind = type(child)
+            if kind is not Sym and kind is not Num:
+                texts.append(self._wrapped(child, at_least))
+            elif names and kind is Sym:
+                texts.append(child.name)  # type: ignore[attr-defined]
+            else:
+                value = child.value
+                texts.append(str(value) if type(value) is int else format_number(value))
+        return texts
 
     def _print_Num(self, expr: Num) -> tuple[str, int]:
         return format_number(expr.value), _ATOM
@@ -96,7 +128,7 @@ class FormulaPrinter:
         return expr.name, _ATOM
 
     def _print_Sum(self, expr: Sum) -> tuple[str, int]:
-        return " + ".join([self._wrapped(t, _SUM) for t in expr.terms]), _SUM
+        return " + ".join(self._wrapped_all(expr.terms, _SUM)), _SUM
 
     def _print_Diff(self, expr: Diff) -> tuple[str, int]:
         left = self._wrapped(expr.left, _SUM)
@@ -104,7 +136,7 @@ class FormulaPrinter:
         return f"{left} {self.glyphs.minus} {right}", _SUM
 
     def _print_Prod(self, expr: Prod) -> tuple[str, int]:
-        return self.glyphs.times.join([self._wrapped(f, _PROD) for f in expr.factors]), _PROD
+        return self.glyphs.times.join(self._wrapped_all(expr.factors, _PROD)), _PROD
 
     def _fraction(self, num: Expr, den: Expr) -> str:
         return f"{self._wrapped(num, _ATOM)}/{self._wrapped(den, _ATOM)}"
