@@ -18,6 +18,7 @@ Layouts are PyTorch's: channels first, ``weight``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from modelmath.costs.base import CostCall, OpCost
 from modelmath.costs.conv import weight
@@ -47,9 +48,24 @@ def _positions(c: CostCall, shape: Shape, rank: int, where: str) -> Expr:
     """H·W (or L, or D·H·W) of a channels-first shape, as named symbols."""
     sizes = shape[-rank:]
     return product(
-        Sym(f"{axis.symbol}_{where}", int(size or 0), f"{where}put {axis.word}")
-        for axis, size in zip(spatial_axes(rank), sizes)
+        [
+            Sym(name, int(size or 0), meaning)
+            for (name, meaning), size in zip(_position_labels(rank, where), sizes)
+        ]
     )
+
+
+@lru_cache(maxsize=64)
+def _position_labels(rank: int, where: str) -> tuple[tuple[str, str], ...]:
+    """(name, meaning) of each spatial axis: ``H_out``, "output height". The same for every
+    layer of a rank, so made once (a pure function of two small values)."""
+    return tuple((f"{a.symbol}_{where}", f"{where}put {a.word}") for a in spatial_axes(rank))
+
+
+@lru_cache(maxsize=64)
+def _axis_labels(count: int) -> tuple[tuple[str, str], ...]:
+    """(name, meaning) of axes 0 … count − 1: ``d_1``, "size of axis 1" (made once)."""
+    return tuple((f"d_{i}", f"size of axis {i}") for i in range(count))
 
 
 def _batch(c: CostCall, shape: Shape, rank: int) -> Expr:
@@ -62,8 +78,12 @@ def _batch(c: CostCall, shape: Shape, rank: int) -> Expr:
 def linear(c: CostCall) -> OpCost:
     """Every input vector times the weight: (positions before the last axis) · C_in · U."""
     shape = c.call.inputs[0]
+    lead = shape[:-1]
     rows = product(
-        Sym(f"d_{i}", int(d or 0), f"size of axis {i}") for i, d in enumerate(shape[:-1])
+        [
+            Sym(name, int(d or 0), meaning)
+            for (name, meaning), d in zip(_axis_labels(len(lead)), lead)
+        ]
     )
     macs = rows * weight(c, "weight").count
     return OpCost(Quantity(macs, "every input vector times the weight: rows · U · C_in"))

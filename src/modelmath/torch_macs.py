@@ -17,9 +17,12 @@ own terms, N·H·L·S·E + N·H·L·S·E_v (scores, then the weighted sum of val
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from modelmath.expr import Expr, Num, Quantity, Sym, product, total
 from modelmath.frontends.torch_module.records import AtenOp, FunctionCall
+
+_Labels = tuple[tuple[str, str], ...]  # (name, meaning) of each factor of a formula
 
 
 def _prod(shape: Sequence[int]) -> int:
@@ -55,21 +58,29 @@ def aten_macs(op: AtenOp) -> Expr:
     x, w = a, b
     transposed = bool(op.config.get("transposed", False))
     positions = x[2:] if transposed else op.output[2:]
-    where = "in" if transposed else "out"
-    axes = _AXES.get(len(positions), tuple((f"d{i}", f"axis {i}") for i in range(len(positions))))
-    factors: list[Expr] = [Sym("N", x[0], "batch size")]
-    factors += [
-        Sym(f"{s}_{where}", n, f"{where}put {word}") for (s, word), n in zip(axes, positions)
+    sizes, kernel = _conv_labels(len(positions), transposed)
+    factors: list[Expr] = [
+        Sym(name, n, meaning) for (name, meaning), n in zip(sizes, (x[0], *positions, w[0], w[1]))
     ]
-    factors += [
-        Sym("C_o", w[0], "input channels" if transposed else "output channels"),
-        Sym("C_i", w[1], ("output" if transposed else "input") + " channels per group"),
-    ]
-    factors += [
-        Sym(f"K_{s.lower()}" if len(axes) > 1 else "K", k, f"kernel {word}")
-        for (s, word), k in zip(axes, w[2:])
-    ]
+    factors += [Sym(name, k, meaning) for (name, meaning), k in zip(kernel, w[2:])]
     return product(factors)
+
+
+@lru_cache(maxsize=64)
+def _conv_labels(rank: int, transposed: bool) -> tuple[_Labels, _Labels]:
+    """(name, meaning) of each factor of a convolution's MACs: N, the positions, C_o and
+    C_i; then of each kernel side. The same for every convolution of a rank: made once
+    (a pure function of two small values), not as f-strings at every layer."""
+    where = "in" if transposed else "out"
+    axes = _AXES.get(rank, tuple((f"d{i}", f"axis {i}") for i in range(rank)))
+    sizes = [("N", "batch size")]
+    sizes += [(f"{s}_{where}", f"{where}put {word}") for s, word in axes]
+    sizes += [
+        ("C_o", "input channels" if transposed else "output channels"),
+        ("C_i", ("output" if transposed else "input") + " channels per group"),
+    ]
+    kernel = [(f"K_{s.lower()}" if len(axes) > 1 else "K", f"kernel {word}") for s, word in axes]
+    return tuple(sizes), tuple(kernel)
 
 
 def _grouped(op: AtenOp) -> Expr:
@@ -120,6 +131,9 @@ def function_macs(fn: FunctionCall) -> Quantity:
         own = _sdpa(fn)
         if own is not None and own.value == counted:
             return Quantity(own, "scores Q·Kᵀ, then the weights times V")
+    if len(fn.aten) == 1:  # the usual call, a layer's one product: the loop below, made short
+        op = fn.aten[0]
+        return Quantity(aten_macs(op), f"{op.op} (multiply-accumulates of each product)")
     # A recurrent layer runs the same product at every step: n × (one product).
     groups: dict[tuple[str, tuple[tuple[int, ...], ...]], list[AtenOp]] = {}
     for op in fn.aten:

@@ -20,10 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from modelmath.expr import Expr, Num, Quantity, Sym, product
+from modelmath.fastinit import fast_frozen_init
 from modelmath.graph import Shape
 from modelmath.rules.base import LayerCall, RuleResult
 
 
+@fast_frozen_init  # built for every layer a cost rule sees
 @dataclass(frozen=True)
 class CostCall:
     """One layer call, everything a cost rule may read."""
@@ -69,6 +71,7 @@ class CostCall:
         return self.batch * self.positions(self.call.inputs[index])
 
 
+@fast_frozen_init
 @dataclass(frozen=True)
 class OpCost:
     """What one layer call costs: MACs and the element-wise operations, each explained."""

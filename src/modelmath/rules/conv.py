@@ -7,7 +7,7 @@ the weights come out in PyTorch's layout, ``weight`` (F, C_in/g, K_h, K_w) and `
 
 from __future__ import annotations
 
-from dataclasses import replace
+from functools import lru_cache
 
 from modelmath.expr import Div, Expr, Num, Sym
 from modelmath.rules.base import LayerCall, OutputShape, RuleResult, Weight, plural
@@ -19,6 +19,7 @@ from modelmath.rules.spatial import (
     batch_dim,
     check_positive,
     padding_words,
+    plain_ints,
     spatial_axes,
     split_channels,
     window_output,
@@ -53,10 +54,20 @@ def _from_torch(ctx: LayerCall) -> LayerCall:
         "explicit_padding": raw if explicit else 0,
         "padding_mode": ctx.config.get("padding_mode", "zeros"),
     }
-    return replace(ctx, config=config)
+    # Built field by field: dataclasses.replace walks the fields and costs several times
+    # as much, on every Conv*d call.
+    return LayerCall(ctx.name, ctx.op, config, ctx.inputs, ctx.framework, ctx.call_index, ctx.extra)
 
 
 def _kernel_words(kernel: tuple[int, ...]) -> str:
+    """``3×3``: a pure function of a few small ints, shared by a model's layers."""
+    if plain_ints(kernel):
+        return _shared_kernel_words(kernel)
+    return "×".join([str(k) for k in kernel])
+
+
+@lru_cache(maxsize=256)
+def _shared_kernel_words(kernel: tuple[int, ...]) -> str:
     return "×".join([str(k) for k in kernel])
 
 
@@ -87,13 +98,33 @@ def _spatial_out(
     if padding not in ("same", "causal") and any(d is not None and d.value <= 0 for d in dims):
         # as Keras: 'same' and 'causal' keep a size of 0 as 0
         check_positive(ctx, dims, f"kernel {_kernel_words(kernel)} and padding='{padding}'")
-    why = padding_words(padding, strides, dilation)
     if padding == "explicit":  # PyTorch's words: padding=1, stride=2, dilation=2
-        why = f"padding={_one(pads)}, stride={_one(strides)}"
-        why += f", dilation={_one(dilation)}" if any(d != 1 for d in dilation) else ""
-        mode = ctx.get("padding_mode", "zeros")
-        why += f", padding_mode='{mode}'" if mode != "zeros" else ""
+        why = _torch_words(pads, strides, dilation, ctx.get("padding_mode", "zeros"))
+    else:
+        why = padding_words(padding, strides, dilation)
     return dims, kernel, why, channels_last, channels
+
+
+def _torch_words(
+    pads: tuple[int, ...], strides: tuple[int, ...], dilation: tuple[int, ...], mode: object
+) -> str:
+    """``padding=1, stride=2`` (then dilation and padding_mode when not the default)."""
+    if type(mode) is str and plain_ints(pads) and plain_ints(strides) and plain_ints(dilation):
+        return _shared_torch_words(pads, strides, dilation, mode)
+    return _explicit_words(pads, strides, dilation, mode)
+
+
+def _explicit_words(
+    pads: tuple[int, ...], strides: tuple[int, ...], dilation: tuple[int, ...], mode: object
+) -> str:
+    why = f"padding={_one(pads)}, stride={_one(strides)}"
+    why += f", dilation={_one(dilation)}" if any(d != 1 for d in dilation) else ""
+    return why + (f", padding_mode='{mode}'" if mode != "zeros" else "")
+
+
+# A pure function of a few small ints and a word: the same string for every layer of a
+# model with these settings (only plain ints and str: as keys, 1 == True == 1.0).
+_shared_torch_words = lru_cache(maxsize=1024, typed=True)(_explicit_words)
 
 
 def _one(values: tuple[int, ...]) -> str:
@@ -149,12 +180,13 @@ def conv(ctx: LayerCall) -> RuleResult:
     F = Sym("F", filters, "filters")
     C = Sym("C_in", c_in, "input channels")
     per_group: Expr = C if groups == 1 else Div(C, Sym("g", groups, "groups"))
+    window = _kernel_syms(kernel, rank)
+    meaning = "a window of weights per input channel, for each filter"
     weights = [
-        Weight(
-            "kernel",
-            (*_kernel_syms(kernel, rank), per_group, F),
-            meaning="a window of weights per input channel, for each filter",
-        )
+        # PyTorch stores weight (F, C_in/g, K_h, K_w): the same factors, its order
+        Weight("weight", (F, per_group, *window), meaning=meaning)
+        if torch
+        else Weight("kernel", (*window, per_group, F), meaning=meaning)
     ]
     words = f"kernel {_kernel_words(kernel)} × {c_in} in-channels"
     if groups != 1:
@@ -166,12 +198,6 @@ def conv(ctx: LayerCall) -> RuleResult:
     out = OutputShape(
         assemble(batch_dim(ctx.shape), dims, F, channels_last), axis_words(rank, channels_last), why
     )
-    if torch:  # PyTorch stores weight (F, C_in/g, K_h, K_w): same factors, its order
-        k = weights[0]
-        weights[0] = Weight(
-            "weight", (k.shape[-1], k.shape[-2], *k.shape[:-2]), k.trainable, k.meaning
-        )
-        weights[1:] = [replace(w, name="bias") for w in weights[1:]]
     return RuleResult((out,), tuple(weights), words)
 
 

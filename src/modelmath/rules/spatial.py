@@ -108,7 +108,9 @@ _shared_window_output = lru_cache(maxsize=4096, typed=True)(_window_output)
 
 def split_channels(ctx: LayerCall, rank: int) -> tuple[Shape, int | None, bool]:
     """(spatial sizes, channels, channels_last) of an input of ``rank`` spatial axes."""
-    shape = ctx.require_rank(rank + 2, f" (batch, {rank} spatial axes, channels)")
+    shape = ctx.shape
+    if len(shape) != rank + 2:  # the error's words only when there is an error
+        ctx.require_rank(rank + 2, f" (batch, {rank} spatial axes, channels)")
     channels_last = ctx.get("data_format", "channels_last") != "channels_first"
     if channels_last:
         return shape[1:-1], shape[-1], True
@@ -164,12 +166,12 @@ def padding_words(
     padding: str, strides: tuple[int, ...], dilation: tuple[int, ...] | None = None
 ) -> str:
     """'padding='valid', strides=1' — the settings that decide the output size."""
-    if _plain_ints(strides) and (dilation is None or _plain_ints(dilation)):
+    if plain_ints(strides) and (dilation is None or plain_ints(dilation)):
         return _shared_padding_words(padding, strides, dilation)
     return _padding_words(padding, strides, dilation)
 
 
-def _plain_ints(values: tuple[int, ...] | None) -> bool:
+def plain_ints(values: tuple[int, ...] | None) -> bool:
     """A tuple of plain ints (as cache keys, 1 == True == 1.0: only these are shared)."""
     if type(values) is not tuple:
         return False

@@ -43,9 +43,12 @@ def _ints(ctx: LayerCall, key: str, rank: int, default: Any = None) -> tuple[int
 
 def _keep(shape: Sequence[int | None]) -> list[Expr | None]:
     """Dimensions passed through: the first as the batch N when the input has one."""
+    if not shape:
+        return []
+    first = shape[0]
     return [
-        None if d is None else (Sym("N", d, "batch size") if i == 0 else Num(d))
-        for i, d in enumerate(shape)
+        None if first is None else Sym("N", first, "batch size"),
+        *[None if d is None else Num(d) for d in shape[1:]],
     ]
 
 
@@ -328,20 +331,21 @@ def batch_norm(ctx: LayerCall) -> RuleResult:
         C = _dim(ctx, shape[-rank - 1], "C", "channels")
     else:
         C = _channels(ctx, 2)
+    affine, tracked = ctx.get("affine", True), ctx.get("track_running_stats", True)
     weights: list[Weight] = []
-    if ctx.get("affine", True):
+    if affine:
         weights += [
             Weight("weight", (C,), meaning="scale (γ) per channel"),
             Weight("bias", (C,), meaning="offset (β) per channel"),
         ]
-    if ctx.get("track_running_stats", True):
+    if tracked:
         weights += [
             _buffer("running_mean", (C,), "running mean per channel"),
             _buffer("running_var", (C,), "running variance per channel"),
             Weight("num_batches_tracked", (), False, f"{BUFFER}: batches seen", dtype="int64"),
         ]
-    words = "γ and β per channel" if ctx.get("affine", True) else "affine=False: no weights"
-    if ctx.get("track_running_stats", True):
+    words = "γ and β per channel" if affine else "affine=False: no weights"
+    if tracked:
         words += "; running statistics are buffers"
     return RuleResult((_same(ctx, "same shape; normalized per channel"),), tuple(weights), words)
 
