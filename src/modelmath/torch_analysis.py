@@ -358,29 +358,15 @@ class _Rows:
             subtree_params = self.quantity(own if own.value else self.zero, _SUBTREE)
             subtree_macs = self.quantity(macs if macs.value else self.zero, _SUBTREE)
         trainable, non_trainable = self.split(params)
+        note = _reuse_note(call, params, called) if params or call.call_index or not called else ""
         self.rows[index] = ModuleRow(
-            path=call.path,
-            op=call.op,
-            depth=call.depth,
-            call_index=call.call_index,
-            inputs=inputs,
-            outputs=outputs,
-            output_formulas=result.outputs if result else (),
-            params=self.quantity(own, result.params_why if result else _own_words(params)),
-            trainable=trainable,
-            non_trainable=non_trainable,
-            params_why=result.params_why if result else "",
-            weights=tuple(params),
-            buffers=tuple(buffers),
-            macs=work.macs,
-            subtree_params=subtree_params,
-            subtree_macs=subtree_macs,
-            functions=work.functions,
-            status=work.status,
-            is_leaf=call.is_leaf,
-            called=called,
-            note=_reuse_note(call, params, called),
-        )
+            call.path, call.op, call.depth, call.call_index, inputs, outputs,
+            result.outputs if result else (),
+            self.quantity(own, result.params_why if result else _own_words(params)),
+            trainable, non_trainable, result.params_why if result else "",
+            tuple(params), tuple(buffers), work.macs, subtree_params, subtree_macs,
+            work.functions, work.status, call.is_leaf, called, note,
+        )  # fmt: skip  (positional: a row per module call, in ModuleRow's field order)
         return subtree_params.value, subtree_macs.value
 
 

@@ -64,27 +64,37 @@ def plain(value: Any) -> Any:
     return repr(value)
 
 
-_NAMES: dict[type, tuple[str, ...]] = {}  # class → the settings it lists
 _MISSING = object()
 _MODULE_GETATTR = torch.nn.Module.__getattr__
+_FLAGS = (("bias", "bias"), ("bias", "in_proj_bias"), ("add_bias_kv", "bias_k"))
+
+# class → each setting it lists, and whether it is read through getattr: a name the
+# class defines (a property, a default) or any name of a class with its own __getattr__
+# is read as Python reads it; any other from the instance's stores, without the
+# exception Module.__getattr__ raises for a missing name (most of the cost). Known per
+# class: classes are not changed between summaries.
+_PLANS: dict[type, tuple[tuple[tuple[str, bool], ...], tuple[bool, ...]]] = {}
 
 
-_ON_CLASS: dict[tuple[type, str], bool] = {}  # (class, name) → read through getattr
+def _through_class(cls: type, name: str) -> bool:
+    return hasattr(cls, name) or getattr(cls, "__getattr__", None) is not _MODULE_GETATTR
 
 
-def _setting(module: torch.nn.Module, cls: type, name: str) -> Any:
-    """``getattr(module, name)``, or _MISSING where ``hasattr`` would be False, without
-    the exception ``Module.__getattr__`` raises for a missing name (most of the cost)."""
-    through_class = _ON_CLASS.get((cls, name))
-    if through_class is None:
-        # A name the class defines (a property, a default) or a class with its own
-        # __getattr__ is read as Python reads it; any other from the instance's stores.
-        # Known per class: classes are not changed between summaries.
-        through_class = hasattr(cls, name) or (
-            getattr(cls, "__getattr__", None) is not _MODULE_GETATTR
+def _plan(cls: type) -> tuple[tuple[tuple[str, bool], ...], tuple[bool, ...]]:
+    found = _PLANS.get(cls)
+    if found is None:
+        names = (*getattr(cls, "__constants__", ()), *_EXTRA.get(cls.__name__, ()))
+        found = (
+            tuple((n, _through_class(cls, n)) for n in names),
+            tuple(_through_class(cls, param) for _, param in _FLAGS),
         )
-        if len(_ON_CLASS) < 4096:
-            _ON_CLASS[(cls, name)] = through_class
+        if len(_PLANS) < 1024:
+            _PLANS[cls] = found
+    return found
+
+
+def _setting(module: torch.nn.Module, name: str, through_class: bool) -> Any:
+    """``getattr(module, name)``, or _MISSING where ``hasattr`` would be False."""
     if through_class:
         return getattr(module, name, _MISSING)
     state = module.__dict__
@@ -101,17 +111,15 @@ def _setting(module: torch.nn.Module, cls: type, name: str) -> Any:
 def module_config(module: torch.nn.Module) -> dict[str, Any]:
     """The settings of ``module`` by their torch names."""
     cls = type(module)
-    names = _NAMES.get(cls)
-    if names is None:
-        names = _NAMES[cls] = (*getattr(cls, "__constants__", ()), *_EXTRA.get(cls.__name__, ()))
+    names, flags_through = _plan(cls)
     config: dict[str, Any] = {}
-    for name in names:
-        value = _setting(module, cls, name)
+    for name, through in names:
+        value = _setting(module, name, through)
         if value is not _MISSING:
             config[name] = plain(value)
     params = module._parameters
-    for flag, param in (("bias", "bias"), ("bias", "in_proj_bias"), ("add_bias_kv", "bias_k")):
-        value = params[param] if param in params else _setting(module, cls, param)
+    for (flag, param), through in zip(_FLAGS, flags_through):
+        value = params[param] if param in params else _setting(module, param, through)
         if param in params or value is not _MISSING:
             config[flag] = value is not None
     if cls.__name__ == "MultiheadAttention":
