@@ -29,8 +29,8 @@ import dis
 import sys
 import threading
 import types
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NoReturn, TypeVar
 
 import torch
 
@@ -38,6 +38,9 @@ Shape = tuple[int, ...]
 
 _META = torch.device("meta")
 _FLOAT_TYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
+
+
+T = TypeVar("T")
 
 
 class Unsupported(Exception):
@@ -118,6 +121,18 @@ _MATCH_CLASS = dis.opmap.get("MATCH_CLASS", -1)
 _ANSWERS: dict[types.CodeType, str] = {}  # code → "own", "tensor" or "refuse"
 
 
+def known_site(code: types.CodeType, sites: Mapping[tuple[str, str], T]) -> T | None:
+    """The entry of ``sites`` for the function of ``code``, found by the end of its file's
+    path and its qualified name (``"transformers/utils/generic.py", "is_torch_tensor"``):
+    a known function of a model zoo, wherever the zoo is installed. None for any other."""
+    path = code.co_filename.replace("\\", "/")
+    name = getattr(code, "co_qualname", code.co_name)
+    for (end, qualname), value in sites.items():
+        if name == qualname and path.endswith(end):
+            return value
+    return None
+
+
 def _answer_for(code: types.CodeType) -> str:
     """How a type test on a traced tensor is answered when ``code`` is the Python code
     nearest to it: "own" (its true class), "tensor" (torch.Tensor) or "refuse".
@@ -134,10 +149,7 @@ def _answer_for(code: types.CodeType) -> str:
         return known
     found = _TORCH_SITES.get((code.co_filename, code.co_name))
     if found is None:
-        path = code.co_filename.replace("\\", "/")
-        for (end, name), answer in _ZOO_SITES.items():
-            if code.co_name == name and path.endswith(end):
-                found = answer
+        found = known_site(code, _ZOO_SITES)
     if found is None:
         asks = _TYPE_TEST_NAMES.intersection(code.co_names) or _MATCH_CLASS in code.co_code[::2]
         found = "refuse" if asks else "own"

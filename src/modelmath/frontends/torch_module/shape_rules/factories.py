@@ -30,6 +30,7 @@ from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
     is_contiguous,
+    known_site,
 )
 
 # A tensor made without a device lands on torch's default device, the CPU unless the user
@@ -45,7 +46,7 @@ from modelmath.frontends.torch_module.symbolic import (
 # its model builds a cache in forward, and its lazy_initialization moves it to the keys'
 # device; nothing in the forward pass reads it in between (only DynamicCache.__iter__, for
 # export), and neither trace records the cache a model returns.
-_STORED_SITES = {("transformers/cache_utils.py", "DynamicSlidingWindowLayer.__init__")}
+_STORED_SITES = {("transformers/cache_utils.py", "DynamicSlidingWindowLayer.__init__"): True}
 _OWN_FILES = (__file__.rsplit("shape_rules", 1)[0], torch.__file__.rsplit("__init__", 1)[0])
 
 
@@ -57,10 +58,7 @@ def _stored_for_a_move() -> bool:
         frame = frame.f_back
     if frame is None:
         return False
-    code = frame.f_code
-    path = code.co_filename.replace("\\", "/")
-    name = getattr(code, "co_qualname", code.co_name)
-    return any(path.endswith(end) and name == qual for end, qual in _STORED_SITES)
+    return known_site(frame.f_code, _STORED_SITES) is not None
 
 
 def _on_meta(device: Any, stored: bool = False) -> None:
