@@ -229,8 +229,9 @@ class _Rows:
     def work(self, call: ModuleCall, inputs: Any, outputs: Any) -> _Work:
         # A call the symbolic tracer replayed holds the very objects of the call it copies:
         # found by identity, it needs no pickling (the trace keeps those objects alive).
+        # (Its list of functional calls is the very list too: its id stands for them.)
         same = (call.op, call.class_module, id(call.config), id(call.options),
-                id(call.inputs), id(call.outputs), *map(id, call.functions))  # fmt: skip
+                id(call.inputs), id(call.outputs), id(call.functions))  # fmt: skip
         found = self.by_identity.get(same)
         if found is not None:
             return found

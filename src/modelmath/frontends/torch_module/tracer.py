@@ -274,19 +274,9 @@ class Tracer:
             )
         path, op, config, params, buffers, is_leaf, class_module, bases, own_forward = known
         return ModuleCall(
-            path=path,
-            op=op,
-            module_id=id(module),
-            depth=depth,
-            call_index=call_index,
-            config=config,
-            params=params,
-            buffers=buffers,
-            is_leaf=is_leaf,
-            class_module=class_module,
-            bases=bases,
-            own_forward=own_forward,
-        )
+            path, op, id(module), depth, call_index, config, params, buffers, is_leaf,
+            class_module, bases, own_forward=own_forward,
+        )  # fmt: skip  (positional: one per module call, in ModuleCall's field order)
 
     # The hooks run inside the function mode: reading a tensor's shape there would go
     # through FunctionRecorder once per property, so they read with torch functions off.
