@@ -98,9 +98,7 @@ def _max_pool2d(m: Any, x: Any, call: Call) -> Any:
     return call(F.max_pool2d, (x, m.kernel_size), options)
 
 
-def _adaptive_avg_pool2d(
-    m: Any, x: Any, call: Call
-) -> Any:
+def _adaptive_avg_pool2d(m: Any, x: Any, call: Call) -> Any:
     return call(F.adaptive_avg_pool2d, (x, m.output_size), {})
 
 

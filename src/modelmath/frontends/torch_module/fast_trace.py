@@ -453,12 +453,7 @@ class FastTracer(Tracer):
         state = module.__dict__
         if "forward" in state or state.get("_compiled_call_impl") is not None:
             raise Unsupported("a module whose forward is replaced or compiled")
-        if (
-            state.get("_forward_hooks")
-            or state.get("_forward_pre_hooks")
-            or state.get("_backward_hooks")
-            or state.get("_backward_pre_hooks")
-        ):
+        if any(state.get(hooks) for hooks in _FORWARD_HOOKS):
             raise Unsupported("a module with hooks")
         new = cls.__new__(cls)
         self.memo[id(module)] = new
