@@ -13,8 +13,9 @@ when the node is built, so the number and the formula can never disagree.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from modelmath.fastinit import fast_frozen_init
 
@@ -240,6 +241,20 @@ def total(parts: Iterable[Expr]) -> Expr:
     return Sum(items)
 
 
+def total_value(values: list[Number]) -> Number:
+    """The value :func:`total` gives terms of these values, computed as it computes it
+    (no term: 0; one: itself; two: ``0 + a + b``; more: ``sum``).
+
+    >>> total_value([2, 3]), total([Num(2), Num(3)]).value, total_value([])
+    (5, 5, 0)
+    """
+    if len(values) == 2:
+        return 0 + values[0] + values[1]
+    if len(values) == 1:
+        return values[0]
+    return sum(values)
+
+
 def product(parts: Iterable[Expr]) -> Expr:
     """Product of ``parts``; a single part is returned as it is, none gives ``Num(1)``.
 
@@ -275,3 +290,34 @@ class Quantity:
     def is_trivial(self) -> bool:
         """True when the formula is a bare symbol or number: nothing to explain."""
         return self.expr.is_leaf
+
+
+class DeferredQuantity(Quantity):
+    """A :class:`Quantity` whose value is known now and whose formula is written when it
+    is first read: a sum over hundreds of rows, which a table prints as a number only.
+    ``write`` must build the formula of that very value (see :func:`total_value`).
+
+    >>> q = DeferredQuantity(5, "two parts", lambda: total([Num(2), Num(3)]))
+    >>> q.value, q.expr.value, q.why
+    (5, 5, 'two parts')
+    """
+
+    def __init__(self, value: Number, why: str, write: Callable[[], Expr]) -> None:
+        state = self.__dict__  # frozen, as Quantity: fields set as its own __init__ sets them
+        state["why"] = why
+        state["_value"] = value
+        state["_write"] = write
+
+    @property
+    def value(self) -> Number:
+        return self._value  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:  # only for what the instance does not hold yet
+        if name != "expr" or "_write" not in self.__dict__:
+            raise AttributeError(name)
+        expr = self.__dict__["expr"] = self.__dict__.pop("_write")()
+        return expr
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Quantity, (self.expr, self.why))  # pickled and copied as a plain Quantity
+

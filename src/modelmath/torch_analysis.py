@@ -14,6 +14,7 @@ only at that module's first call; a tied or repeated use is listed and marked.
 
 from __future__ import annotations
 
+import functools
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -22,7 +23,17 @@ from typing import Any
 
 from modelmath.costs import CostCall
 from modelmath.errors import LayerError
-from modelmath.expr import Expr, Num, Number, Quantity, Sym, product, total
+from modelmath.expr import (
+    DeferredQuantity,
+    Expr,
+    Num,
+    Number,
+    Quantity,
+    Sym,
+    product,
+    total,
+    total_value,
+)
 from modelmath.frontends.torch_module.records import (
     ModuleCall,
     ModuleTrace,
@@ -344,16 +355,28 @@ class _Rows:
         index = len(self.rows)
         self.rows.append(None)  # type: ignore[arg-type]  # filled in below, after children
         if call.children:
-            sub_params: list[Expr] = [own] if own.value else []
-            sub_macs: list[Expr] = [work.macs.expr] if work.macs.value else []
+            # Their values now, their formulas (a term per child) when read.
+            under_params: list[tuple[str, Number]] = []
+            under_macs: list[tuple[str, Number]] = []
             for child in call.children:
                 p, m = self.build(child)
                 if p:
-                    sub_params.append(Sym(child.path, p, f"parameters under {child.path}"))
+                    under_params.append((child.path, p))
                 if m:
-                    sub_macs.append(Sym(child.path, m, f"MACs under {child.path}"))
-            subtree_params = Quantity(total(sub_params), _SUBTREE)
-            subtree_macs = Quantity(total(sub_macs), _SUBTREE)
+                    under_macs.append((child.path, m))
+            macs_here = work.macs.expr
+            p_values = [own.value] if own.value else []
+            m_values = [macs_here.value] if macs_here.value else []
+            subtree_params: Quantity = DeferredQuantity(
+                total_value(p_values + [p for _, p in under_params]),
+                _SUBTREE,
+                functools.partial(_under, own, under_params, "parameters"),
+            )
+            subtree_macs: Quantity = DeferredQuantity(
+                total_value(m_values + [m for _, m in under_macs]),
+                _SUBTREE,
+                functools.partial(_under, macs_here, under_macs, "MACs"),
+            )
         else:  # a leaf's subtree is itself (a zero is Num(0), as total() of no terms)
             macs = work.macs.expr
             subtree_params = self.quantity(own if own.value else self.zero, _SUBTREE)
@@ -369,6 +392,13 @@ class _Rows:
             work.functions, work.status, call.is_leaf, called, note,
         )  # fmt: skip  (positional: a row per module call, in ModuleRow's field order)
         return subtree_params.value, subtree_macs.value
+
+
+def _under(own: Expr, children: list[tuple[str, Number]], what: str) -> Expr:
+    """A subtree's count: the module's own (when not zero), then each child's subtree."""
+    terms = [own] if own.value else []
+    terms += [Sym(path, n, f"{what} under {path}") for path, n in children]
+    return total(terms)
 
 
 _TRAINABLE = "parameters with requires_grad=True"
@@ -431,6 +461,32 @@ def _bytes(slots: Sequence[TensorSlot], what: str) -> Quantity:
     )
 
 
+# The totals' formulas, written when read (picklable: module-level functions).
+def _trainable(rows: list[ModuleRow]) -> Expr:
+    return total(
+        Sym(r.path or r.op, r.trainable.value, f"trainable parameters of {r.path}") for r in rows
+    )
+
+
+def _frozen(rows: list[ModuleRow]) -> Expr:
+    return total(
+        Sym(r.path or r.op, r.non_trainable.value, f"frozen parameters of {r.path}") for r in rows
+    )
+
+
+def _params_formula(train: list[ModuleRow], frozen: list[ModuleRow]) -> Expr:
+    parts = [e for e in (_trainable(train), _frozen(frozen)) if e.value]
+    return total(parts) if parts else Num(0)
+
+
+def _buffers(buffers: list[TensorRow]) -> Expr:
+    return total(Sym(b.qualified, b.count.value, "buffer") for b in buffers)
+
+
+def _macs(rows: list[ModuleRow]) -> Expr:
+    return total(Sym(r.path or r.op, r.macs.value, f"MACs of {r.path or r.op}") for r in rows)
+
+
 def summarize(
     trace: ModuleTrace, *, depth: int = 3, columns: Sequence[str] | None = None
 ) -> ModuleSummary:
@@ -440,31 +496,35 @@ def summarize(
     for call in trace.uncalled:
         rows.build(call, called=False)
     all_rows = _place_uncalled(rows.rows)
-    train: list[Expr] = []
-    frozen: list[Expr] = []
-    buffer_terms: list[Expr] = []
-    macs: list[Expr] = []
-    for r in all_rows:  # one pass gathers the four totals' terms
-        name = r.path or r.op
-        if r.trainable.value:
-            train.append(Sym(name, r.trainable.value, f"trainable parameters of {r.path}"))
-        if r.non_trainable.value:
-            frozen.append(Sym(name, r.non_trainable.value, f"frozen parameters of {r.path}"))
-        for b in r.buffers:
-            if b.counted_here and b.count.value:
-                buffer_terms.append(Sym(b.qualified, b.count.value, "buffer"))
-        if r.macs.value:
-            macs.append(Sym(name, r.macs.value, f"MACs of {name}"))
-    t_expr, f_expr = total(train), total(frozen)
-    params = (
-        total(e for e in (t_expr, f_expr) if e.value) if (t_expr.value or f_expr.value) else Num(0)
-    )
+    # The totals' values now; their formulas (a term per row, hundreds of them) when read.
+    train = [r for r in all_rows if r.trainable.value]
+    frozen = [r for r in all_rows if r.non_trainable.value]
+    buffers = [b for r in all_rows for b in r.buffers if b.counted_here and b.count.value]
+    with_macs = [r for r in all_rows if r.macs.value]
+    t_value = total_value([r.trainable.value for r in train])
+    f_value = total_value([r.non_trainable.value for r in frozen])
     totals = ModuleTotals(
-        params=Quantity(params, "trainable + non-trainable, each parameter once"),
-        trainable=Quantity(t_expr, "sum of the rows' trainable parameters"),
-        non_trainable=Quantity(f_expr, "sum of the rows' frozen parameters"),
-        buffers=Quantity(total(buffer_terms), "buffers (running statistics, masks…), apart"),
-        macs=Quantity(total(macs), "sum of the rows' MACs (children's included once)"),
+        params=DeferredQuantity(
+            total_value([v for v in (t_value, f_value) if v]),
+            "trainable + non-trainable, each parameter once",
+            functools.partial(_params_formula, train, frozen),
+        ),
+        trainable=DeferredQuantity(
+            t_value, "sum of the rows' trainable parameters", functools.partial(_trainable, train)
+        ),
+        non_trainable=DeferredQuantity(
+            f_value, "sum of the rows' frozen parameters", functools.partial(_frozen, frozen)
+        ),
+        buffers=DeferredQuantity(
+            total_value([b.count.value for b in buffers]),
+            "buffers (running statistics, masks…), apart",
+            functools.partial(_buffers, buffers),
+        ),
+        macs=DeferredQuantity(
+            total_value([r.macs.value for r in with_macs]),
+            "sum of the rows' MACs (children's included once)",
+            functools.partial(_macs, with_macs),
+        ),
         param_bytes=_bytes(trace.parameters, "parameters"),
         buffer_bytes=_bytes(trace.buffers, "buffer elements"),
     )

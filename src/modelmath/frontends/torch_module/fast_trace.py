@@ -39,6 +39,7 @@ from __future__ import annotations
 import copy
 import enum
 import functools
+import operator
 import types
 import weakref
 from collections import OrderedDict
@@ -70,6 +71,7 @@ from modelmath.frontends.torch_module.symbolic import (
     set_dispatch,
 )
 from modelmath.frontends.torch_module.tracer import (
+    _DTYPE_NAMES,
     Tracer,
     _shown,
     dtype_name,
@@ -89,6 +91,7 @@ _PLAIN = {
 _FORWARD_HOOKS = (
     "_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks",
 )  # fmt: skip
+_HOOKS_1, _HOOKS_2, _HOOKS_3, _HOOKS_4 = _FORWARD_HOOKS
 _GLOBAL_HOOKS = (
     "_global_forward_hooks", "_global_forward_pre_hooks", "_global_backward_hooks",
     "_global_backward_pre_hooks",
@@ -106,16 +109,28 @@ _DUNDER_SHOWN = ("__matmul__", "__rmatmul__")
 _BOOKKEEPING = frozenset(torch.nn.Module().__dict__) - {"_non_persistent_buffers_set"}
 
 
-_OWN_KEYS: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
+_OWN_KEYS: dict[tuple[type, tuple[str, ...]], tuple[tuple[str, ...], Any]] = {}
 
 
-def _own_keys(cls: type, state: dict[str, Any]) -> tuple[str, ...]:
-    """The attribute names of a module that are not torch's bookkeeping, in their order:
-    modules of one class mostly have the same names, so they are sorted out once."""
+def _no_values(state: dict[str, Any]) -> tuple[Any, ...]:
+    return ()
+
+
+def _own_keys(cls: type, state: dict[str, Any]) -> tuple[tuple[str, ...], Any]:
+    """The attribute names of a module that are not torch's bookkeeping, in their order,
+    and a function reading their values as a tuple: modules of one class mostly have the
+    same names, so they are sorted out once."""
     names = tuple(state)
     found = _OWN_KEYS.get((cls, names))
     if found is None:
-        found = tuple(k for k in names if k not in _BOOKKEEPING)
+        own = tuple(k for k in names if k not in _BOOKKEEPING)
+        if not own:
+            read: Any = _no_values
+        elif len(own) == 1:
+            read = functools.partial(lambda k, d: (d[k],), own[0])
+        else:
+            read = operator.itemgetter(*own)
+        found = (own, read)
         if len(_OWN_KEYS) < 1024:
             _OWN_KEYS[(cls, names)] = found
     return found
@@ -364,6 +379,8 @@ class FastTracer(Tracer):
         self.copies: list[tuple[torch.nn.Module, str]] = []  # each copy and its name
         self.reuse = not train  # in training, forward code may draw random numbers
         self.mode: TorchFunctionMode | None = None  # the function mode of the pass
+        # id of a template call → each of its calls' module names under it (for replays)
+        self.parts: dict[int, dict[int, list[str]]] = {}
         self.model = self._copy(model, "")
 
     # -- the copy -------------------------------------------------------------------------
@@ -381,12 +398,10 @@ class FastTracer(Tracer):
         them as :meth:`Tracer.slots` makes them (the model-wide slot itself where this
         module is where the tensor is counted, a slot naming its owner where it is tied),
         and their part of the module's signature."""
-        if not tensors:  # most modules hold no buffers, containers no parameters either
-            return {}, (), ()
         syms: dict[str, Any] = {}
         slots: list[TensorSlot] = []
         keys: list[Any] = []
-        memo, slot_of = self.memo, self.slot_of
+        memo, slot_of, symbolic = self.memo, self.slot_of, self._symbolic
         listed = self.buffers if is_buffer else self.parameters
         for k, t in tensors.items():
             if t is None:
@@ -395,17 +410,17 @@ class FastTracer(Tracer):
                 continue
             sym = memo.get(id(t))
             if sym is None:
-                sym = memo[id(t)] = self._symbolic(t)
+                sym = memo[id(t)] = symbolic(t)
             syms[k] = sym
             shape, dtype, grad = sym._shape, sym.dtype, sym.requires_grad
-            keys.append((k, (shape, sym._stride, dtype, grad, sym._is_param)))  # _tensor_key
+            keys.append((k, shape, sym._stride, dtype, grad, sym._is_param))  # _tensor_key
             counted = slot_of.get(id(sym))
             persistent = k not in non_persistent
             if counted is None:  # its first name in named_parameters: counted there
+                name = _DTYPE_NAMES.get(dtype) or dtype_name(dtype)
                 counted = slot_of[id(sym)] = TensorSlot(
-                    k, shape, dtype_name(dtype), grad and not is_buffer, prefix + k,
-                    is_buffer,
-                )  # fmt: skip
+                    k, shape, name, grad and not is_buffer, prefix + k, is_buffer
+                )
                 listed.append(counted)
                 if persistent:
                     slots.append(counted)
@@ -446,46 +461,60 @@ class FastTracer(Tracer):
         return sym
 
     def _copy(self, module: torch.nn.Module, path: str) -> torch.nn.Module:
-        found = self.memo.get(id(module))
+        memo = self.memo
+        found = memo.get(id(module))
         if found is not None:
             return found  # type: ignore[no-any-return]
         cls = type(module)
         state = module.__dict__
-        if "forward" in state or state.get("_compiled_call_impl") is not None:
+        get = state.get
+        if "forward" in state or get("_compiled_call_impl") is not None:
             raise Unsupported("a module whose forward is replaced or compiled")
-        if any(state.get(hooks) for hooks in _FORWARD_HOOKS):
+        if get(_HOOKS_1) or get(_HOOKS_2) or get(_HOOKS_3) or get(_HOOKS_4):
             raise Unsupported("a module with hooks")
         new = cls.__new__(cls)
-        self.memo[id(module)] = new
+        memo[id(module)] = new
         self.names[id(new)] = path
         self.copies.append((new, path))
         prefix = f"{path}." if path else ""
         copied = new.__dict__
         copied.update(state)  # plain values stay shared; the rest is replaced below
-        keys = _own_keys(cls, state)
+        keys, read = _own_keys(cls, state)
         # The signature: the class, the attribute names, then each attribute's value
         # (plain data as it is, anything else as a tagged description).
-        signature: list[Any] = [cls, keys]
-        is_plain = _PLAIN.__contains__
-        for key in keys:
-            value = state[key]
-            kind = type(value)
-            if kind in _PLAIN or (kind is tuple and all(map(is_plain, map(type, value)))):
-                signature.append(value)
-            else:
-                signature.append(self._attribute(key, value, kind, copied))
+        values = read(state)
+        signature: list[Any] = [cls, keys, *values]
+        if not _PLAIN.issuperset(map(type, values)):  # most modules hold plain data only
+            is_plain = _PLAIN.__contains__
+            for i, value in enumerate(values, 2):
+                kind = type(value)
+                if kind not in _PLAIN and not (
+                    kind is tuple and all(map(is_plain, map(type, value)))
+                ):
+                    signature[i] = self._attribute(keys[i - 2], value, kind, copied)
         # Parameters, then buffers, then children: named_parameters' order.
-        copied["_parameters"], params, param_keys = self._slots(
-            module._parameters, prefix, False, ()
-        )
-        copied["_buffers"], buffers, buffer_keys = self._slots(
-            module._buffers, prefix, True, state.get("_non_persistent_buffers_set", ())
-        )
+        params: tuple[TensorSlot, ...] = ()
+        buffers: tuple[TensorSlot, ...] = ()
+        if module._parameters:
+            copied["_parameters"], params, param_keys = self._slots(
+                module._parameters, prefix, False, ()
+            )
+            signature.append(param_keys)
+        else:
+            copied["_parameters"] = {}
+            signature.append(())
+        if module._buffers:
+            copied["_buffers"], buffers, buffer_keys = self._slots(
+                module._buffers, prefix, True, get("_non_persistent_buffers_set", ())
+            )
+            signature.append(buffer_keys)
+        else:
+            copied["_buffers"] = {}
+            signature.append(())
         self.module_slots[id(new)] = (params, buffers)
-        signature += (param_keys, buffer_keys)
         children: dict[str, torch.nn.Module | None] = {}
         own = True  # the subtree holds no module that appears elsewhere in the model
-        signatures, memo = self.signatures, self.memo
+        signatures = self.signatures
         for k, c in module._modules.items():
             if c is None:
                 children[k] = None
@@ -500,9 +529,16 @@ class FastTracer(Tracer):
             signature.append((k, inner))
         copied["_modules"] = children
         copied["training"] = self.train
-        whole = tuple(signature)
-        signatures[id(new)] = self.interned.setdefault(whole, len(self.interned)) if own else None
-        copied["forward"] = self._forward(new, cls.forward)
+        if own:
+            whole = tuple(signature)
+            interned = self.interned
+            signatures[id(new)] = interned.setdefault(whole, len(interned))
+        else:
+            signatures[id(new)] = None
+        # Module.__call__ reads _call_impl from the instance first: the traced forward is
+        # called without _call_impl's hook checks (the copy has no hooks: checked above,
+        # and global ones before the pass). ``forward`` is the same, for code calling it.
+        copied["forward"] = copied["_call_impl"] = self._forward(new, cls.forward)
         return new
 
     def _attribute(self, key: str, value: Any, kind: type, copied: dict[str, Any]) -> Any:
@@ -613,16 +649,27 @@ class FastTracer(Tracer):
         template, spec = found
         shift = len(self.stack) - template.depth
         start = len(template.path) + 1 if template.path else 0
-        self.stack[-1].children.append(self._clone(template, module, module, start, shift))
+        parts = self.parts.get(id(template))
+        if parts is None:
+            parts = self.parts[id(template)] = {}
+        clone = self._clone(template, module, module, start, shift, parts)
+        self.stack[-1].children.append(clone)
         return rebuild(spec, args)
 
     def _clone(
-        self, t: ModuleCall, target: torch.nn.Module, root: torch.nn.Module, start: int, shift: int
+        self,
+        t: ModuleCall,
+        target: torch.nn.Module,
+        root: torch.nn.Module,
+        start: int,
+        shift: int,
+        parts: dict[int, list[str]],
     ) -> ModuleCall:
         """``t`` recorded again for ``target``; its children's modules are found by their
         names under the replayed block ``root`` (``start``: where those names begin in the
-        template's paths). A method, not a closure: a recursive closure is a reference
-        cycle, left for the garbage collector, per replay."""
+        template's paths; ``parts``: those names, split once per template). A method, not a
+        closure: a recursive closure is a reference cycle, left for the garbage collector,
+        per replay."""
         index = self.call_counts.get(id(target), 0)
         self.call_counts[id(target)] = index + 1
         self.called.add(id(target))
@@ -636,11 +683,16 @@ class FastTracer(Tracer):
             params, buffers, t.is_leaf, t.class_module, t.bases, t.options, t.inputs,
             t.outputs, t.functions, own_forward=t.own_forward,
         )  # fmt: skip
-        for child in t.children:
-            inner = root
-            for part in child.path[start:].split("."):
-                inner = inner._modules[part]  # type: ignore[assignment]
-            call.children.append(self._clone(child, inner, root, start, shift))
+        if t.children:
+            children = call.children
+            for child in t.children:
+                inner = root
+                names = parts.get(id(child))
+                if names is None:
+                    names = parts[id(child)] = child.path[start:].split(".")
+                for part in names:
+                    inner = inner._modules[part]  # type: ignore[assignment]
+                children.append(self._clone(child, inner, root, start, shift, parts))
         return call
 
     def uncalled(self) -> list[ModuleCall]:

@@ -22,6 +22,8 @@ def _bind(
 ) -> list[Any]:
     """The arguments by position, as a Python signature with ``names`` would bind them;
     ``defaults`` aligned with ``names`` (``_MISSING`` for a required one)."""
+    if not kwargs and len(args) == len(names):  # every argument by position: nothing to bind
+        return list(args)
     if len(args) > len(names):
         raise Unsupported("more positional arguments than the rule knows")
     values = list(args) + list(defaults[len(args) :])
