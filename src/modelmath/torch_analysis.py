@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import pickle
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from math import prod
 from typing import Any
@@ -236,6 +236,7 @@ class _Rows:
         self.sums: dict[tuple[int, ...], tuple[list[Expr], Expr]] = {}
         self.zero: Expr = Num(0)  # shared: rows alike then share their working's memo key
         self.no_params = (Quantity(Num(0), _TRAINABLE), Quantity(Num(0), _FROZEN))
+        self.spans: dict[int, tuple[int, int]] = {}  # id of a call → where its rows are
 
     def work(self, call: ModuleCall, inputs: Any, outputs: Any) -> _Work:
         # A call the symbolic tracer replayed holds the very objects of the call it copies:
@@ -334,6 +335,12 @@ class _Rows:
 
     def build(self, call: ModuleCall, *, called: bool = True) -> tuple[Number, Number]:
         """Append rows for ``call`` and its children; return its subtree's params and MACs."""
+        if call.replay_of is not None:
+            span = self.spans.get(id(call.replay_of))
+            if span is not None:
+                again = self.again(call, span)
+                if again is not None:
+                    return again
         if called:
             inputs, outputs = self.shapes_of(call.inputs), self.shapes_of(call.outputs)
             work = self.work(call, inputs, outputs)
@@ -391,7 +398,107 @@ class _Rows:
             tuple(params), tuple(buffers), work.macs, subtree_params, subtree_macs,
             work.functions, work.status, call.is_leaf, called, note,
         )  # fmt: skip  (positional: a row per module call, in ModuleRow's field order)
+        if called:
+            self.spans[id(call)] = (index, len(self.rows))
         return subtree_params.value, subtree_macs.value
+
+    def again(self, call: ModuleCall, span: tuple[int, int]) -> tuple[Number, Number] | None:
+        """The rows of a call the symbolic tracer replayed, made from those of the call it
+        copies (``span``: where they are): the very work, shapes and counts, under this
+        call's names. They are what :meth:`build` would make, which the checks ensure:
+        each tensor is counted here as it was there, none is tied, no rule disagreed.
+        None when a check fails, and :meth:`build` makes them instead."""
+        template = iter(self.rows[span[0] : span[1]])
+        rows: list[ModuleRow] = []
+        counted: list[str] = []
+        try:
+            found = self._again(call, template, rows, counted)
+        except _Differs:
+            return None
+        self.rows += rows
+        self.counted.update(counted)
+        return found
+
+    def _again(
+        self, call: ModuleCall, template: Iterator[ModuleRow], rows: list[ModuleRow],
+        counted: list[str],
+    ) -> tuple[Number, Number]:  # fmt: skip
+        r = next(template, None)
+        if (
+            r is None
+            or r.status is ModuleStatus.DISAGREES
+            or r.op != call.op
+            or r.call_index != call.call_index
+        ):
+            raise _Differs
+        first = call.call_index == 0
+        params = self._tensors_again(call, call.params, r.weights, first, counted, False)
+        buffers = self._tensors_again(call, call.buffers, r.buffers, first, counted, True)
+        index = len(rows)
+        rows.append(None)  # type: ignore[arg-type]  # filled in below, after children
+        subtree_params, subtree_macs = r.subtree_params, r.subtree_macs
+        if call.children:
+            under_params: list[tuple[str, Number]] = []
+            under_macs: list[tuple[str, Number]] = []
+            for child in call.children:
+                p, m = self._again(child, template, rows, counted)
+                if p:
+                    under_params.append((child.path, p))
+                if m:
+                    under_macs.append((child.path, m))
+            subtree_params = DeferredQuantity(
+                subtree_params.value,
+                _SUBTREE,
+                functools.partial(_under, r.params.expr, under_params, "parameters"),
+            )
+            subtree_macs = DeferredQuantity(
+                subtree_macs.value,
+                _SUBTREE,
+                functools.partial(_under, r.macs.expr, under_macs, "MACs"),
+            )
+        rows[index] = ModuleRow(
+            call.path, r.op, call.depth, call.call_index, r.inputs, r.outputs,
+            r.output_formulas, r.params, r.trainable, r.non_trainable, r.params_why,
+            params, buffers, r.macs, subtree_params, subtree_macs, r.functions, r.status,
+            r.is_leaf, True, r.note,
+        )  # fmt: skip
+        return subtree_params.value, subtree_macs.value
+
+    def _tensors_again(
+        self, call: ModuleCall, slots: Sequence[TensorSlot], template: Sequence[TensorRow],
+        first: bool, counted: list[str], is_buffer: bool,
+    ) -> tuple[TensorRow, ...]:  # fmt: skip
+        """:meth:`tensors` for a replayed call: the template's counts, this call's names;
+        _Differs unless each is counted here exactly as it was in the template, untied."""
+        if len(slots) != len(template):
+            raise _Differs
+        if not slots:
+            return ()
+        path, done = call.path, self.counted
+        rows = []
+        for slot, t in zip(slots, template):
+            name = slot.name
+            qualified = f"{path}.{name}" if path else name
+            here = first and qualified not in done
+            if (
+                slot.owner != qualified  # tied: its note names the original
+                or t.counted_at != t.qualified
+                or here != t.counted_here
+                or name != t.name
+                or slot.requires_grad != t.trainable
+            ):
+                raise _Differs
+            if here or is_buffer:
+                counted.append(qualified)
+            rows.append(
+                TensorRow(name, qualified, slot.shape, t.count, slot.requires_grad,
+                          slot.is_buffer, slot.dtype, slot.owner, here)
+            )  # fmt: skip
+        return tuple(rows)
+
+
+class _Differs(Exception):
+    """A replayed call's rows differ from its template's by more than names."""
 
 
 def _under(own: Expr, children: list[tuple[str, Number]], what: str) -> Expr:

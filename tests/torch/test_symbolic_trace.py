@@ -43,8 +43,9 @@ SYMBOLIC = {
 
 def _plain(call: ModuleCall, ids: dict[int, int]) -> dict[str, Any]:
     """A call as data, its module's id replaced by the order of first appearance (the
-    two tracers copy the model differently, so the ids themselves differ)."""
-    out = {f.name: getattr(call, f.name) for f in dataclasses.fields(call)}
+    two tracers copy the model differently, so the ids themselves differ); only what
+    equality compares (``replay_of`` says how the symbolic tracer made it)."""
+    out = {f.name: getattr(call, f.name) for f in dataclasses.fields(call) if f.compare}
     out["module_id"] = ids.setdefault(call.module_id, len(ids))
     out["children"] = [_plain(c, ids) for c in call.children]
     return out
@@ -454,3 +455,47 @@ def test_two_threads_trace_two_models_at_once() -> None:
             assert all(pool.map(run, names))
     finally:
         sys.setswitchinterval(interval)
+
+
+def _formula(q: Any) -> tuple[Any, ...]:
+    """A Quantity as data: its value, reason and whole formula."""
+    def node(e: Any) -> Any:
+        parts = tuple(node(c) for c in e.children)
+        return (type(e).__name__, getattr(e, "name", ""), getattr(e, "meaning", ""), e.value, parts)
+
+    return (q.value, q.why, node(q.expr))
+
+
+def _summary_data(s: Any) -> Any:
+    """Every field of every row (tensors and formulas included) and the totals."""
+    def value(v: Any) -> Any:
+        if hasattr(v, "why") and hasattr(v, "expr"):
+            return _formula(v)
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            return tuple(value(getattr(v, f.name)) for f in dataclasses.fields(v))
+        if isinstance(v, (tuple, list)):
+            return tuple(value(x) for x in v)
+        return v
+
+    return [value(r) for r in s.rows], value(s.totals), s.notes
+
+
+@pytest.mark.parametrize(
+    "name", ["resnet_bottleneck", "resnet_basic", "mobilenet_v2", "efficientnet", "unet",
+             "gru_seq2seq", "gpt_tied", "vit", "torch_transformer", "mlp_mixer", "swin_windows",
+             "siamese_bilinear"]
+)  # fmt: skip
+def test_replayed_rows_are_the_rows_build_makes(name: str) -> None:
+    """A replayed call's rows are made from its template's (Rows.again); made one by one
+    instead (the replays forgotten), every field, tensor and formula is the same."""
+    from modelmath.torch_analysis import summarize
+
+    torch.manual_seed(0)
+    model, inputs = CORPUS[name]()
+    fast = trace(model, input_data=inputs, tracer="symbolic")
+    replayed = summarize(fast)
+    calls = list(fast.root.walk())
+    assert any(c.replay_of is not None for c in calls)  # the models chosen have replays
+    for c in calls:
+        c.replay_of = None
+    assert _summary_data(summarize(fast)) == _summary_data(replayed)

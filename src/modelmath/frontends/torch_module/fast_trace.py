@@ -653,6 +653,7 @@ class FastTracer(Tracer):
         if parts is None:
             parts = self.parts[id(template)] = {}
         clone = self._clone(template, module, module, start, shift, parts)
+        clone.replay_of = template
         self.stack[-1].children.append(clone)
         return rebuild(spec, args)
 

@@ -124,6 +124,10 @@ class ModuleCall:
     functions: list[FunctionCall] = field(default_factory=list)
     children: list[ModuleCall] = field(default_factory=list)
     own_forward: bool = False  # a subclass of a torch.nn layer that replaces its forward
+    # The symbolic tracer's replays: the call whose record this one copies onto its own
+    # modules (same structure, settings, shapes and inputs; see fast_trace). Not compared:
+    # it says how the record was made, not what it records.
+    replay_of: ModuleCall | None = field(default=None, compare=False, repr=False)
 
     def walk(self) -> Iterator[ModuleCall]:
         """This call and every call below it, in execution order."""
