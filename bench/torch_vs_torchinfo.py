@@ -1,6 +1,6 @@
 """modelmath against torchinfo on the same PyTorch models, built the same way.
 
-    .venv/bin/python -m bench.torch_vs_torchinfo            # everything, ~2 minutes
+    .venv/bin/python -m bench.torch_vs_torchinfo            # everything, ~4 minutes
     .venv/bin/python -m bench.torch_vs_torchinfo --repeats 3
 
 ResNet-50 and ViT-L/16 (the bar's models) are written here (torchvision does not import
@@ -17,7 +17,10 @@ token ids. Each tool and model runs in a fresh child process, so peaks do not mi
   summary rendered as text.
 
 Times: the first call in the process (one-time imports and warm-up included), then the
-best and the median of ``--repeats`` calls, each after a full garbage collection. Memory:
+best and the median of ``--repeats`` calls, each after a full garbage collection; each
+tool runs in ``--processes`` fresh processes (interleaved with the others), and the
+figure is the median of their bests, since one process's speed moves by about 10 % with
+where its memory lies. Memory:
 how far the resident set rises during a call above where it stood when the call began
 (peak reset before each call through /proc/self/clear_refs): for the first call, which
 includes imports the tool makes on first use, and the largest of the later calls. The bar
@@ -290,6 +293,20 @@ def child_phases(name: str, repeats: int) -> dict[str, Any]:
     return out
 
 
+def _across(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One tool's runs in several processes as one: the median of each process's best and
+    first call (a process's speed moves by about 10 % with its memory layout), the largest
+    memory rise."""
+    return {
+        **runs[0],
+        "best": statistics.median(r["best"] for r in runs),
+        "first": statistics.median(r["first"] for r in runs),
+        "bests": [r["best"] for r in runs],
+        "first_mib": max(r["first_mib"] for r in runs),
+        "mib": max(r["mib"] for r in runs),
+    }
+
+
 def _child(*args: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
@@ -317,6 +334,7 @@ def _machine() -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--processes", type=int, default=3, help="fresh processes per tool and model")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     opts = ap.parse_args()
     if opts.child:
@@ -332,18 +350,25 @@ def main() -> None:
         return
 
     print("$ .venv/bin/python -m bench.torch_vs_torchinfo" +
-          (f" --repeats {opts.repeats}" if opts.repeats != 5 else ""))  # fmt: skip
+          (f" --repeats {opts.repeats}" if opts.repeats != 5 else "") +
+          (f" --processes {opts.processes}" if opts.processes != 3 else ""))  # fmt: skip
     print(_machine())
     print()
     rows = []
     for name in MODELS:
-        ti = _child("speed", "torchinfo", name, "0")
-        ti1 = _child("speed", "torchinfo", name, "1")
-        mm = _child("speed", "modelmath", name, "0")
+        # Rounds of the three, interleaved, so that a drift of the machine's load reaches
+        # each tool alike.
+        runs: list[list[dict[str, Any]]] = [[], [], []]
+        for _ in range(opts.processes):
+            runs[0].append(_child("speed", "torchinfo", name, "0"))
+            runs[1].append(_child("speed", "torchinfo", name, "1"))
+            runs[2].append(_child("speed", "modelmath", name, "0"))
+        ti, ti1, mm = (_across(r) for r in runs)
         rows.append((name, ti, ti1, mm))
 
-    print("Speed: seconds per summary (best of", opts.repeats, "calls; first call in a fresh")
-    print("process in brackets). torchinfo: default threads / 1 thread; the faster is the bar's.")
+    print(f"Speed: seconds per summary (in each of {opts.processes} fresh processes the best of "
+          f"{opts.repeats} calls; the median of those; the first call of a fresh process in")
+    print("brackets, median too). torchinfo: default threads / 1 thread; the faster is the bar's.")
     print()
     print("| model | params | torchinfo | torchinfo, 1 thread | modelmath | speed-up | ≥10× |")
     print("|---|---:|---:|---:|---:|---:|:-:|")
@@ -356,6 +381,12 @@ def main() -> None:
             f"| {mm['best']:.3f} s ({mm['first']:.2f}) | {ratio:.1f}× "
             f"| {'PASS' if ratio >= BAR else 'FAIL'} |"
         )
+    print()
+    print("Each process's best, milliseconds (torchinfo / modelmath):")
+    print()
+    for name, ti, _, mm in rows:
+        print(f"- {name}: " + ", ".join(f"{b * 1e3:.1f}" for b in ti["bests"]) + " / "
+              + ", ".join(f"{b * 1e3:.1f}" for b in mm["bests"]))  # fmt: skip
     print()
     print("Memory: how far the resident set rises during a call (model already built):")
     print("first call (with the imports a tool makes on first use) / later calls.")

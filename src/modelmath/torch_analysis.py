@@ -527,6 +527,8 @@ def _place_uncalled(rows: list[ModuleRow]) -> tuple[ModuleRow, ...]:
     """Rows of modules the pass never ran, moved under their parent (after its subtree):
     MultiheadAttention's out_proj is used by functional code, never called as a module."""
     called = [r for r in rows if r.called]
+    if len(called) == len(rows):  # most models: every module ran
+        return tuple(rows)
     for row in (r for r in rows if not r.called):
         # A container never called whose modules were (a parametrized weight's
         # ModuleDict): listed just before the first of them.
@@ -604,10 +606,19 @@ def summarize(
         rows.build(call, called=False)
     all_rows = _place_uncalled(rows.rows)
     # The totals' values now; their formulas (a term per row, hundreds of them) when read.
-    train = [r for r in all_rows if r.trainable.value]
-    frozen = [r for r in all_rows if r.non_trainable.value]
-    buffers = [b for r in all_rows for b in r.buffers if b.counted_here and b.count.value]
-    with_macs = [r for r in all_rows if r.macs.value]
+    train: list[ModuleRow] = []
+    frozen: list[ModuleRow] = []
+    buffers: list[TensorRow] = []
+    with_macs: list[ModuleRow] = []
+    for r in all_rows:
+        if r.trainable.value:
+            train.append(r)
+        if r.non_trainable.value:
+            frozen.append(r)
+        if r.buffers:
+            buffers += [b for b in r.buffers if b.counted_here and b.count.value]
+        if r.macs.value:
+            with_macs.append(r)
     t_value = total_value([r.trainable.value for r in train])
     f_value = total_value([r.non_trainable.value for r in frozen])
     totals = ModuleTotals(

@@ -109,31 +109,38 @@ _DUNDER_SHOWN = ("__matmul__", "__rmatmul__")
 _BOOKKEEPING = frozenset(torch.nn.Module().__dict__) - {"_non_persistent_buffers_set"}
 
 
-_OWN_KEYS: dict[tuple[type, tuple[str, ...]], tuple[tuple[str, ...], Any]] = {}
+# class → its modules' attribute names (as the last one had them), the names that are not
+# torch's bookkeeping, and a function reading their values as a tuple
+_OWN_KEYS: dict[type, tuple[tuple[str, ...], tuple[str, ...], Any]] = {}
 
 
 def _no_values(state: dict[str, Any]) -> tuple[Any, ...]:
     return ()
 
 
+def _one_value(key: str, state: dict[str, Any]) -> tuple[Any, ...]:
+    return (state[key],)
+
+
 def _own_keys(cls: type, state: dict[str, Any]) -> tuple[tuple[str, ...], Any]:
     """The attribute names of a module that are not torch's bookkeeping, in their order,
     and a function reading their values as a tuple: modules of one class mostly have the
-    same names, so they are sorted out once."""
+    same names (compared, not hashed: the names are the very same strings), so they are
+    sorted out once per class."""
     names = tuple(state)
-    found = _OWN_KEYS.get((cls, names))
-    if found is None:
+    found = _OWN_KEYS.get(cls)
+    if found is None or found[0] != names:
         own = tuple(k for k in names if k not in _BOOKKEEPING)
         if not own:
             read: Any = _no_values
         elif len(own) == 1:
-            read = functools.partial(lambda k, d: (d[k],), own[0])
+            read = functools.partial(_one_value, own[0])
         else:
             read = operator.itemgetter(*own)
-        found = (own, read)
+        found = (names, own, read)
         if len(_OWN_KEYS) < 1024:
-            _OWN_KEYS[(cls, names)] = found
-    return found
+            _OWN_KEYS[cls] = found
+    return found[1], found[2]
 
 
 _CONFIG_CLASSES = ("PretrainedConfig", "PreTrainedConfig", "GenerationConfig")
