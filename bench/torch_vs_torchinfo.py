@@ -366,9 +366,10 @@ def main() -> None:
         ti, ti1, mm = (_across(r) for r in runs)
         rows.append((name, ti, ti1, mm))
 
-    print(f"Speed: seconds per summary (in each of {opts.processes} fresh processes the best of "
-          f"{opts.repeats} calls; the median of those; the first call of a fresh process in")
-    print("brackets, median too). torchinfo: default threads / 1 thread; the faster is the bar's.")
+    print(f"Speed: seconds per summary: in each of {opts.processes} fresh processes the best of "
+          f"{opts.repeats} calls, and the median")
+    print("of those (the first call of a fresh process in brackets, the median too). torchinfo:")
+    print("default threads / 1 thread; the faster is the bar's.")
     print()
     print("| model | params | torchinfo | torchinfo, 1 thread | modelmath | speed-up | ≥10× |")
     print("|---|---:|---:|---:|---:|---:|:-:|")
