@@ -412,7 +412,7 @@ class _Rows:
         rows: list[ModuleRow] = []
         counted: list[str] = []
         try:
-            found = self._again(call, template, rows, counted)
+            found = self._again(call, call.replay_of, template, rows, counted)
         except _Differs:
             return None
         self.rows += rows
@@ -420,15 +420,27 @@ class _Rows:
         return found
 
     def _again(
-        self, call: ModuleCall, template: Iterator[ModuleRow], rows: list[ModuleRow],
-        counted: list[str],
+        self, call: ModuleCall, like: ModuleCall | None, template: Iterator[ModuleRow],
+        rows: list[ModuleRow], counted: list[str],
     ) -> tuple[Number, Number]:  # fmt: skip
+        """One call of a replayed subtree (``like``: the template's call in its place, whose
+        row ``template`` gives next), then its children."""
         r = next(template, None)
         if (
             r is None
+            or like is None
+            or r.path != like.path
             or r.status is ModuleStatus.DISAGREES
-            or r.op != call.op
             or r.call_index != call.call_index
+            or len(call.children) != len(like.children)
+            # The very records :meth:`work` is found by: the template's work is this one's.
+            or call.op != like.op
+            or call.class_module != like.class_module
+            or call.config is not like.config
+            or call.options is not like.options
+            or call.inputs is not like.inputs
+            or call.outputs is not like.outputs
+            or call.functions is not like.functions
         ):
             raise _Differs
         first = call.call_index == 0
@@ -440,8 +452,8 @@ class _Rows:
         if call.children:
             under_params: list[tuple[str, Number]] = []
             under_macs: list[tuple[str, Number]] = []
-            for child in call.children:
-                p, m = self._again(child, template, rows, counted)
+            for child, child_like in zip(call.children, like.children):
+                p, m = self._again(child, child_like, template, rows, counted)
                 if p:
                     under_params.append((child.path, p))
                 if m:

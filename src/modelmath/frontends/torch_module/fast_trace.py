@@ -91,7 +91,7 @@ _PLAIN = {
 _FORWARD_HOOKS = (
     "_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks",
 )  # fmt: skip
-_HOOKS_1, _HOOKS_2, _HOOKS_3, _HOOKS_4 = _FORWARD_HOOKS
+_FORWARD_HOOK, _FORWARD_PRE_HOOK, _BACKWARD_HOOK, _BACKWARD_PRE_HOOK = _FORWARD_HOOKS
 _GLOBAL_HOOKS = (
     "_global_forward_hooks", "_global_forward_pre_hooks", "_global_backward_hooks",
     "_global_backward_pre_hooks",
@@ -477,7 +477,10 @@ class FastTracer(Tracer):
         get = state.get
         if "forward" in state or get("_compiled_call_impl") is not None:
             raise Unsupported("a module whose forward is replaced or compiled")
-        if get(_HOOKS_1) or get(_HOOKS_2) or get(_HOOKS_3) or get(_HOOKS_4):
+        if (
+            get(_FORWARD_HOOK) or get(_FORWARD_PRE_HOOK) or get(_BACKWARD_HOOK)
+            or get(_BACKWARD_PRE_HOOK)
+        ):  # fmt: skip
             raise Unsupported("a module with hooks")
         new = cls.__new__(cls)
         memo[id(module)] = new
