@@ -859,6 +859,28 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.Tensor.copy_, meta(3, 1), meta(3, 4), must=False)
     yield c(torch.Tensor.copy_, meta(3, param=True), meta(3), must=False)  # a leaf
     yield c(torch.Tensor.copy_, meta(3, 1).expand(3, 4), meta(3, 4), must=False)
+    # item assignment, x[index] = value: basic indexing; the value's leading 1s dropped
+    setitem = torch.Tensor.__setitem__
+    for target, index, value in (
+        (meta(3, 4), (slice(None), slice(1, None)), meta(3, 3)),
+        (meta(3, 4), (slice(None), 0), meta(3)),
+        (meta(3, 4), 0, 1.0),
+        (meta(3, 4, dtype=torch.int64), (slice(None), 0), 7),
+        (meta(3, 4), Ellipsis, meta(1, 4)),
+        (meta(3, 4), Ellipsis, meta(1, 1, 3, 1)),
+        (meta(2, 3, 4), (0, None, slice(None, None, 2)), meta(4, dtype=torch.float16)),
+        (meta(4, 3).t(), (slice(1, 3),), meta(2, 1)),
+        (meta(3, 4, dtype=b), 1, True),
+        (meta(3, 4), (slice(None), slice(1, None)), meta(3, 3, dtype=torch.int64)),
+    ):
+        yield c(setitem, target, index, value)
+    yield c(setitem, meta(3, 4), 0, meta(2, 4), must=False)  # torch raises: no broadcast
+    yield c(setitem, meta(4), slice(None), meta(2, 4), must=False)
+    yield c(setitem, meta(3, 1).expand(3, 4), 0, 1.0, must=False)  # an expanded target
+    yield c(setitem, meta(3, 4), meta(2, dtype=torch.int64), 0.0, must=False)  # index_put_
+    yield c(setitem, meta(3, 4), [0, 1], 0.0, must=False)  # advanced indexing
+    yield c(setitem, meta(3, 4), 5, 0.0, must=False)  # out of range
+    yield c(setitem, meta(3, 4, param=True), 0, 1.0, must=False)  # a leaf: not followed
     idx = meta(2, 3, dtype=torch.int64)
     for target in (meta(2, 5), meta(5, 2).t(), meta(2, 10)[:, ::2], meta(4, 3)):
         dim = 1 if target.shape[0] == 2 else 0
@@ -1298,6 +1320,7 @@ def _recurrent(
 
 
 CASES = list(_cases())
+_REFUSED: Any = object()  # what torch's answer is when it raises (None is an answer)
 
 
 @pytest.mark.parametrize("label,func,args,kwargs,must", CASES, ids=[c[0][:90] for c in CASES])
@@ -1309,7 +1332,7 @@ def test_rule_equals_torch(
         with torch.no_grad(), recorder:
             expected = func(*args, **kwargs)
     except Exception:
-        expected = None  # torch refuses: the rule must refuse too
+        expected = _REFUSED  # torch refuses: the rule must refuse too
     handler = HANDLERS[func]
     aten: list[AtenOp] = []
     memo: dict[int, SymTensor] = {}
@@ -1317,9 +1340,9 @@ def test_rule_equals_torch(
     try:
         got = handler(sym_args, {k: _sym(v, memo) for k, v in kwargs.items()}, aten)
     except Unsupported:
-        assert not (must and expected is not None), f"refused a case torch runs: {label}"
+        assert not (must and expected is not _REFUSED), f"refused a case torch runs: {label}"
         return
-    assert expected is not None, f"torch refuses this case, the rule answered: {label}"
+    assert expected is not _REFUSED, f"torch refuses this case, the rule answered: {label}"
     assert _describe(got) == _describe(expected), label
     assert aten == recorder.ops, label
     # In-place operations and no-op views return their input itself, as torch does.

@@ -87,12 +87,26 @@ def _bart() -> tuple[Any, Any]:
     return transformers.BartModel(config), {"input_ids": _ids(), "decoder_input_ids": _ids()}
 
 
+def _swept(model_type: str) -> Build:
+    """A model of test_transformers_zoo's sweep, built as it builds it."""
+
+    def build() -> tuple[Any, Any]:
+        from test_transformers_zoo import ZOO as SWEEP
+
+        return SWEEP[model_type].build(model_type)  # type: ignore[no-any-return]
+
+    return build
+
+
 # BERT's output classes ask transformers' is_tensor of their first field (answered as a
 # tensor answers it, see symbolic.py); GPT-2's Conv1D calls torch.addmm, and its GELU
 # torch.pow(x, 3.0), whose number-typed overload once crashed the process.
+# Qwen3-VL's and Cohere Compass's text models write into their position ids by item
+# assignment (x[...] = v), which the symbolic tracer follows for basic indexing.
 ZOO: dict[str, Build] = {
     "llama": _llama, "bert": _bert, "gpt2": _gpt2, "mistral": _mistral, "gemma": _gemma,
     "roberta": _roberta, "opt": _opt, "gpt_neo": _gpt_neo,
+    "qwen3_vl_text": _swept("qwen3_vl_text"), "cohere_compass_text": _swept("cohere_compass_text"),
 }  # fmt: skip
 # Summarized by the meta tracer: BART's mask code tests its arguments' types itself.
 FALLBACK: dict[str, Build] = {"bart": _bart}

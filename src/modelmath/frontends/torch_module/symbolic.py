@@ -364,7 +364,7 @@ METHODS = (
     "repeat", "tile", "__and__", "__or__", "__xor__", "__rand__", "__ror__", "__rxor__",
     "__iand__", "__ior__", "__ixor__", "__invert__", "bitwise_and", "bitwise_or",
     "bitwise_xor", "bitwise_not", "logical_and", "logical_or", "logical_not", "detach",
-    "copy_", "scatter", "scatter_", "masked_fill", "masked_fill_",
+    "copy_", "scatter", "scatter_", "masked_fill", "masked_fill_", "__setitem__",
 )  # fmt: skip
 
 for _name in METHODS:

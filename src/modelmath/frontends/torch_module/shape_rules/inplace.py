@@ -1,5 +1,5 @@
-"""Aliases and writes into a tensor: ``detach``, ``copy_``, ``scatter``, ``masked_fill``
-and their in-place forms.
+"""Aliases and writes into a tensor: ``detach``, ``copy_``, item assignment (``x[i] = v``),
+``scatter``, ``masked_fill`` and their in-place forms.
 
 Shape rules registered into :data:`HANDLERS` (see the package docstring). An in-place op
 returns the very tensor it wrote into, as torch does; one that would raise in torch (a
@@ -15,6 +15,7 @@ from typing import Any
 import torch
 
 from modelmath.frontends.torch_module.records import AtenOp
+from modelmath.frontends.torch_module.shape_rules.attention import _getitem
 from modelmath.frontends.torch_module.shape_rules.base import (
     _MISSING,
     _bind,
@@ -67,6 +68,37 @@ def _copy(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
     if len(src._shape) > len(x._shape) or _broadcast(x._shape, src._shape) != x._shape:
         raise Unsupported("a copy from a tensor that does not broadcast to the target")
     return x
+
+
+_NUMBERS = (int, float, bool)
+
+
+@_register(torch.Tensor.__setitem__)
+def _setitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``x[index] = value`` with basic indexing (ints, slices, None, ...): the region
+    ``x[index]`` is written, unchanged in shape, strides and dtype; ``value`` is a Python
+    number or a tensor of a real dtype that broadcasts to the region once its leading
+    sizes of 1 are dropped (as torch's copy into the region drops them). None, as torch's
+    ``__setitem__`` returns. Indexing by tensors (``index_put_``) is refused."""
+    if kwargs or len(args) != 3:
+        raise Unsupported("item assignment with keywords")
+    x, index, value = _writable(_sym(args[0])), args[1], args[2]
+    if type(index) is SymTensor:
+        raise Unsupported("item assignment through a tensor index")
+    region = _getitem((x, index), {}, aten)  # refuses what is not basic indexing
+    if type(value) in _NUMBERS:
+        if x.dtype.is_complex:
+            raise Unsupported("item assignment into a complex tensor")
+        return None
+    src = _sym(value)
+    if x.dtype.is_complex or src.dtype.is_complex:
+        raise Unsupported("item assignment of complex tensors")
+    shape = src._shape
+    while shape and shape[0] == 1:
+        shape = shape[1:]
+    if len(shape) > len(region._shape) or _broadcast(region._shape, shape) != region._shape:
+        raise Unsupported("item assignment of a value that does not broadcast to the region")
+    return None
 
 
 def _scatter_of(args: Sequence[Any], kwargs: Mapping[str, Any], *, inplace: bool) -> SymTensor:
