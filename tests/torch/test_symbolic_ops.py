@@ -318,6 +318,27 @@ def _cases() -> Iterator[Case]:
         yield c(torch.mean, t, dim=-1, keepdim=True)
         yield c(torch.Tensor.sum, t, 1)
         yield c(torch.Tensor.mean, t)
+        # reductions to a fresh tensor: vector norms (cosine similarity, QK norms) and
+        # logsumexp (mixture-of-experts router losses)
+        vector_norm = torch.linalg.vector_norm
+        yield c(vector_norm, t)
+        yield c(vector_norm, t, keepdim=True)
+        yield c(vector_norm, t, 2, -1, True)
+        yield c(vector_norm, t, ord=1, dim=(1, 3))
+        yield c(vector_norm, t, float("inf"), dim=[0, 2], keepdim=True)
+        yield c(vector_norm, t, 0.5, 1)
+        yield c(vector_norm, t, dim=(1, -3), must=False)  # one axis twice: torch raises
+        yield c(vector_norm, t, dtype=torch.float64, must=False)  # a dtype: not followed
+        yield c(torch.logsumexp, t, 1)
+        yield c(torch.logsumexp, t, (0, 3), True)
+        yield c(torch.Tensor.logsumexp, t, -1, keepdim=True)
+        yield c(torch.Tensor.logsumexp, t, [1, 2])
+    yield c(torch.linalg.vector_norm, meta(3, 4, dtype=torch.float16), dim=1)
+    yield c(torch.linalg.vector_norm, meta(3, 4, dtype=torch.int64), must=False)  # torch raises
+    yield c(torch.linalg.vector_norm, meta(), keepdim=True, must=False)  # 0-d: not followed
+    yield c(torch.linalg.vector_norm, meta(0, 4), -1, 1, must=False)  # torch raises
+    yield c(torch.logsumexp, meta(3, 4, dtype=torch.int64), 1, must=False)  # promoted
+    yield c(torch.logsumexp, meta(3, 0), 1, must=False)
     yield c(torch.Tensor.view, meta(2, 1, 3).transpose(0, 1), 3, 2)
     yield c(torch.Tensor.view, meta(4, 6)[:, :3] if False else meta(4, 6), 24)
     yield c(torch.Tensor.expand, meta(1, 1, 8), 4, -1, -1)
@@ -737,6 +758,15 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
         torch.Tensor.__rsub__, odd((1, 3, 3, 2), (18, 2, 6, 1)), odd((1, 3, 1, 2), (1, 1, 6, 3))
     )
     yield c(torch.Tensor.__rsub__, odd((1, 3, 3, 2), (18, 2, 6, 1)), 1.0)
+    # a number divided by a tensor: x.reciprocal() * number
+    rtruediv = torch.Tensor.__rtruediv__
+    for x_ in (meta(2, 3), meta(3, 2).t(), meta(2, 6)[:, ::2], odd((1, 3, 3, 2), (18, 2, 6, 1)),
+               odd((3, 1, 3, 1), (3, 18, 1, 18)), meta(2, 3, dtype=torch.float16), meta()):  # fmt: skip
+        yield c(rtruediv, x_, 1.0)
+        yield c(rtruediv, x_, 3)
+    yield c(rtruediv, meta(2, 3, dtype=torch.int64), 1.0, must=False)  # promoted: not followed
+    yield c(rtruediv, meta(2, 3), meta(3), must=False)
+    yield c(rtruediv, meta(2, 3), 1j, must=False)
     yield c(torch.add, odd((1, 2, 1, 3), (6, 1, 2, 2)), 2.0)
     for func in (torch.neg, torch.exp, torch.abs, torch.square):
         yield c(func, odd((3, 1, 3, 1), (3, 18, 1, 18)))

@@ -102,11 +102,14 @@ def _swept(model_type: str) -> Build:
 # tensor answers it, see symbolic.py); GPT-2's Conv1D calls torch.addmm, and its GELU
 # torch.pow(x, 3.0), whose number-typed overload once crashed the process.
 # Qwen3-VL's and Cohere Compass's text models write into their position ids by item
-# assignment (x[...] = v), which the symbolic tracer follows for basic indexing.
+# assignment (x[...] = v), which the symbolic tracer follows for basic indexing;
+# ConvNeXt V2's global response norm takes torch.linalg.vector_norm, GraniteSWA's
+# attention sinks torch.logsumexp.
 ZOO: dict[str, Build] = {
     "llama": _llama, "bert": _bert, "gpt2": _gpt2, "mistral": _mistral, "gemma": _gemma,
     "roberta": _roberta, "opt": _opt, "gpt_neo": _gpt_neo,
     "qwen3_vl_text": _swept("qwen3_vl_text"), "cohere_compass_text": _swept("cohere_compass_text"),
+    "convnextv2": _swept("convnextv2"), "granite_swa": _swept("granite_swa"),
 }  # fmt: skip
 # Summarized by the meta tracer: BART's mask code tests its arguments' types itself.
 FALLBACK: dict[str, Build] = {"bart": _bart}

@@ -436,6 +436,17 @@ def _rsub(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
     return _elementwise((other, x))
 
 
+@_register(torch.Tensor.__rtruediv__)
+def _rtruediv(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``other / x`` for a number ``other``: torch's ``x.reciprocal() * other``, of a
+    floating-point ``x``, in its dtype, laid out as its unary ops lay it."""
+    x, other = _bind(args, kwargs, *_MUL)
+    x = _float_input(x)
+    if type(other) not in (int, float):
+        raise Unsupported("a division of something else than a number by a tensor")
+    return _iter_like(x)
+
+
 def _division(*, inplace: bool) -> Handler:
     def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
         a, b, mode = _bind(args, kwargs, *_DIV)

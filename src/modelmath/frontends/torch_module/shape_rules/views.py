@@ -355,6 +355,57 @@ for _func in (torch.mean, torch.Tensor.mean, torch.sum, torch.Tensor.sum):
     HANDLERS[_func] = _reduction(("input", "dim", "keepdim", "dtype"))
 
 
+def _reduced(x: SymTensor, dim: Any, keepdim: Any) -> SymTensor:
+    """A fresh row-major tensor of ``x``'s dtype, ``dim`` (an int or ints, or None: all
+    axes) reduced away, or kept as 1 with ``keepdim``."""
+    if not isinstance(keepdim, bool):
+        raise Unsupported("a reduction's keepdim that is not a bool")
+    if dim is None:
+        return _new((1,) * x.dim() if keepdim else (), x.dtype)
+    if isinstance(dim, int) and not isinstance(dim, bool):
+        dims = {_wrap(dim, x.dim())}
+    elif isinstance(dim, (tuple, list)) and dim:
+        dims = {_wrap(d, x.dim()) for d in dim}
+        if len(dims) != len(dim):
+            raise Unsupported("a reduction over an axis named twice")
+    else:
+        raise Unsupported(f"a reduction over dim={dim!r}")
+    if any(x._shape[d] == 0 for d in dims):
+        raise Unsupported("a reduction over an empty axis")
+    shape = (
+        [1 if i in dims else s for i, s in enumerate(x._shape)]
+        if keepdim
+        else [s for i, s in enumerate(x._shape) if i not in dims]
+    )
+    return _new(shape, x.dtype)
+
+
+@_register(torch.linalg.vector_norm)
+def _vector_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.linalg.vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None): the
+    norm over ``dim`` (all axes when None), of a floating-point input, in its dtype."""
+    x, order, dim, keepdim, dtype = _bind(
+        args, kwargs, ("x", "ord", "dim", "keepdim", "dtype"), (_MISSING, 2, None, False, None)
+    )
+    x = _float_input(x)
+    if dtype is not None or type(order) not in (int, float):
+        raise Unsupported("a vector norm with a dtype, or of an order that is not a number")
+    if x.dim() == 0 or (order < 0 and 0 in x._shape):
+        raise Unsupported("a vector norm of a 0-d or empty tensor")
+    return _reduced(x, dim, keepdim)
+
+
+@_register(torch.logsumexp, torch.Tensor.logsumexp)
+def _logsumexp(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.logsumexp(input, dim, keepdim=False): over ``dim``, of a floating-point input,
+    in its dtype."""
+    x, dim, keepdim = _bind(args, kwargs, ("input", "dim", "keepdim"), (_MISSING, _MISSING, False))
+    x = _float_input(x)
+    if dim is None or x.dim() == 0:
+        raise Unsupported("logsumexp of a 0-d tensor or over no axis")
+    return _reduced(x, dim, keepdim)
+
+
 @_register(torch.cumsum, torch.Tensor.cumsum)
 def _cumsum(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.cumsum(input, dim, dtype=None): running sums along ``dim``, a fresh row-major
