@@ -760,8 +760,10 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.Tensor.__rsub__, odd((1, 3, 3, 2), (18, 2, 6, 1)), 1.0)
     # a number divided by a tensor: x.reciprocal() * number
     rtruediv = torch.Tensor.__rtruediv__
-    for x_ in (meta(2, 3), meta(3, 2).t(), meta(2, 6)[:, ::2], odd((1, 3, 3, 2), (18, 2, 6, 1)),
-               odd((3, 1, 3, 1), (3, 18, 1, 18)), meta(2, 3, dtype=torch.float16), meta()):  # fmt: skip
+    for x_ in (
+        meta(2, 3), meta(3, 2).t(), meta(2, 6)[:, ::2], odd((1, 3, 3, 2), (18, 2, 6, 1)),
+        odd((3, 1, 3, 1), (3, 18, 1, 18)), meta(2, 3, dtype=torch.float16), meta(),
+    ):  # fmt: skip
         yield c(rtruediv, x_, 1.0)
         yield c(rtruediv, x_, 3)
     yield c(rtruediv, meta(2, 3, dtype=torch.int64), 1.0, must=False)  # promoted: not followed
