@@ -400,6 +400,8 @@ def _cases() -> Iterator[Case]:
     yield c(torch.concat, [meta(2, 3), meta(2, 3)], 1)
     yield c(torch.concatenate, [meta(2, 3), meta(2, 3)])
     yield c(torch.sum, meta(2, 3, 4), (0, 2))
+    yield c(torch.sum, meta(2, 3, 4), (1, -2), must=False)  # an axis twice: torch raises
+    yield c(torch.mean, meta(2, 0, 4), 1)  # over an empty axis: nan, of the reduced shape
     # attention and transformer pieces
     for q, k, v in [
         ((2, 4, 7, 8), (2, 4, 9, 8), (2, 4, 9, 6)),

@@ -287,14 +287,16 @@ class _RowTexts:
             prefix = self._prefix(depth)
         label = f"{prefix}{row.op}: {path}" if path else prefix + row.op
         counts = self._counts
-        params = (row.subtree_params if folded else row.params).expr.value
+        # .value, not .expr.value: a folded row's subtree count writes its formula only
+        # when the formula is read (DeferredQuantity), and the table prints the number.
+        params = (row.subtree_params if folded else row.params).value
         params_text = counts.get(params) or self._count(params)
         if row.call_index or _any_reused(row.weights):
             params_text = f"(reused) {params_text}" if params else "(reused)"
-        macs = (row.subtree_macs if folded else row.macs).expr.value
+        macs = (row.subtree_macs if folded else row.macs).value
         trainable = ""
         if self._trainable:
-            trainable = _count_value(row.trainable.expr.value)
+            trainable = _count_value(row.trainable.value)
         shapes = self.shapes
         texts = (
             label,

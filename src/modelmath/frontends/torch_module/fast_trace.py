@@ -71,7 +71,6 @@ from modelmath.frontends.torch_module.symbolic import (
     set_dispatch,
 )
 from modelmath.frontends.torch_module.tracer import (
-    _DTYPE_NAMES,
     Tracer,
     _shown,
     dtype_name,
@@ -424,9 +423,8 @@ class FastTracer(Tracer):
             counted = slot_of.get(id(sym))
             persistent = k not in non_persistent
             if counted is None:  # its first name in named_parameters: counted there
-                name = _DTYPE_NAMES.get(dtype) or dtype_name(dtype)
                 counted = slot_of[id(sym)] = TensorSlot(
-                    k, shape, name, grad and not is_buffer, prefix + k, is_buffer
+                    k, shape, dtype_name(dtype), grad and not is_buffer, prefix + k, is_buffer
                 )
                 listed.append(counted)
                 if persistent:

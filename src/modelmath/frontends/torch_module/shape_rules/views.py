@@ -330,6 +330,29 @@ def _split(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -
     return _pieces(x, dim, sizes)
 
 
+def _reduced(x: SymTensor, dim: Any, keepdim: Any) -> tuple[SymTensor, set[int]]:
+    """A fresh row-major tensor of ``x``'s dtype, ``dim`` (an int or ints, or None: all
+    axes) reduced away, or kept as 1 with ``keepdim``; and the axes reduced."""
+    if not isinstance(keepdim, bool):
+        raise Unsupported("a reduction's keepdim that is not a bool")
+    if dim is None:
+        return _new((1,) * x.dim() if keepdim else (), x.dtype), set(range(x.dim()))
+    if isinstance(dim, int) and not isinstance(dim, bool):
+        dims = {_wrap(dim, x.dim())}
+    elif isinstance(dim, (tuple, list)) and dim:
+        dims = {_wrap(d, x.dim()) for d in dim}
+        if len(dims) != len(dim):
+            raise Unsupported("a reduction over an axis named twice")
+    else:
+        raise Unsupported(f"a reduction over dim={dim!r}")
+    shape = (
+        [1 if i in dims else s for i, s in enumerate(x._shape)]
+        if keepdim
+        else [s for i, s in enumerate(x._shape) if i not in dims]
+    )
+    return _new(shape, x.dtype), dims
+
+
 def _reduction(names: Sequence[str]) -> Handler:
     def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
         x, dim, keepdim, dtype = _bind(args, kwargs, names, (_MISSING, None, False, None))
@@ -340,13 +363,7 @@ def _reduction(names: Sequence[str]) -> Handler:
             if keepdim or dim is not None:
                 raise Unsupported("a full reduction with keepdim")
             return _new((), x.dtype)
-        dims = {_wrap(d, x.dim()) for d in ((dim,) if isinstance(dim, int) else dim)}
-        shape = (
-            [1 if i in dims else s for i, s in enumerate(x._shape)]
-            if keepdim
-            else [s for i, s in enumerate(x._shape) if i not in dims]
-        )
-        return _new(shape, x.dtype)
+        return _reduced(x, dim, keepdim)[0]
 
     return handler
 
@@ -355,29 +372,13 @@ for _func in (torch.mean, torch.Tensor.mean, torch.sum, torch.Tensor.sum):
     HANDLERS[_func] = _reduction(("input", "dim", "keepdim", "dtype"))
 
 
-def _reduced(x: SymTensor, dim: Any, keepdim: Any) -> SymTensor:
-    """A fresh row-major tensor of ``x``'s dtype, ``dim`` (an int or ints, or None: all
-    axes) reduced away, or kept as 1 with ``keepdim``."""
-    if not isinstance(keepdim, bool):
-        raise Unsupported("a reduction's keepdim that is not a bool")
-    if dim is None:
-        return _new((1,) * x.dim() if keepdim else (), x.dtype)
-    if isinstance(dim, int) and not isinstance(dim, bool):
-        dims = {_wrap(dim, x.dim())}
-    elif isinstance(dim, (tuple, list)) and dim:
-        dims = {_wrap(d, x.dim()) for d in dim}
-        if len(dims) != len(dim):
-            raise Unsupported("a reduction over an axis named twice")
-    else:
-        raise Unsupported(f"a reduction over dim={dim!r}")
+def _nonempty(reduced: tuple[SymTensor, set[int]], x: SymTensor) -> SymTensor:
+    """A reduction's result, refused over an empty axis (where torch answers some orders
+    of norm and refuses others: not followed)."""
+    out, dims = reduced
     if any(x._shape[d] == 0 for d in dims):
         raise Unsupported("a reduction over an empty axis")
-    shape = (
-        [1 if i in dims else s for i, s in enumerate(x._shape)]
-        if keepdim
-        else [s for i, s in enumerate(x._shape) if i not in dims]
-    )
-    return _new(shape, x.dtype)
+    return out
 
 
 @_register(torch.linalg.vector_norm)
@@ -390,9 +391,9 @@ def _vector_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
     x = _float_input(x)
     if dtype is not None or type(order) not in (int, float):
         raise Unsupported("a vector norm with a dtype, or of an order that is not a number")
-    if x.dim() == 0 or (order < 0 and 0 in x._shape):
-        raise Unsupported("a vector norm of a 0-d or empty tensor")
-    return _reduced(x, dim, keepdim)
+    if x.dim() == 0:
+        raise Unsupported("a vector norm of a 0-d tensor")
+    return _nonempty(_reduced(x, dim, keepdim), x)
 
 
 @_register(torch.logsumexp, torch.Tensor.logsumexp)
@@ -403,7 +404,7 @@ def _logsumexp(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp
     x = _float_input(x)
     if dim is None or x.dim() == 0:
         raise Unsupported("logsumexp of a 0-d tensor or over no axis")
-    return _reduced(x, dim, keepdim)
+    return _nonempty(_reduced(x, dim, keepdim), x)
 
 
 @_register(torch.cumsum, torch.Tensor.cumsum)
