@@ -3,6 +3,7 @@ working, in a self-contained page; the notebook and the command line use them.""
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from html.parser import HTMLParser
@@ -14,11 +15,13 @@ from torch import nn
 
 import modelmath
 from modelmath.cli import main
+from modelmath.frontends.torch_module import trace
 from modelmath.module_summary import ModuleSummary
 from modelmath.renderers.html import render_html
 from modelmath.renderers.markdown import render_markdown
 from modelmath.renderers.module_table import visible_rows
 from modelmath.renderers.printer import format_number
+from modelmath.torch_analysis import summarize
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import CORPUS
@@ -160,3 +163,22 @@ def test_cli_formats(
     out = capsys.readouterr().out
     assert out.startswith(marker)
     assert "122" in out  # 3·4·9 + 4 + 4·2 + 2
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_summary_and_its_renderings_leave_no_reference_cycle(name: str) -> None:
+    """What a summary and its text, Markdown, HTML and explanation make is freed when they
+    go, by reference counting: nothing waits for the garbage collector (whose walks over
+    it, with the collector paused while a summary is made, would fall on the caller)."""
+    torch.manual_seed(0)
+    model, inputs = CORPUS[name]()
+    str(summarize(trace(model, input_data=inputs, tracer="symbolic")))  # one-time caches
+    gc.collect()
+    gc.disable()
+    try:
+        s = summarize(trace(model, input_data=inputs, tracer="symbolic"))
+        str(s), render_markdown([s]), render_html([s]), s.explain("")
+        del s
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -53,7 +53,10 @@ class FormulaPrinter:
         # Formulas are immutable and a model's repeated blocks share them: each is printed
         # once per printer. Keyed by id, holding the node so that its id stays its own.
         self._printed: dict[tuple[int, bool], tuple[Expr, str]] = {}
-        self._methods: dict[type, Callable[[Any], tuple[str, int]]] = {}
+        # The class's _print_X functions, not bound methods: bound ones held here would
+        # make the printer a reference cycle, and every formula it printed would wait in
+        # memory for the garbage collector instead of going with the printer.
+        self._methods: dict[type, Callable[[Any, Any], tuple[str, int]]] = {}
         # Symbols and numbers are written in line (_wrapped, _wrapped_all) unless a
         # subclass prints them its own way.
         self._own_leaves = (
@@ -79,12 +82,12 @@ class FormulaPrinter:
 
     # Each _print_X returns (text, binding strength).
     def _print(self, expr: Expr) -> tuple[str, int]:
-        return self._method(type(expr))(expr)
+        return self._method(type(expr))(self, expr)
 
-    def _method(self, kind: type) -> Callable[[Any], tuple[str, int]]:
+    def _method(self, kind: type) -> Callable[[Any, Any], tuple[str, int]]:
         method = self._methods.get(kind)
         if method is None:
-            method = self._methods[kind] = getattr(self, f"_print_{kind.__name__}")
+            method = self._methods[kind] = getattr(type(self), f"_print_{kind.__name__}")
         return method
 
     def _wrapped(self, expr: Expr, at_least: int) -> str:
@@ -97,7 +100,7 @@ class FormulaPrinter:
             return str(value) if type(value) is int else format_number(value)
         # _print without its call: this runs for every node of every formula printed
         method = self._methods.get(kind) or self._method(kind)
-        text, strength = method(expr)
+        text, strength = method(self, expr)
         return f"({text})" if strength < at_least else text
 
     def _wrapped_all(self, children: tuple[Expr, ...], at_least: int) -> list[str]:
