@@ -463,6 +463,7 @@ def _cases() -> Iterator[Case]:
     yield c(get, meta(10, 4).t(), meta(2, dtype=torch.int64), must=False)  # not row-major
     yield c(get, meta(10, 4), meta(10, dtype=torch.bool), must=False)  # a mask
     yield c(get, meta(10, 4), meta(3, dtype=torch.int32), must=False)
+    yield from _advanced_indexing_cases(c)
     yield c(torch.Tensor.unflatten, meta(2, 12, 5), 1, (3, 4))
     yield c(torch.unflatten, meta(2, 12, 5), -1, (5, 1))
     yield c(torch.Tensor.unflatten, meta(2, 12, 5).transpose(1, 2), 2, (-1, 4))
@@ -493,6 +494,47 @@ def _cases() -> Iterator[Case]:
     yield from _pointwise_cases(c)
     yield from _where_and_scan_cases(c)
     yield from _method_cases(c)
+
+
+def _advanced_indexing_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """Tensors of indices among basic indices: adjacent or apart (the broadcast indices go
+    first), broadcasting, after ints, slices and None; sources of odd layouts, of size-1
+    and empty axes. Masks and 0-d indices are refused (their values decide)."""
+    get = torch.Tensor.__getitem__
+
+    def ids(*shape: int, dtype: torch.dtype = torch.int64) -> torch.Tensor:
+        return meta(*shape, dtype=dtype)
+
+    sources = [
+        meta(4, 5, 6),
+        meta(4, 5, 6).transpose(0, 2),
+        meta(4, 5, 6, order=(1, 2, 0)),
+        meta(4, 5, 6)[:, ::2],
+        meta(1, 5, 1),
+        meta(4, 1, 6).transpose(0, 1),
+        meta(4, 0, 6),
+    ]
+    indices = [
+        (ids(3),),
+        (ids(3, 1), ids(1, 2)),
+        (ids(2, 1, 1, 1), ids(1, 1, 1, 3)),  # transformers' padding mask: batch, key
+        (ids(3), slice(None), ids(3)),  # apart: the indices' axis goes first
+        (slice(None), ids(2, 2)),
+        (Ellipsis, ids(3)),
+        (None, ids(3), slice(1, None)),
+        (ids(3), 0, ids(1)),  # an int between: selected first, so they are adjacent
+        (0, ids(2), ids(2)),
+        (ids(3), None, ids(3)),
+        (ids(2, dtype=torch.int32), ids(2)),
+        (ids(3), ids(4)),  # do not broadcast: torch refuses
+        (ids(3), ids(3), ids(3), ids(3)),  # too many
+    ]
+    for x in sources:
+        for index in indices:
+            yield c(get, x, index)
+    yield c(get, meta(4, 5), (meta(4, dtype=torch.bool), slice(None)), must=False)  # a mask
+    yield c(get, meta(4, 5), (ids(), slice(None)), must=False)  # 0-d: a select by value
+    yield c(get, meta(4, 5), (ids(2, dtype=torch.int16), slice(None)), must=False)
 
 
 def _method_cases(c: Callable[..., Case]) -> Iterator[Case]:

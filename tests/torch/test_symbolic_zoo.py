@@ -104,15 +104,19 @@ def _swept(model_type: str) -> Build:
 # Qwen3-VL's and Cohere Compass's text models write into their position ids by item
 # assignment (x[...] = v), which the symbolic tracer follows for basic indexing;
 # ConvNeXt V2's global response norm takes torch.linalg.vector_norm, GraniteSWA's
-# attention sinks torch.logsumexp.
+# attention sinks torch.logsumexp. BART's and CLIP's mask code asks whether the mask is
+# a tensor (answered as a tensor answers it) and reads it by tensors of indices
+# (advanced indexing: padding_mask[batch_idx, kv_idx]).
 ZOO: dict[str, Build] = {
     "llama": _llama, "bert": _bert, "gpt2": _gpt2, "mistral": _mistral, "gemma": _gemma,
     "roberta": _roberta, "opt": _opt, "gpt_neo": _gpt_neo,
     "qwen3_vl_text": _swept("qwen3_vl_text"), "cohere_compass_text": _swept("cohere_compass_text"),
-    "convnextv2": _swept("convnextv2"), "granite_swa": _swept("granite_swa"),
+    "convnextv2": _swept("convnextv2"), "granite_swa": _swept("granite_swa"), "bart": _bart,
+    "clip": _swept("clip"),
 }  # fmt: skip
-# Summarized by the meta tracer: BART's mask code tests its arguments' types itself.
-FALLBACK: dict[str, Build] = {"bart": _bart}
+# Summarized by the meta tracer: Gemma 3 writes into its mask through a tensor index
+# (which elements, only the values say).
+FALLBACK: dict[str, Build] = {"gemma3": _swept("gemma3")}
 
 
 @pytest.mark.parametrize("name", sorted(ZOO))

@@ -20,7 +20,7 @@ sends model code down another branch than a real tensor would. Reading its value
 ...     isinstance(x, torch.Tensor)
 ... except Unsupported as refused:
 ...     print(refused)
-a type test on a traced tensor (isinstance, or a number-typed argument)
+a type test on a traced tensor (isinstance, or a number-typed argument), in <module>
 """
 
 from __future__ import annotations
@@ -113,6 +113,9 @@ _TORCH_SITES = {
 _ZOO_SITES: dict[tuple[str, str], str] = {
     ("transformers/utils/generic.py", "is_numpy_array"): "own",
     ("transformers/utils/generic.py", "is_torch_tensor"): "tensor",
+    # Its type tests ask whether the mask is a tensor (or a BlockMask), the cache a paged
+    # one, the query offset a tensor: a real tensor's answer, for each.
+    ("transformers/masking_utils.py", "_preprocess_mask_arguments"): "tensor",
 }
 # Python code that may make a type test itself names one of these (or matches a class
 # pattern).
@@ -197,12 +200,17 @@ class SymTensor:
     # through each of these.
     @property  # type: ignore[misc]
     def __class__(self) -> type:
-        answer = _answer_for(sys._getframe(1).f_code)
+        code = sys._getframe(1).f_code
+        answer = _answer_for(code)
         if answer == "own":
             return type(self)
         if answer == "tensor":
             return torch.Tensor
-        _refuse("a type test on a traced tensor (isinstance, or a number-typed argument)")
+        # Where it asked: the reason a model stays on the meta tracer, for who looks.
+        where = getattr(code, "co_qualname", code.co_name)
+        _refuse(
+            f"a type test on a traced tensor (isinstance, or a number-typed argument), in {where}"
+        )
 
     @classmethod
     def __torch_function__(

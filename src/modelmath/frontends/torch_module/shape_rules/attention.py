@@ -24,6 +24,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _sym,
     _wrap,
 )
+from modelmath.frontends.torch_module.shape_rules.elementwise import _reference_strides
 from modelmath.frontends.torch_module.shape_rules.matmul import _matmul_of
 from modelmath.frontends.torch_module.shape_rules.views import _infer, _reshape_to
 from modelmath.frontends.torch_module.symbolic import (
@@ -101,23 +102,35 @@ def _take_rows(x: SymTensor, index: SymTensor) -> SymTensor:
 
 @_register(torch.Tensor.__getitem__)
 def _getitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    """Basic indexing (ints, slices, None, ...): a view, as torch's applySlicing makes it."""
+    """Basic indexing (ints, slices, None, ...): a view, as torch's applySlicing makes it;
+    with tensors of indices among them, a new tensor (:func:`_gather`)."""
     if kwargs or len(args) != 2:
         raise Unsupported("indexing with keywords")
     x, index = _sym(args[0]), args[1]
     if type(index) is SymTensor:
         return _take_rows(x, index)
     items = index if type(index) is tuple else (index,)
+    tensors = False
     for item in items:
-        if not (item is None or item is Ellipsis or type(item) in (int, slice)):
-            raise Unsupported("advanced indexing (tensors, lists or bools)")
-    consumed = sum(1 for item in items if type(item) in (int, slice))
+        if type(item) is SymTensor:
+            if item.dtype not in _INDEX_DTYPES or not item._shape:
+                # A mask selects as many elements as its values say; a 0-d index is
+                # read by torch as a number (a select by its value).
+                raise Unsupported("indexing by a mask or by a 0-d tensor")
+            tensors = True
+        elif not (item is None or item is Ellipsis or type(item) in (int, slice)):
+            raise Unsupported("advanced indexing (lists, bools or other objects)")
+    consumed = sum(1 for item in items if type(item) in (int, slice, SymTensor))
     if consumed > x.dim() or sum(1 for item in items if item is Ellipsis) > 1:
         raise Unsupported("too many indices")
     shape, stride = list(x._shape), list(x._stride)
     dim = 0
+    indexed: list[tuple[int, SymTensor]] = []  # (axis of the view, tensor of indices)
     for item in items:
-        if item is Ellipsis:
+        if type(item) is SymTensor:
+            indexed.append((dim, item))
+            dim += 1
+        elif item is Ellipsis:
             dim += x.dim() - consumed
         elif item is None:
             new_stride = 1 if dim >= len(shape) else shape[dim] * stride[dim]
@@ -143,7 +156,40 @@ def _getitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
             shape[dim] = max(0, (end - begin + step - 1) // step)
             stride[dim] *= step
             dim += 1
+    if tensors:
+        return _gather(shape, stride, indexed, x.dtype)
     return SymTensor(shape, x.dtype, stride)
+
+
+_INDEX_DTYPES = (torch.int64, torch.int32)
+
+
+def _gather(
+    shape: list[int], stride: list[int], indexed: list[tuple[int, SymTensor]], dtype: torch.dtype
+) -> SymTensor:
+    """Advanced indexing by tensors of indices, after the basic indexing around them made
+    the view (``shape``, ``stride``): torch's ``index`` on meta. The indices broadcast to
+    one shape, which takes the place of the axes they index when those are adjacent, and
+    goes first otherwise; the result is a new tensor laid out as TensorIterator lays out
+    the source with the indexed axes' strides set to 0 (meta_index_Tensor)."""
+    axes = [axis for axis, _ in indexed]
+    replacement: tuple[int, ...] = ()
+    for _, t in indexed:
+        replacement = _broadcast(replacement, t._shape)
+    if axes != list(range(axes[0], axes[0] + len(axes))):  # not adjacent: moved first
+        rest = [a for a in range(len(shape)) if a not in axes]
+        order = axes + rest
+        shape, stride = [shape[a] for a in order], [stride[a] for a in order]
+        axes = list(range(len(axes)))
+    before, after = axes[0], len(shape) - axes[-1] - 1
+    out = (*shape[:before], *replacement, *shape[len(shape) - after :])
+    size = 1
+    for d in shape:
+        size *= d
+    if size == 0:  # an empty source: the new tensor as it is made, row-major
+        return SymTensor(out, dtype)
+    zeroed = (*stride[:before], *(0,) * len(replacement), *stride[len(stride) - after :])
+    return SymTensor(out, dtype, _reference_strides(out, [zeroed]))
 
 
 @_register(torch.Tensor.unbind, torch.unbind)
