@@ -158,6 +158,19 @@ def _cases() -> Iterator[Case]:
         yield c(torch.Tensor.__matmul__, meta(*a), meta(*b_))
     yield c(torch.matmul, meta(2, 3, 4), meta(2, 5, 4).transpose(1, 2))
     yield c(torch.matmul, meta(4), meta(4, 5), must=False)
+    # ATen folds a batch times a matrix into one mm when the matrix requires grad, or when
+    # the batch is on the left and folds without a copy; otherwise a bmm
+    for a, b_ in [
+        (meta(64, 48, param=True), meta(2, 48, 10)),  # Mamba's A · B: (Bᵀ folded) · Aᵀ
+        (meta(3, 4, param=True), meta(2, 5, 4, 6).transpose(0, 1)),
+        (meta(2, 5, 3).transpose(0, 1), meta(3, 4)),  # leading axes apart: bmm
+        (meta(2, 5, 3).transpose(0, 1), meta(3, 4, param=True)),  # ... unless it needs grad
+        (meta(2, 3, 5, 4).transpose(1, 2), meta(4, 6)),
+        (meta(2, 3, 5, 4).transpose(2, 3), meta(5, 6)),  # last two swapped: still folds
+        (meta(2, 3, 4, param=True), meta(4, 5)),  # the batch's own grad does not matter
+        (meta(3, 4), meta(2, 4, 5, param=True)),
+    ]:
+        yield c(torch.matmul, a, b_)
     yield c(torch.bmm, meta(6, 4, 5), meta(6, 5, 7))
     yield c(torch.mm, meta(4, 5), meta(5, 7))
     for bias in ((7,), (4, 7), (1, 7), (4, 1), ()):  # GPT-2's Conv1D: addmm(bias, x, w)
@@ -425,6 +438,14 @@ def _cases() -> Iterator[Case]:
     for t in (meta(2, 9, 4, 8), meta(2, 9, 4, 8).transpose(1, 2)):
         yield c(torch.Tensor.repeat_interleave, t, 2, 1)
         yield c(torch.repeat_interleave, t, 3, -1)
+        yield c(torch.Tensor.repeat_interleave, t, 2)  # flattened first
+        yield c(torch.Tensor.repeat_interleave, t, 2, dim=2, output_size=8)  # Mamba 2's hint
+        yield c(torch.repeat_interleave, t, 2, 1, output_size=t.shape[1] * 2)
+        yield c(torch.repeat_interleave, t, 2, 1, output_size=5, must=False)  # not its size
+        yield c(torch.repeat_interleave, t, 0, 0)
+    yield c(torch.repeat_interleave, meta(), 3)  # 0-d: flattened to one element
+    yield c(torch.repeat_interleave, meta(), 3, 0, must=False)
+    yield c(torch.repeat_interleave, meta(3), meta(3, dtype=torch.int64), must=False)  # counts
     for index in [
         0,
         -1,

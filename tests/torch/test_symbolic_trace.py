@@ -261,6 +261,28 @@ def test_torch_is_tensor_is_answered_as_for_a_real_tensor() -> None:
     assert _as_data(fast) == _as_data(trace(_IsTensor(), input_size=(2, 4), tracer="meta"))
 
 
+class _KeepsTensors(nn.Module):
+    """Forward code that sets a tensor as an attribute (Module.__setattr__ asks whether it
+    is a Parameter, a Module, a tensor) and asks isinstance(p, nn.Parameter) of one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.last = self.lin(x)
+        if isinstance(self.lin.weight, nn.Parameter) and not isinstance(x, nn.Parameter):
+            return self.last * 2
+        return self.last[:1]
+
+
+def test_torch_s_own_type_tests_of_a_module_are_answered_as_for_real_tensors() -> None:
+    model = _KeepsTensors()
+    fast = trace(model, input_size=(2, 4), tracer="symbolic")
+    assert fast.root.outputs.shape == (2, 4) and "last" not in vars(model)
+    assert _as_data(fast) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
+
+
 class _Inner(nn.Module):
     def forward(self, x: torch.Tensor, states: Any = None) -> torch.Tensor:
         return x + states["k"]

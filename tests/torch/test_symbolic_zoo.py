@@ -106,13 +106,14 @@ def _swept(model_type: str) -> Build:
 # ConvNeXt V2's global response norm takes torch.linalg.vector_norm, GraniteSWA's
 # attention sinks torch.logsumexp. BART's and CLIP's mask code asks whether the mask is
 # a tensor (answered as a tensor answers it) and reads it by tensors of indices
-# (advanced indexing: padding_mask[batch_idx, kv_idx]).
+# (advanced indexing: padding_mask[batch_idx, kv_idx]). Mamba's cache marks its tensors
+# for CUDA graphs (torch._dynamo.mark_static_address: is it a tensor? then a tag).
 ZOO: dict[str, Build] = {
     "llama": _llama, "bert": _bert, "gpt2": _gpt2, "mistral": _mistral, "gemma": _gemma,
     "roberta": _roberta, "opt": _opt, "gpt_neo": _gpt_neo,
     "qwen3_vl_text": _swept("qwen3_vl_text"), "cohere_compass_text": _swept("cohere_compass_text"),
     "convnextv2": _swept("convnextv2"), "granite_swa": _swept("granite_swa"), "bart": _bart,
-    "clip": _swept("clip"),
+    "clip": _swept("clip"), "mamba": _swept("mamba"),
 }  # fmt: skip
 # Summarized by the meta tracer: Gemma 3 writes into its mask through a tensor index
 # (which elements, only the values say).

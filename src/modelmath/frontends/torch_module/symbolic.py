@@ -26,6 +26,7 @@ a type test on a traced tensor (isinstance, or a number-typed argument), in <mod
 from __future__ import annotations
 
 import dis
+import os
 import sys
 import threading
 import types
@@ -105,6 +106,15 @@ _TORCH_SITES = {
     (torch.nn.modules.rnn.__file__, "forward"): "own",
     (torch.nn.modules.rnn.__file__, "flatten_parameters"): "own",
     (torch.__file__, "is_tensor"): "tensor",
+    # A cache's tensors marked for CUDA graphs (transformers' caches, at creation): it asks
+    # whether the object is a tensor, then tags it (a slot of SymTensor's).
+    (os.path.join(os.path.dirname(torch.__file__), "_dynamo", "decorators.py"),
+     "mark_static_address"): "tensor",
+    # isinstance(x, nn.Parameter): is it a tensor, then its _is_param flag, then the class.
+    (torch.nn.parameter.__file__, "__instancecheck__"): "tensor",
+    # A tensor set as a module's attribute in forward code: is it a Parameter, a Module, a
+    # tensor (for a buffer's name)? A real tensor's answers.
+    (torch.nn.modules.module.__file__, "__setattr__"): "tensor",
 }
 # Functions of a model zoo, by the end of their file's path and their name, whose type
 # tests ask only whether the object is a tensor (or an array of another library): answered
@@ -164,7 +174,10 @@ def _answer_for(code: types.CodeType) -> str:
 class SymTensor:
     """A tensor known by its shape, strides and dtype only."""
 
-    __slots__ = ("__weakref__", "_shape", "_stride", "dtype", "requires_grad")
+    # (_dynamo_static_input_type: the tag torch._dynamo.mark_static_address sets)
+    __slots__ = (
+        "__weakref__", "_dynamo_static_input_type", "_shape", "_stride", "dtype", "requires_grad"
+    )  # fmt: skip
 
     device = _META
     is_meta = True

@@ -80,11 +80,20 @@ def _repeat_interleave(args: Sequence[Any], kwargs: Mapping[str, Any], aten: lis
     x = _sym(x)
     if not isinstance(repeats, int) or isinstance(repeats, bool) or repeats < 0:
         raise Unsupported("repeat_interleave by a tensor of counts")
-    if dim is None or size is not None or x.dim() == 0:
-        raise Unsupported("repeat_interleave without a dimension")
-    dim = _wrap(dim, x.dim())
-    shape = list(x._shape)
-    shape[dim] *= repeats
+    if dim is None:  # the flattened input, each element repeated
+        numel = 1
+        for d in x._shape:
+            numel *= d
+        shape = [numel * repeats]
+        dim = 0
+    else:
+        if x.dim() == 0:
+            raise Unsupported("repeat_interleave of a 0-d tensor along an axis")
+        dim = _wrap(dim, x.dim())
+        shape = list(x._shape)
+        shape[dim] *= repeats
+    if size is not None and size != shape[dim]:  # a hint of the result's size, kept if true
+        raise Unsupported("repeat_interleave with an output_size it does not give")
     return _new(shape, x.dtype)
 
 

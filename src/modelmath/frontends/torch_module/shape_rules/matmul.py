@@ -67,14 +67,39 @@ def _matmul_of(a: SymTensor, b: SymTensor, aten: list[AtenOp]) -> SymTensor:
     if 0 in a._shape or 0 in b._shape:
         raise Unsupported("matmul of an empty tensor")
     n, k, p = a._shape[-2], a._shape[-1], b._shape[-1]
-    if b.dim() == 2:  # a 2-d right operand: the left one's leading axes are folded in
-        rows = _prod(a._shape[:-1])
-        aten.append(AtenOp("mm", ((rows, k), (k, p)), (rows, p)))
-        return _new((*a._shape[:-1], p), a.dtype)
+    if a.dim() == 2 and b.dim() == 2:
+        aten.append(AtenOp("mm", ((n, k), (k, p)), (n, p)))
+        return _new((n, p), a.dtype)
+    if _folds(a, b):
+        if a.dim() >= b.dim():  # the left operand's leading axes folded into its rows
+            rows = _prod(a._shape[:-1])
+            aten.append(AtenOp("mm", ((rows, k), (k, p)), (rows, p)))
+            return _new((*a._shape[:-1], p), a.dtype)
+        # A matrix times a batch: (bᵀ folded) · aᵀ, transposed back into a new tensor.
+        rows = _prod(b._shape[:-2]) * p
+        aten.append(AtenOp("mm", ((rows, k), (k, n)), (rows, n)))
+        return _new((*b._shape[:-2], n, p), a.dtype)
     batch = _broadcast(a._shape[:-2], b._shape[:-2])
     size = _prod(batch)
     aten.append(AtenOp("bmm", ((size, n, k), (size, k, p)), (size, n, p)))
     return _new((*batch, n, p), a.dtype)
+
+
+def _folds(a: SymTensor, b: SymTensor) -> bool:
+    """ATen's ``should_fold`` for matmul: one operand of 3 or more axes and the other a
+    matrix are done as one mm, the larger's leading axes folded into rows, when the
+    matrix requires grad (its gradient then stays small), or when the larger is the left
+    operand and folds without a copy (its leading axes laid out one after the other)."""
+    left_larger = a.dim() >= b.dim()
+    big, small = (a, b) if left_larger else (b, a)
+    if not (big.dim() >= 3 and small.dim() <= 2):
+        return False
+    if small.requires_grad:
+        return True
+    if a.dim() == 2:  # the transposed product would have to be copied back
+        return False
+    shape, stride = big._shape, big._stride
+    return all(stride[i] == stride[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
 
 
 @_register(torch.mm, torch.Tensor.mm)
