@@ -283,6 +283,35 @@ def test_torch_s_own_type_tests_of_a_module_are_answered_as_for_real_tensors() -
     assert _as_data(fast) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
 
 
+class _Cache:
+    """An object of a model's own, with Python's default repr (its address)."""
+
+
+class _TakesCache(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor, cache: Any = None) -> torch.Tensor:
+        return self.lin(x)
+
+
+class _PassesCache(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inner = _TakesCache()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner(x, cache=_Cache())  # a new object at every pass
+
+
+def test_an_object_passed_as_an_option_is_recorded_without_its_address() -> None:
+    model = _PassesCache()
+    fast = trace(model, input_size=(2, 4), tracer="symbolic")
+    assert fast.root.children[0].options == {"cache": "<_Cache object>"}
+    assert _as_data(fast) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
+
+
 class _Inner(nn.Module):
     def forward(self, x: torch.Tensor, states: Any = None) -> torch.Tensor:
         return x + states["k"]

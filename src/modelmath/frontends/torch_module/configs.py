@@ -46,6 +46,7 @@ _EXTRA: dict[str, tuple[str, ...]] = {
 
 
 _SCALARS = {bool, int, float, str}
+_DEFAULT_REPR: Any = object.__repr__
 
 
 def plain(value: Any) -> Any:
@@ -61,6 +62,8 @@ def plain(value: Any) -> Any:
         return tuple(plain(v) for v in value)
     if isinstance(value, torch.dtype):
         return str(value).removeprefix("torch.")
+    if getattr(type(value), "__repr__", None) is _DEFAULT_REPR:  # its address: new each run
+        return f"<{type(value).__qualname__} object>"
     return repr(value)
 
 
