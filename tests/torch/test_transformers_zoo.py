@@ -23,10 +23,12 @@ from typing import Any
 
 import pytest
 import torch
+from test_symbolic_trace import _as_data
 from torch_checks import check_module, real_calls
 
 import modelmath
 import modelmath.errors
+from modelmath.frontends.torch_module import trace
 from modelmath.module_summary import ModuleSummary
 
 transformers = pytest.importorskip(
@@ -977,6 +979,11 @@ def test_zoo_model(model_type: str) -> None:
     torch.manual_seed(0)
     model, inputs = ZOO[model_type].build(model_type)
     check_module(model, inputs)
+    # Where the symbolic tracer takes the model, its record is the meta tracer's, call by
+    # call and contraction by contraction (not only the totals checked above).
+    traced = trace(model, input_data=inputs)
+    if traced.traced_by == "symbolic":
+        assert _as_data(traced) == _as_data(trace(model, input_data=inputs, tracer="meta"))
 
 
 # Code that reads tensor values, which no meta tensor has: modelmath cannot trace these
