@@ -1202,7 +1202,30 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(F.pad, x4, [1, 1, 2, 2], mode="constant", value=2)
     yield c(F.pad, x4, (1, -1), must=False)
     yield c(F.pad, x4, (1,), must=False)
-    yield c(F.pad, cl, (1, 1), must=False)  # channels-last stays so: not followed
+    # constant padding: channels-last stays so, other layouts become row-major
+    for t in (
+        cl,
+        meta(2, 3, 5, 6).transpose(2, 3),
+        meta(2, 5, 3).transpose(1, 2),  # Mamba 2's convolution state: (b, d, t) from (b, t, d)
+        meta(2, 3, 5, 6)[:, :, ::2],
+        meta(2, 3, 4, 5, 6, order=(0, 2, 3, 4, 1)),
+        meta(2, 1, 5, 6, order=(0, 2, 3, 1)),  # row-major and channels-last at once
+        meta(2, 3, 1, 6, order=(0, 2, 3, 1)),
+        meta(2, 3, 5, 6, order=(0, 2, 3, 1))[:1],
+    ):
+        yield c(F.pad, t, (1, 1), must=False)
+        yield c(F.pad, t, (0, 2, 1, 0), value=1.0, must=False)
+        yield c(F.pad, t, (1, 1), "replicate", must=False)
+    yield c(F.pad, cl, (1, 1))
+    for t in (meta(4, 5), meta(3, 4, 5).transpose(0, 2), meta(2, 3, 4)[:, ::2], cl):
+        yield c(torch.tril, t)
+        yield c(torch.triu, t, 1)
+        yield c(torch.Tensor.tril, t, -1)
+        yield c(torch.Tensor.triu, t, diagonal=2)
+    yield c(torch.tril, meta(4, 5, dtype=torch.bool))
+    yield c(torch.tril, meta(5), must=False)  # torch needs two axes
+    yield c(torch.triu, meta(4, 5), 1.5, must=False)
+    yield c(F.pad, meta(2, 5, 3).transpose(1, 2), (3, 0))
     yield c(F.pad, meta(3, 7, dtype=torch.int64), (1, 1), "reflect", must=False)
     yield c(torch._C._nn.pad, x4, (1, 1), "constant", None)
     for t in (x3, x4, cl, meta(1, 2, 4, 5, 6)):

@@ -18,6 +18,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     Handler,
     _bind,
     _broadcast,
+    _channels_last,
     _float_input,
     _ints,
     _new,
@@ -32,6 +33,7 @@ from modelmath.frontends.torch_module.shape_rules.elementwise import (
     _softmax,
     _unary,
 )
+from modelmath.frontends.torch_module.shape_rules.nn_functional import _channels_last_strides
 from modelmath.frontends.torch_module.shape_rules.norm import _vector
 from modelmath.frontends.torch_module.shape_rules.pooling import _adaptive, _pool
 from modelmath.frontends.torch_module.symbolic import (
@@ -55,8 +57,15 @@ def _pad(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
     n = len(pads) // 2
     if not 0 < n <= x.dim() or min(pads) < 0 or 0 in x._shape:
         raise Unsupported("negative padding, or of an empty tensor")
-    # A channels-last input keeps its layout under constant padding: only row-major here.
-    if not is_contiguous(x._shape, x._stride):
+    # Constant padding makes the result in the input's suggested memory format:
+    # channels-last stays so (a row-major input too, when axes of size 1 make it look
+    # channels-last), any other layout becomes row-major. The other modes' kernels lay
+    # their results out their own ways: only a plainly row-major input is followed.
+    cxx, py = (_channels_last(x._shape, x._stride, python=p) for p in (False, True))
+    if cxx != py:  # c10 and torch's Python twin disagree (axes of size 1)
+        raise Unsupported("padding of an input whose memory format is ambiguous")
+    channels_last = cxx
+    if mode != "constant" and (channels_last or not is_contiguous(x._shape, x._stride)):
         raise Unsupported("padding of a non-contiguous input")
     shape = list(x._shape)
     if mode == "constant":
@@ -78,6 +87,8 @@ def _pad(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
         raise Unsupported(f"padding mode {mode!r}")
     for i in range(n):
         shape[-1 - i] += pads[2 * i] + pads[2 * i + 1]
+    if channels_last:
+        return SymTensor(shape, x.dtype, _channels_last_strides(tuple(shape)))
     return _new(shape, x.dtype)
 
 
@@ -256,3 +267,14 @@ def _set_grad_enabled(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list
     if not isinstance(mode, bool):
         raise Unsupported("set_grad_enabled with a mode that is not a bool")
     torch._C._set_grad_enabled(mode)
+
+
+@_register(torch.tril, torch.triu, torch.Tensor.tril, torch.Tensor.triu)
+def _triangle(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """The lower or upper triangle of the last two axes (a causal mask): a new row-major
+    tensor of the input's shape and dtype, as torch's tril and triu make it."""
+    x, diagonal = _bind(args, kwargs, ("input", "diagonal"), (_MISSING, 0))
+    x = _sym(x)
+    if x.dim() < 2 or type(diagonal) is not int:
+        raise Unsupported("a triangle of fewer than 2 axes, or by a diagonal not an int")
+    return _new(x._shape, x.dtype)
