@@ -342,11 +342,30 @@ def _cases() -> Iterator[Case]:
         yield c(vector_norm, t, 0.5, 1)
         yield c(vector_norm, t, dim=(1, -3), must=False)  # one axis twice: torch raises
         yield c(vector_norm, t, dtype=torch.float64, must=False)  # a dtype: not followed
+        # torch.norm and linalg.norm where they are vector norms (CLIP's x / x.norm(...))
+        yield c(torch.Tensor.norm, t, p=2, dim=-1, keepdim=True)
+        yield c(torch.Tensor.norm, t)
+        yield c(torch.norm, t, 1, (1, 2))
+        yield c(torch.norm, t, "fro", (0, 3), True)
+        yield c(torch.norm, t, float("inf"), 2)
+        yield c(torch.norm, t, "nuc", (1, 2), must=False)
+        yield c(torch.norm, t, "fro", (0, 1, 2), must=False)  # torch refuses
+        yield c(torch.linalg.norm, t)
+        yield c(torch.linalg.norm, t, dim=-1, keepdim=True)
+        yield c(torch.linalg.norm, t, None, (1, 2))
+        yield c(torch.linalg.norm, t, 3, 1)
+        yield c(torch.linalg.norm, t, ord=1, dim=[2])
+        yield c(torch.linalg.norm, t, "fro", (1, 2), must=False)  # a matrix norm: refused
+        yield c(torch.linalg.norm, t, 2, (1, 2), must=False)
+        yield c(torch.linalg.norm, t, None, (0, 1, 2), must=False)
         yield c(torch.logsumexp, t, 1)
         yield c(torch.logsumexp, t, (0, 3), True)
         yield c(torch.Tensor.logsumexp, t, -1, keepdim=True)
         yield c(torch.Tensor.logsumexp, t, [1, 2])
     yield c(torch.linalg.vector_norm, meta(3, 4, dtype=torch.float16), dim=1)
+    yield c(torch.linalg.norm, meta(5), 3)
+    yield c(torch.linalg.norm, meta(3, 4), 1, must=False)  # the matrix 1-norm
+    yield c(torch.norm, meta(3, 4), None)
     yield c(torch.linalg.vector_norm, meta(3, 4, dtype=torch.int64), must=False)  # torch raises
     yield c(torch.linalg.vector_norm, meta(), keepdim=True, must=False)  # 0-d: not followed
     yield c(torch.linalg.vector_norm, meta(0, 4), -1, 1, must=False)  # torch raises

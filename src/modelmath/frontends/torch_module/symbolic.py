@@ -126,6 +126,9 @@ _ZOO_SITES: dict[tuple[str, str], str] = {
     # Its type tests ask whether the mask is a tensor (or a BlockMask), the cache a paged
     # one, the query offset a tensor: a real tensor's answer, for each.
     ("transformers/masking_utils.py", "_preprocess_mask_arguments"): "tensor",
+    # An output class's fields checked after is_tensor of the first: whether it is a dict,
+    # an iterator of (key, value) pairs, a tuple or list; a tensor is none of them.
+    ("transformers/utils/generic.py", "ModelOutput.__post_init__"): "tensor",
 }
 # Python code that may make a type test itself names one of these (or matches a class
 # pattern).
@@ -378,7 +381,7 @@ METHODS = (
     "__matmul__", "__rmatmul__", "__neg__", "__getitem__", "__eq__", "__ne__", "__lt__",
     "__le__", "__gt__", "__ge__", "__iter__", "unflatten", "unbind", "repeat_interleave",
     "log_softmax", "topk", "gather", "bfloat16", "long", "int", "bool", "pow", "__pow__",
-    "tril", "triu",
+    "tril", "triu", "norm",
     "__rpow__", "rsqrt", "sqrt", "exp", "log", "log1p", "expm1", "cos", "sin", "tan", "erf",
     "reciprocal", "abs", "__abs__", "eq", "ne", "lt", "le", "gt", "ge", "where", "minimum",
     "maximum", "min", "max", "neg", "square", "clamp", "clip", "cumsum", "clone", "addmm",

@@ -396,6 +396,42 @@ def _vector_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
     return _nonempty(_reduced(x, dim, keepdim), x)
 
 
+@_register(torch.norm, torch.Tensor.norm)
+def _norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.norm(input, p="fro", dim=None, keepdim=False, dtype=None): torch hands a
+    number p, and "fro" over at most two axes, to vector_norm (CLIP's embeddings divided
+    by their norms); other orders (the nuclear norm) are refused."""
+    names = ("input", "p", "dim", "keepdim", "dtype")
+    x, p, dim, keepdim, dtype = _bind(args, kwargs, names, (_MISSING, "fro", None, False, None))
+    if p == "fro" and type(p) is str and (dim is None or type(dim) is int or len(dim) <= 2):
+        p = 2
+    elif p is None:
+        p = 2.0
+    dim = [dim] if type(dim) is int else dim
+    return _vector_norm((x, p, dim, keepdim), {"dtype": dtype}, aten)
+
+
+@_register(torch.linalg.norm)
+def _linalg_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.linalg.norm(A, ord=None, dim=None, keepdim=False, *, dtype=None) where it is
+    a vector norm or the Frobenius norm: no order (the 2-norm of the flattened input, of
+    an axis, or Frobenius over two), or a number over one axis (or a vector input)."""
+    x, order, dim, keepdim, dtype = _bind(
+        args, kwargs, ("A", "ord", "dim", "keepdim", "dtype"), (_MISSING, None, None, False, None)
+    )
+    x = _sym(x)
+    one_axis = type(dim) is int or (isinstance(dim, (tuple, list)) and len(dim) == 1)
+    if order is None:  # the 2-norm, of the flattened input when no dim is named
+        if not (dim is None or one_axis or (isinstance(dim, (tuple, list)) and len(dim) == 2)):
+            raise Unsupported("linalg.norm over more than two axes")
+        order = 2
+    elif type(order) in (int, float) and (one_axis or (dim is None and x.dim() == 1)):
+        pass
+    else:
+        raise Unsupported("a matrix norm other than Frobenius")
+    return _vector_norm((x, order, dim, keepdim), {"dtype": dtype}, aten)
+
+
 @_register(torch.logsumexp, torch.Tensor.logsumexp)
 def _logsumexp(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.logsumexp(input, dim, keepdim=False): over ``dim``, of a floating-point input,
