@@ -917,8 +917,20 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.Tensor.where, meta(3), meta(3), 0.0, must=False)  # a float condition
     yield c(torch.Tensor.where, meta(3), meta(3, dtype=torch.bool), meta(3, dtype=torch.float16),
             must=False)  # fmt: skip
-    yield c(torch.min, meta(3, 4), 1, must=False)  # values and indices along a dim
-    yield c(torch.max, meta(3, 4), must=False)  # a reduction
+    # min and max of one tensor: along a dim, the values and their indices (a router's
+    # top expert); over all elements, a 0-d tensor
+    for t in (meta(3, 4, 5), meta(3, 4, 5).transpose(0, 2), meta(2, 8)[:, ::2], ints):
+        yield c(torch.min, t, 1)
+        yield c(torch.max, t, -1, True)
+        yield c(torch.Tensor.max, t, dim=0)
+        yield c(torch.Tensor.min, t, dim=1, keepdim=True)
+        yield c(torch.max, t)
+        yield c(torch.Tensor.min, t)
+    yield c(torch.max, meta(3, 4, dtype=torch.bool), 1)
+    yield c(torch.max, meta(3, 0), 1, must=False)  # an empty axis: torch refuses
+    yield c(torch.max, meta(0, 3), must=False)
+    yield c(torch.max, meta(3, 4), (0, 1), must=False)  # not an int: torch refuses
+    yield c(torch.max, meta(3, 4), 2, must=False)
     yield c(torch.minimum, meta(3), meta(3, dtype=torch.int64), must=False)
     # bitwise and logical ops (transformers' masking_utils: and_mask, or_mask), detach,
     # copy_, scatter: laid out as the element-wise references lay them; in place, the

@@ -27,7 +27,7 @@ from modelmath.errors import UsageError
 from modelmath.frontends.torch_module import trace
 from modelmath.frontends.torch_module.fast_trace import FastTracer
 from modelmath.frontends.torch_module.records import ModuleCall, ModuleTrace
-from modelmath.frontends.torch_module.symbolic import Unsupported
+from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported
 
 # Architectures the symbolic tracer must run itself (it exists to make these fast).
 SYMBOLIC = {
@@ -281,6 +281,21 @@ def test_torch_s_own_type_tests_of_a_module_are_answered_as_for_real_tensors() -
     fast = trace(model, input_size=(2, 4), tracer="symbolic")
     assert fast.root.outputs.shape == (2, 4) and "last" not in vars(model)
     assert _as_data(fast) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
+
+
+class _Transposes(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        column = x[0].T.unsqueeze(0).T  # a 1-d view (the same axes), then a 2-d one
+        return x.T @ (x @ column)
+
+
+@pytest.mark.filterwarnings("ignore:The use of `x.T` on tensors")  # torch's, for the 1-d one
+def test_the_T_view_is_the_axes_reversed() -> None:
+    fast = trace(_Transposes(), input_size=(3, 4), tracer="symbolic")
+    assert fast.root.outputs.shape == (4, 1)
+    assert _as_data(fast) == _as_data(trace(_Transposes(), input_size=(3, 4), tracer="meta"))
+    with pytest.raises(Unsupported):
+        SymTensor((2, 3, 4), torch.float32).T  # noqa: B018  (deprecated by torch beyond 2-d)
 
 
 class _Cache:

@@ -262,6 +262,14 @@ class SymTensor:
     ndimension = dim
 
     @property
+    def T(self) -> SymTensor:
+        """``x.T``: a view with the axes reversed, of a tensor of at most 2 (torch's
+        function mode sees it as a getter, which the tracers leave out of the record)."""
+        if len(self._shape) > 2:
+            _refuse(".T of a tensor of more than 2 axes (deprecated by torch)")
+        return SymTensor(self._shape[::-1], self.dtype, self._stride[::-1])
+
+    @property
     def ndim(self) -> int:
         return len(self._shape)
 

@@ -28,6 +28,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _broadcast,
     _register,
     _sym,
+    _wrap,
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import (
     _elementwise,
@@ -233,8 +234,7 @@ def _clamp(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -
 
 def _extremum(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.minimum/maximum, and torch.min/max of two tensors: the element-wise extremum,
-    of the operands' broadcast shape and (shared) dtype. torch.min/max of one tensor (a
-    reduction, or values and indices along a dim) is another operation: refused."""
+    of the operands' broadcast shape and (shared) dtype."""
     a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
     a, b = _sym(a), _sym(b)
     if a.dtype != b.dtype or a.dtype.is_complex:
@@ -242,8 +242,38 @@ def _extremum(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
     return _elementwise((a, b))
 
 
-for _name in ("minimum", "maximum", "min", "max"):
+def _min_or_max(kind: Any) -> Any:
+    """torch.min/max: of two tensors, element-wise (:func:`_extremum`); of one, over all
+    its elements (a 0-d tensor), or along ``dim``: the values and their int64 indices,
+    both new row-major tensors of the reduced shape (torch's return type ``kind``)."""
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        if "other" in kwargs or (len(args) > 1 and _is_sym(args[1])):
+            return _extremum(args, kwargs, aten)
+        x, dim, keepdim = _bind(args, kwargs, ("input", "dim", "keepdim"), (_MISSING, None, False))
+        x = _sym(x)
+        if x.dtype.is_complex or 0 in x._shape or not x._shape:
+            raise Unsupported("min or max of a complex, empty or 0-d tensor")
+        if dim is None:
+            if "keepdim" in kwargs or len(args) > 2:
+                raise Unsupported("min or max over all elements with keepdim")
+            return SymTensor((), x.dtype)
+        if type(dim) is not int or type(keepdim) is not bool:
+            raise Unsupported("min or max along a dim that is not an int")
+        axis = _wrap(dim, x.dim())
+        shape = [1 if i == axis else s for i, s in enumerate(x._shape)] if keepdim else [
+            s for i, s in enumerate(x._shape) if i != axis
+        ]
+        return kind((SymTensor(shape, x.dtype), SymTensor(shape, torch.int64)))
+
+    return handler
+
+
+for _name in ("minimum", "maximum"):
     HANDLERS[getattr(torch, _name)] = HANDLERS[getattr(torch.Tensor, _name)] = _extremum
+for _name in ("min", "max"):
+    _handler = _min_or_max(getattr(torch.return_types, _name))
+    HANDLERS[getattr(torch, _name)] = HANDLERS[getattr(torch.Tensor, _name)] = _handler
 
 
 # -- bitwise and logical ----------------------------------------------------------------
