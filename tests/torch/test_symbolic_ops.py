@@ -363,6 +363,24 @@ def _cases() -> Iterator[Case]:
         yield c(torch.Tensor.logsumexp, t, -1, keepdim=True)
         yield c(torch.Tensor.logsumexp, t, [1, 2])
     yield c(torch.linalg.vector_norm, meta(3, 4, dtype=torch.float16), dim=1)
+    # meshgrid: each input viewed along its axis, expanded (RT-DETR's anchors)
+    a4, b3 = meta(4), meta(6)[::2]
+    for indexing in ("ij", "xy"):
+        yield c(torch.meshgrid, a4, b3, indexing=indexing)
+        yield c(torch.meshgrid, a4, b3, meta(1), meta(), indexing=indexing)
+        yield c(torch.meshgrid, [a4, b3], indexing=indexing)
+        yield c(torch.meshgrid, a4, indexing=indexing)
+        yield c(torch.meshgrid, a4, meta(0), indexing=indexing)
+    yield c(torch.meshgrid, a4, meta(2, 3), indexing="ij", must=False)  # torch needs 0-d, 1-d
+    # outer: a column times a row, element-wise (RT-DETR's sine position embedding)
+    for u, v in ((a4, b3), (b3, a4), (meta(1), b3), (a4, meta(1)), (meta(1), meta(1))):
+        yield c(torch.outer, u, v)
+        yield c(torch.Tensor.outer, u, v)
+        yield c(torch.ger, u, v)
+        yield c(torch.Tensor.ger, u, v)
+    yield c(torch.outer, a4, meta(2, 3), must=False)
+    yield c(torch.outer, a4, meta(3, dtype=torch.float64), must=False)
+    yield c(torch.meshgrid, a4, meta(3, dtype=torch.int64), indexing="ij", must=False)
     yield c(torch.linalg.norm, meta(5), 3)
     yield c(torch.linalg.norm, meta(3, 4), 1, must=False)  # the matrix 1-norm
     yield c(torch.norm, meta(3, 4), None)

@@ -298,6 +298,37 @@ def test_the_T_view_is_the_axes_reversed() -> None:
         SymTensor((2, 3, 4), torch.float32).T  # noqa: B018  (deprecated by torch beyond 2-d)
 
 
+@functools.lru_cache(maxsize=8)
+def _cached_positions(n: int, device: torch.device) -> torch.Tensor:
+    """Model code's global cache, by size and device (as transformers caches positions)."""
+    return torch.arange(n, device=device, dtype=torch.float32)
+
+
+class _CachesPositions(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # asinh has no symbolic rule: the symbolic tracer gives up after filling the cache
+        return torch.asinh(x + _cached_positions(x.shape[-1], x.device))
+
+
+def test_a_global_cache_filled_by_the_symbolic_trace_serves_no_other_pass() -> None:
+    """Traced tensors are on a device of their own (meta:1): a cache keyed by device keeps
+    them apart from the meta pass that follows, and from the user's own meta runs."""
+    _cached_positions.cache_clear()
+    traced = trace(_CachesPositions(), input_size=(2, 5))
+    assert traced.traced_by == "meta" and traced.root.outputs.shape == (2, 5)
+    assert type(_cached_positions(5, torch.device("meta"))) is torch.Tensor
+    _cached_positions.cache_clear()
+
+
+def test_a_traced_tensor_kept_past_its_trace_acts_as_the_meta_tensor_it_stands_for() -> None:
+    kept = SymTensor((2, 4, 3), torch.float32, (12, 1, 4))  # a transposed layout
+    got = torch.add(kept, 1).unsqueeze(0)  # outside any trace: a function, then a method
+    assert type(got) is torch.Tensor and got.device.type == "meta"
+    assert got.shape == (1, 2, 4, 3)
+    meta = torch.empty_strided((2, 4, 3), (12, 1, 4), device="meta")
+    assert kept.unsqueeze(0).stride() == meta.unsqueeze(0).stride()
+
+
 class _Cache:
     """An object of a model's own, with Python's default repr (its address)."""
 

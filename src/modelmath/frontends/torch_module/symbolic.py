@@ -37,7 +37,11 @@ import torch
 
 Shape = tuple[int, ...]
 
-_META = torch.device("meta")
+# The device traced tensors report: meta, under an index of its own. Model code keys
+# global caches by device (transformers' lru_cache'd position embeddings): the entries a
+# symbolic trace leaves are then never served to a meta pass, the meta tracer's or the
+# user's own (each on plain meta), nor to any other device.
+_META = torch.device("meta", 1)
 _FLOAT_TYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
 
 
@@ -237,8 +241,8 @@ class SymTensor:
         kwargs: dict[str, Any] | None = None,
     ) -> Any:
         dispatch = _active.dispatch
-        if dispatch is None:
-            _refuse(f"{getattr(func, '__name__', func)} outside the symbolic trace")
+        if dispatch is None:  # escaped from its trace: as the meta tensor it stands for
+            return func(*_as_meta(tuple(args)), **_as_meta(dict(kwargs or {})))
         return dispatch(func, tuple(args), dict(kwargs or {}))
 
     # -- what can be read without running anything -------------------------------------
@@ -341,6 +345,25 @@ class SymParameter(SymTensor):
     _is_param = True
 
 
+def _as_meta(obj: Any) -> Any:
+    """``obj`` with each SymTensor replaced by an empty meta tensor of its shape, strides
+    and dtype. Model code may keep a traced tensor past its trace: transformers caches
+    position embeddings in functools.lru_cache, by sizes and device, and a meta pass run
+    next (the meta tracer after the symbolic one gave up) is handed the cached SymTensor.
+    It then computes what the meta tensor the symbolic rules described would."""
+    kind = type(obj)
+    if kind is SymTensor or kind is SymParameter:
+        meta = torch.empty_strided(obj._shape, obj._stride, dtype=obj.dtype, device="meta")
+        if kind is SymParameter:
+            return torch.nn.Parameter(meta, requires_grad=obj.requires_grad)
+        return meta.requires_grad_(obj.requires_grad) if obj.requires_grad else meta
+    if kind in (list, tuple):
+        return kind(_as_meta(v) for v in obj)
+    if kind is dict:
+        return {k: _as_meta(v) for k, v in obj.items()}
+    return obj
+
+
 def _dim(dim: int, ndim: int) -> int:
     if not -max(ndim, 1) <= dim < max(ndim, 1):
         raise IndexError(f"Dimension out of range (got {dim} for {ndim} dimensions)")
@@ -371,8 +394,8 @@ def set_dispatch(fn: _Dispatch | None) -> None:
 def _method(func: Callable[..., Any]) -> Callable[..., Any]:
     def method(self: SymTensor, *args: Any, **kwargs: Any) -> Any:
         dispatch = _active.dispatch
-        if dispatch is None:
-            _refuse(f"{func.__name__} outside the symbolic trace")
+        if dispatch is None:  # escaped from its trace: as the meta tensor it stands for
+            return func(*_as_meta((self, *args)), **_as_meta(kwargs))
         return dispatch(func, (self, *args), kwargs)
 
     method.__name__ = func.__name__
@@ -389,7 +412,7 @@ METHODS = (
     "__matmul__", "__rmatmul__", "__neg__", "__getitem__", "__eq__", "__ne__", "__lt__",
     "__le__", "__gt__", "__ge__", "__iter__", "unflatten", "unbind", "repeat_interleave",
     "log_softmax", "topk", "gather", "bfloat16", "long", "int", "bool", "pow", "__pow__",
-    "tril", "triu", "norm",
+    "tril", "triu", "norm", "outer", "ger",
     "__rpow__", "rsqrt", "sqrt", "exp", "log", "log1p", "expm1", "cos", "sin", "tan", "erf",
     "reciprocal", "abs", "__abs__", "eq", "ne", "lt", "le", "gt", "ge", "where", "minimum",
     "maximum", "min", "max", "neg", "square", "clamp", "clip", "cumsum", "clone", "addmm",

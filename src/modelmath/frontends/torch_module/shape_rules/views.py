@@ -396,6 +396,47 @@ def _vector_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
     return _nonempty(_reduced(x, dim, keepdim), x)
 
 
+@_register(torch.meshgrid)
+def _meshgrid(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.meshgrid(*tensors, indexing="ij"|"xy"): each 0-d or 1-d input viewed along its
+    own axis and expanded to the grid (views, as ATen makes them); with "xy", the first
+    two inputs' axes swapped (coordinates of a detection model's anchors)."""
+    if set(kwargs) - {"indexing"}:
+        raise Unsupported("meshgrid with other keywords")
+    indexing = kwargs.get("indexing")
+    # (a type test by type(): isinstance would ask a SymTensor its class, which it refuses)
+    tensors = list(args[0]) if len(args) == 1 and type(args[0]) in (list, tuple) else list(args)
+    if indexing not in (None, "ij", "xy") or not tensors:
+        raise Unsupported("meshgrid with another indexing, or of no tensor")
+    syms = [_sym(t) for t in tensors]
+    if any(t.dim() > 1 for t in syms) or len({(t.dtype) for t in syms}) != 1:
+        raise Unsupported("meshgrid of tensors of more than one axis, or of dtypes apart")
+    swap = indexing == "xy" and len(syms) >= 2
+    if swap:
+        syms[0], syms[1] = syms[1], syms[0]
+    shape = [t.numel() for t in syms]
+    grids = []
+    for i, t in enumerate(syms):
+        view = [1] * len(syms)
+        view[i] = -1
+        grids.append(_expand((_view((t, *view), {}, aten), *shape), {}, aten))
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+@_register(torch.outer, torch.Tensor.outer, torch.ger, torch.Tensor.ger)
+def _outer(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.outer(a, b) of two vectors of one dtype: ATen's ``a.reshape(-1, 1) * b``, an
+    element-wise product (no contraction), laid out as that product is."""
+    a, b = _bind(args, kwargs, ("input", "vec2"), (_MISSING, _MISSING))
+    a, b = _sym(a), _sym(b)
+    if a.dim() != 1 or b.dim() != 1 or a.dtype != b.dtype:
+        raise Unsupported("outer of tensors that are not vectors of one dtype")
+    column = _reshape_to(a, (a._shape[0], 1), copy_if_needed=True)
+    return HANDLERS[torch.mul]((column, b), {}, aten)
+
+
 @_register(torch.norm, torch.Tensor.norm)
 def _norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.norm(input, p="fro", dim=None, keepdim=False, dtype=None): torch hands a
