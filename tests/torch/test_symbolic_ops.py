@@ -358,6 +358,11 @@ def _cases() -> Iterator[Case]:
         yield c(torch.linalg.norm, t, "fro", (1, 2), must=False)  # a matrix norm: refused
         yield c(torch.linalg.norm, t, 2, (1, 2), must=False)
         yield c(torch.linalg.norm, t, None, (0, 1, 2), must=False)
+        yield c(torch.prod, t)
+        yield c(torch.prod, t, 1)
+        yield c(torch.Tensor.prod, t, -1, True)
+        yield c(torch.Tensor.prod, t, dim=0, keepdim=False)
+        yield c(torch.prod, t, (0, 1), must=False)
         yield c(torch.logsumexp, t, 1)
         yield c(torch.logsumexp, t, (0, 3), True)
         yield c(torch.Tensor.logsumexp, t, -1, keepdim=True)
@@ -382,6 +387,8 @@ def _cases() -> Iterator[Case]:
     yield c(torch.outer, a4, meta(3, dtype=torch.float64), must=False)
     yield c(torch.meshgrid, a4, meta(3, dtype=torch.int64), indexing="ij", must=False)
     yield c(torch.linalg.norm, meta(5), 3)
+    yield c(torch.prod, meta(3, 4, dtype=torch.int32), 1, must=False)  # int64: not followed
+    yield c(torch.prod, meta(3, 0), 1)
     yield c(torch.linalg.norm, meta(3, 4), 1, must=False)  # the matrix 1-norm
     yield c(torch.norm, meta(3, 4), None)
     yield c(torch.linalg.vector_norm, meta(3, 4, dtype=torch.int64), must=False)  # torch raises

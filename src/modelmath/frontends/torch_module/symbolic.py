@@ -412,7 +412,7 @@ METHODS = (
     "__matmul__", "__rmatmul__", "__neg__", "__getitem__", "__eq__", "__ne__", "__lt__",
     "__le__", "__gt__", "__ge__", "__iter__", "unflatten", "unbind", "repeat_interleave",
     "log_softmax", "topk", "gather", "bfloat16", "long", "int", "bool", "pow", "__pow__",
-    "tril", "triu", "norm", "outer", "ger",
+    "tril", "triu", "norm", "outer", "ger", "prod",
     "__rpow__", "rsqrt", "sqrt", "exp", "log", "log1p", "expm1", "cos", "sin", "tan", "erf",
     "reciprocal", "abs", "__abs__", "eq", "ne", "lt", "le", "gt", "ge", "where", "minimum",
     "maximum", "min", "max", "neg", "square", "clamp", "clip", "cumsum", "clone", "addmm",

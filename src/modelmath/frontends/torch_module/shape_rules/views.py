@@ -372,6 +372,20 @@ for _func in (torch.mean, torch.Tensor.mean, torch.sum, torch.Tensor.sum):
     HANDLERS[_func] = _reduction(("input", "dim", "keepdim", "dtype"))
 
 
+@_register(torch.prod, torch.Tensor.prod)
+def _prod_of(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.prod(input, dim=None, keepdim=False) of a floating-point input, over all
+    elements or one axis (an int: torch takes no other), in its dtype."""
+    names = ("input", "dim", "keepdim", "dtype")
+    dim = _bind(args, kwargs, names, (_MISSING, None, False, None))[1]
+    if dim is not None and type(dim) is not int:
+        raise Unsupported("prod over more than one axis")
+    return _PROD(args, kwargs, aten)
+
+
+_PROD = _reduction(("input", "dim", "keepdim", "dtype"))
+
+
 def _nonempty(reduced: tuple[SymTensor, set[int]], x: SymTensor) -> SymTensor:
     """A reduction's result, refused over an empty axis (where torch answers some orders
     of norm and refuses others: not followed)."""
