@@ -591,6 +591,8 @@ def _advanced_indexing_cases(c: Callable[..., Case]) -> Iterator[Case]:
         (0, ids(2), ids(2)),
         (ids(3), None, ids(3)),
         (ids(2, dtype=torch.int32), ids(2)),
+        (ids(0),),  # no index at all: an empty result
+        (slice(None), ids(0, 3)),
         (ids(3), ids(4)),  # do not broadcast: torch refuses
         (ids(3), ids(3), ids(3), ids(3)),  # too many
     ]
