@@ -267,7 +267,7 @@ class SymTensor:
 
     @property
     def T(self) -> SymTensor:
-        """``x.T``: a view with the axes reversed, of a tensor of at most 2 (torch's
+        """``x.T``: a view with the axes reversed, of a tensor of at most 2 axes (torch's
         function mode sees it as a getter, which the tracers leave out of the record)."""
         if len(self._shape) > 2:
             _refuse(".T of a tensor of more than 2 axes (deprecated by torch)")
@@ -347,10 +347,10 @@ class SymParameter(SymTensor):
 
 def _as_meta(obj: Any) -> Any:
     """``obj`` with each SymTensor replaced by an empty meta tensor of its shape, strides
-    and dtype. Model code may keep a traced tensor past its trace: transformers caches
-    position embeddings in functools.lru_cache, by sizes and device, and a meta pass run
-    next (the meta tracer after the symbolic one gave up) is handed the cached SymTensor.
-    It then computes what the meta tensor the symbolic rules described would."""
+    and dtype. Model code may keep a traced tensor past its trace (transformers caches
+    position embeddings in functools.lru_cache); where a cache is keyed by device, the
+    device of its own (``_META``) keeps it from any other pass, and where one is not, the
+    pass it reaches computes what the meta tensor the symbolic rules described would."""
     kind = type(obj)
     if kind is SymTensor or kind is SymParameter:
         meta = torch.empty_strided(obj._shape, obj._stride, dtype=obj.dtype, device="meta")
