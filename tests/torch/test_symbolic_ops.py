@@ -260,7 +260,34 @@ def _cases() -> Iterator[Case]:
     yield c(F.gelu, meta(4, 6)[:, ::2] if False else meta(6, 4).t())
     yield c(torch.add, meta(3, 4, dtype=torch.int64), 2.5, must=False)
     yield c(torch.add, meta(3, 4, dtype=torch.int64), 2)
-    yield c(torch.add, meta(3, 4), meta(3, 4, dtype=torch.float16), must=False)
+    yield c(torch.add, meta(3, 4), meta(3, 4, dtype=torch.float16))
+    # two tensors of different dtypes: promoted as torch.result_type promotes them, the
+    # other operand converted first (MPT's and Pegasus-X's int positions times float
+    # frequencies), over layouts with broadcast, odd strides and axes of size 1
+    pairs = [
+        (meta(10, 1, dtype=torch.int64).t().t(), meta(32)),
+        (meta(13, 1, dtype=torch.int64), meta(1, 1, 32)),
+        (meta(1, 1, 1, 8, dtype=torch.int32), meta(1, 4, 1, 1)),
+        (meta(3, 4, dtype=torch.float16), meta(4, 3).t()),
+        (meta(2, 3, 4, dtype=torch.bfloat16).transpose(0, 2), meta(4, 3, 2)),
+        (meta(4, 3, dtype=torch.int64).t(), meta(3, 4, dtype=torch.float16)),
+        (meta(3, 8, dtype=torch.int32)[:, ::2], meta(1, 4, dtype=torch.float64)),
+        (meta(dtype=torch.float64), meta(2, 3)),  # a 0-d tensor weighs less
+        (meta(2, 3, dtype=torch.int64), meta()),
+        (meta(2, 3, dtype=torch.float16), meta(3, dtype=torch.bfloat16)),
+        # odd strides on axes of size 1, which the conversion moves: refused
+        (meta(1, 3, 1, dtype=torch.int64).transpose(0, 2), meta(2, 1, 1)),
+    ]
+    for a_, b_ in pairs:
+        must = a_ is not pairs[-1][0]
+        for func in (torch.add, torch.mul, torch.sub, torch.Tensor.__mul__, torch.Tensor.__radd__):
+            yield c(func, a_, b_, must=must)
+            yield c(func, b_, a_, must=must)
+        yield c(torch.div, a_, b_, must=must)
+    yield c(torch.add, meta(3, dtype=torch.bool), meta(3), must=False)
+    yield c(torch.add, meta(2, 3, dtype=torch.int8), meta(dtype=torch.int64), must=False)
+    yield c(torch.div, meta(2, 3, dtype=torch.uint8), meta(2, 3, dtype=torch.int8), must=False)
+    yield c(torch.add, meta(3, dtype=torch.complex64), meta(3), must=False)
     yield c(torch.add, meta(3, 4), meta(2, 4), must=False)
     yield c(torch.Tensor.__iadd__, meta(3, 4), meta(4))
     yield c(torch.Tensor.__iadd__, meta(4), meta(3, 4), must=False)

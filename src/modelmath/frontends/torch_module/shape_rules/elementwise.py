@@ -343,12 +343,42 @@ def _softmax_method(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[A
     return _new(x._shape, dtype or x.dtype)
 
 
+# torch.promote_types of every pair of the real and integer dtypes, asked of torch once, at
+# import (inside a trace, its function mode would take the call)
+_REAL_DTYPES = (
+    torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
+    torch.bfloat16, torch.float32, torch.float64,
+)  # fmt: skip
+_PROMOTE = {(a, b): torch.promote_types(a, b) for a in _REAL_DTYPES for b in _REAL_DTYPES}
+
+
+def _promoted(a: SymTensor, b: SymTensor) -> torch.dtype:
+    """torch.result_type of two tensors of different real or integer dtypes: the promoted
+    type when both have axes or neither has; else the one with axes decides, unless the
+    0-d one is of a higher category (floating over integer), whose dtype is then the
+    result. Bool and complex operands are refused."""
+    if (a.dtype, b.dtype) not in _PROMOTE:
+        raise Unsupported("an element-wise op on tensors of different dtypes")
+    if (a.dim() == 0) == (b.dim() == 0):
+        dtype = _PROMOTE[a.dtype, b.dtype]
+    else:
+        dimensioned, zero_d = (b, a) if a.dim() == 0 else (a, b)
+        higher = zero_d.dtype.is_floating_point and not dimensioned.dtype.is_floating_point
+        dtype = zero_d.dtype if higher else dimensioned.dtype
+    if not dtype.is_floating_point:  # integers: true division gives a float (not followed)
+        raise Unsupported("an element-wise op on integer tensors of different dtypes")
+    return dtype
+
+
 def _result_dtype(operands: Sequence[Any]) -> torch.dtype:
-    """torch's type promotion for tensors of one dtype and Python numbers."""
+    """torch's type promotion for tensors of one dtype and Python numbers, or for two
+    tensors of different dtypes (:func:`_promoted`)."""
     tensors = [o for o in operands if isinstance(o, SymTensor)]
     dtypes = {t.dtype for t in tensors}
     if len(dtypes) != 1:
-        raise Unsupported("an element-wise op on tensors of different dtypes")
+        if len(tensors) != 2 or len(operands) != 2:
+            raise Unsupported("an element-wise op on tensors of different dtypes")
+        return _promoted(tensors[0], tensors[1])
     dtype = dtypes.pop()
     for o in operands:
         if isinstance(o, SymTensor):
@@ -367,12 +397,24 @@ def _result_dtype(operands: Sequence[Any]) -> torch.dtype:
     return dtype
 
 
+def _converted_operand(t: SymTensor, dtype: torch.dtype) -> SymTensor:
+    """An operand of another dtype as torch's references convert it first: a tensor laid
+    out as an element-wise result of it alone. Where that moves strides of axes of size 1,
+    the result's layout is ambiguous (measured against torch), so the case is refused."""
+    strides = _reference_strides(t._shape, [t._stride])
+    if strides != t._stride and 1 in t._shape:
+        raise Unsupported("an element-wise op converting a tensor with odd strides on axes of 1")
+    return SymTensor(t._shape, dtype, strides)
+
+
 def _elementwise(operands: Sequence[Any]) -> SymTensor:
     tensors = [o for o in operands if isinstance(o, SymTensor)]
     dtype = _result_dtype(operands)
     shape: Shape = ()
     for t in tensors:
         shape = _broadcast(shape, t._shape)
+    if len({t.dtype for t in tensors}) > 1:
+        tensors = [t if t.dtype == dtype else _converted_operand(t, dtype) for t in tensors]
     # on meta these run torch's Python references, not TensorIterator: laid out as they are
     return SymTensor(shape, dtype, _reference_layout(shape, tensors))
 
