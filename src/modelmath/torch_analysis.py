@@ -41,6 +41,7 @@ from modelmath.frontends.torch_module.records import (
     tree_shapes,
     tree_tensors,
 )
+from modelmath.gcpause import paused_gc
 from modelmath.module_summary import (
     FunctionRow,
     ModuleRow,
@@ -739,6 +740,7 @@ def _check_module(model: Any, depth: Any, mode: Any) -> None:
         )
 
 
+@paused_gc
 def summary_of_module(
     model: Any,
     *,
@@ -763,30 +765,22 @@ def summary_of_module(
     makes many small objects that all stay alive until it returns, and a full collection
     triggered by them would walk the whole model, real weights included, for nothing.
     """
-    import gc
-
     from modelmath.frontends.torch_module import trace
 
     _check_module(model, depth, mode)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        traced = trace(
-            model,
-            input_size=input_size,
-            input_data=input_data,
-            dtypes=dtypes,
-            forward_kwargs=forward_kwargs,
-            train=mode == "train",
-            batch_dim=batch_dim,
-        )
-        found = summarize(traced, depth=depth, columns=columns)
-        if ascii_only or hide_reused:
-            found = replace(found, ascii_only=ascii_only, hide_reused=hide_reused)
-        return found
-    finally:
-        if was_enabled:
-            gc.enable()
+    traced = trace(
+        model,
+        input_size=input_size,
+        input_data=input_data,
+        dtypes=dtypes,
+        forward_kwargs=forward_kwargs,
+        train=mode == "train",
+        batch_dim=batch_dim,
+    )
+    found = summarize(traced, depth=depth, columns=columns)
+    if ascii_only or hide_reused:
+        found = replace(found, ascii_only=ascii_only, hide_reused=hide_reused)
+    return found
 
 
 __all__ = ["layer_call", "rule_for", "summarize", "summary_of_module"]

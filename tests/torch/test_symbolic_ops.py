@@ -284,6 +284,14 @@ def _cases() -> Iterator[Case]:
             yield c(func, a_, b_, must=must)
             yield c(func, b_, a_, must=must)
         yield c(torch.div, a_, b_, must=must)
+        # the other element-wise ops that take two tensors of any dtypes
+        for func in (torch.pow, torch.Tensor.__rsub__, torch.Tensor.__truediv__):
+            yield c(func, a_, b_, must=False)
+            yield c(func, b_, a_, must=False)
+        cond = meta(*torch.broadcast_shapes(a_.shape, b_.shape), dtype=torch.bool)
+        yield c(torch.where, cond, a_, b_, must=False)
+        yield c(torch.where, cond, b_, a_, must=False)
+        yield c(torch.Tensor.add_, meta(*cond.shape), a_, must=False)
     yield c(torch.add, meta(3, dtype=torch.bool), meta(3), must=False)
     yield c(torch.add, meta(2, 3, dtype=torch.int8), meta(dtype=torch.int64), must=False)
     yield c(torch.div, meta(2, 3, dtype=torch.uint8), meta(2, 3, dtype=torch.int8), must=False)

@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 from modelmath.expr import Expr, Quantity
+from modelmath.gcpause import paused_gc
 from modelmath.module_summary import ModuleRow, ModuleStatus, ModuleSummary, TensorRow
 from modelmath.renderers.printer import FormulaPrinter, format_number
 from modelmath.renderers.working import MAX_CELL_FORMULA, shape_workings
@@ -229,6 +230,7 @@ class _Working:
         return lines
 
 
+@paused_gc
 def render_module_table(
     summary: ModuleSummary, *, explain: bool = True, ascii_only: bool = False
 ) -> str:
@@ -237,15 +239,7 @@ def render_module_table(
     The cyclic garbage collector is paused meanwhile, as in
     :func:`modelmath.torch_analysis.summary_of_module`: every string made here survives.
     """
-    import gc
-
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        text = _render_module_table(summary, explain=explain, ascii_only=ascii_only)
-    finally:
-        if was_enabled:
-            gc.enable()
+    text = _render_module_table(summary, explain=explain, ascii_only=ascii_only)
     if ascii_only:  # the tree's lines and the words' signs; the formulas already are
         from modelmath.renderers.ascii import ascii_text
 

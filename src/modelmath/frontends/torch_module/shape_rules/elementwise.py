@@ -413,7 +413,7 @@ def _elementwise(operands: Sequence[Any]) -> SymTensor:
     shape: Shape = ()
     for t in tensors:
         shape = _broadcast(shape, t._shape)
-    if len({t.dtype for t in tensors}) > 1:
+    if any(t.dtype != dtype for t in tensors):
         tensors = [t if t.dtype == dtype else _converted_operand(t, dtype) for t in tensors]
     # on meta these run torch's Python references, not TensorIterator: laid out as they are
     return SymTensor(shape, dtype, _reference_layout(shape, tensors))

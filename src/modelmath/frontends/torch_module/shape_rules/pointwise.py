@@ -28,7 +28,6 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _broadcast,
     _register,
     _sym,
-    _wrap,
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import (
     _elementwise,
@@ -38,6 +37,7 @@ from modelmath.frontends.torch_module.shape_rules.elementwise import (
     _reference_strides,
     _result_dtype,
 )
+from modelmath.frontends.torch_module.shape_rules.views import _reduced
 from modelmath.frontends.torch_module.symbolic import (
     Shape,
     SymTensor,
@@ -95,8 +95,9 @@ def _abs(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
 
 
 def _power_of(base: Any, exponent: Any) -> SymTensor:
-    """base ** exponent for a tensor and a number (either way round) or two tensors of one
-    dtype. An integer tensor to a negative integer is refused, as torch refuses it."""
+    """base ** exponent for a tensor and a number (either way round) or two tensors (of
+    different dtypes, promoted: see _result_dtype). An integer tensor to a negative
+    integer is refused, as torch refuses it."""
     dtype = _result_dtype((base, exponent))
     if dtype == torch.bool or dtype.is_complex:
         raise Unsupported("a power of bool or complex tensors")
@@ -169,8 +170,8 @@ def _numbers_dtype(values: Sequence[Any]) -> torch.dtype:
 
 def _where_of(condition: Any, x: Any, y: Any) -> SymTensor:
     """torch.where(condition, x, y): the three broadcast together, in the dtype of x and y
-    (promoted as torch promotes a tensor with a Python number, or two numbers); tensors
-    of different dtypes are refused (torch promotes them, also a 0-d one by category).
+    (promoted as torch promotes a tensor with a Python number, two numbers, or two
+    tensors of different real dtypes: see _result_dtype).
 
     On meta, where runs torch's Python reference (``torch._refs.where``), not
     TensorIterator: each operand is expanded to the result's shape (a number becomes a
@@ -258,13 +259,10 @@ def _min_or_max(kind: Any) -> Any:
             if "keepdim" in kwargs or len(args) > 2:
                 raise Unsupported("min or max over all elements with keepdim")
             return SymTensor((), x.dtype)
-        if type(dim) is not int or type(keepdim) is not bool:
+        if type(dim) is not int:
             raise Unsupported("min or max along a dim that is not an int")
-        axis = _wrap(dim, x.dim())
-        shape = [1 if i == axis else s for i, s in enumerate(x._shape)] if keepdim else [
-            s for i, s in enumerate(x._shape) if i != axis
-        ]
-        return kind((SymTensor(shape, x.dtype), SymTensor(shape, torch.int64)))
+        values = _reduced(x, dim, keepdim)[0]
+        return kind((values, SymTensor(values._shape, torch.int64)))
 
     return handler
 

@@ -372,18 +372,18 @@ for _func in (torch.mean, torch.Tensor.mean, torch.sum, torch.Tensor.sum):
     HANDLERS[_func] = _reduction(("input", "dim", "keepdim", "dtype"))
 
 
+_PROD = _reduction(("input", "dim", "keepdim", "dtype"))
+
+
 @_register(torch.prod, torch.Tensor.prod)
 def _prod_of(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.prod(input, dim=None, keepdim=False) of a floating-point input, over all
-    elements or one axis (an int: torch takes no other), in its dtype."""
-    names = ("input", "dim", "keepdim", "dtype")
-    dim = _bind(args, kwargs, names, (_MISSING, None, False, None))[1]
+    elements or one axis (an int: torch takes no other), in its dtype: sum's reduction,
+    once the axis is checked to be one."""
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
     if dim is not None and type(dim) is not int:
         raise Unsupported("prod over more than one axis")
     return _PROD(args, kwargs, aten)
-
-
-_PROD = _reduction(("input", "dim", "keepdim", "dtype"))
 
 
 def _nonempty(reduced: tuple[SymTensor, set[int]], x: SymTensor) -> SymTensor:
@@ -423,7 +423,7 @@ def _meshgrid(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
     if indexing not in (None, "ij", "xy") or not tensors:
         raise Unsupported("meshgrid with another indexing, or of no tensor")
     syms = [_sym(t) for t in tensors]
-    if any(t.dim() > 1 for t in syms) or len({(t.dtype) for t in syms}) != 1:
+    if any(t.dim() > 1 for t in syms) or len({t.dtype for t in syms}) != 1:
         raise Unsupported("meshgrid of tensors of more than one axis, or of dtypes apart")
     swap = indexing == "xy" and len(syms) >= 2
     if swap:
