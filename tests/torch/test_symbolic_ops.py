@@ -78,9 +78,11 @@ def _sym(obj: Any, memo: dict[int, SymTensor] | None = None) -> Any:
 
 def _describe(obj: Any) -> Any:
     if isinstance(obj, SymTensor):
-        return (tuple(obj._shape), tuple(obj._stride), obj.dtype, obj.device.type)
+        return (tuple(obj._shape), tuple(obj._stride), obj.dtype, obj.device.type,
+                obj.requires_grad)  # fmt: skip
     if isinstance(obj, torch.Tensor):  # a factory may make it off the meta device
-        return (tuple(obj.shape), tuple(obj.stride()), obj.dtype, obj.device.type)
+        return (tuple(obj.shape), tuple(obj.stride()), obj.dtype, obj.device.type,
+                obj.requires_grad)  # fmt: skip
     if isinstance(obj, (list, tuple)):
         return type(obj)(_describe(v) for v in obj)
     return obj
@@ -144,6 +146,22 @@ def _cases() -> Iterator[Case]:
         yield c(F.linear, x, lw, lb, must=x.dim() > 1)
         yield c(F.linear, x, lw, must=x.dim() > 1)
     yield c(F.linear, meta(3, 5), lw, lb, must=False)
+    # frozen weights: torch's matmul folds only inputs whose leading axes are laid out one
+    # after the other, and runs a bmm for others (SAM 2's transposed image tokens)
+    frozen_w = torch.nn.Parameter(meta(5, 4), requires_grad=False)
+    frozen_b = torch.nn.Parameter(meta(5), requires_grad=False)
+    for x in (
+        meta(1, 1, 6, 4).as_strided((1, 1, 6, 4), (24, 6, 1, 6)),
+        meta(2, 1, 6, 4).as_strided((2, 1, 6, 4), (24, 6, 1, 6)),
+        meta(3, 2, 4, order=(1, 0, 2)),
+        meta(2, 3, 2, 4, order=(0, 2, 1, 3)),
+        meta(2, 3, 4, order=(0, 2, 1)),
+        meta(2, 3, 4),
+        meta(3, 4),
+    ):
+        for weight in (frozen_w, lw):
+            yield c(F.linear, x, weight, frozen_b)
+            yield c(F.linear, x, weight)
     for a, b_ in [
         ((3, 4), (4, 5)),
         ((2, 3, 4), (4, 5)),
@@ -275,6 +293,11 @@ def _cases() -> Iterator[Case]:
         (meta(dtype=torch.float64), meta(2, 3)),  # a 0-d tensor weighs less
         (meta(2, 3, dtype=torch.int64), meta()),
         (meta(2, 3, dtype=torch.float16), meta(3, dtype=torch.bfloat16)),
+        # a bool mask times floats (SAM 2's point labels)
+        (meta(1, 2, 3, 1, dtype=torch.bool), meta(1, 2, 3, 8)),
+        (meta(2, 3, dtype=torch.bool).t(), meta(3, 2, dtype=torch.float16)),
+        (meta(dtype=torch.bool), meta(2, 3)),
+        (meta(dtype=torch.float64), meta(2, 3, dtype=torch.bool)),
         # odd strides on axes of size 1, which the conversion moves: refused
         (meta(1, 3, 1, dtype=torch.int64).transpose(0, 2), meta(2, 1, 1)),
     ]
@@ -292,7 +315,8 @@ def _cases() -> Iterator[Case]:
         yield c(torch.where, cond, a_, b_, must=False)
         yield c(torch.where, cond, b_, a_, must=False)
         yield c(torch.Tensor.add_, meta(*cond.shape), a_, must=False)
-    yield c(torch.add, meta(3, dtype=torch.bool), meta(3), must=False)
+    yield c(torch.add, meta(3, dtype=torch.bool), meta(3))
+    yield c(torch.add, meta(3, dtype=torch.bool), meta(3, dtype=torch.int64), must=False)
     yield c(torch.add, meta(2, 3, dtype=torch.int8), meta(dtype=torch.int64), must=False)
     yield c(torch.div, meta(2, 3, dtype=torch.uint8), meta(2, 3, dtype=torch.int8), must=False)
     yield c(torch.add, meta(3, dtype=torch.complex64), meta(3), must=False)
@@ -443,6 +467,26 @@ def _cases() -> Iterator[Case]:
     yield c(torch.cat, (meta(2, 3), meta(2, 3)))
     yield c(torch.stack, [meta(2, 3), meta(2, 3)], 1)
     yield c(torch.stack, [meta(2, 3), meta(2, 3)], -1)
+    # joined tensors keep channels-last when every one suggests it (Inkling 2's images)
+    cl4, cl5 = meta(2, 3, 4, 5, order=(0, 2, 3, 1)), meta(2, 3, 2, 4, 5, order=(0, 2, 3, 4, 1))
+    joins = [
+        [cl4, cl4],
+        [cl4, meta(2, 3, 4, 5)],
+        [meta(2, 3, 4, 5), cl4],
+        [cl5, cl5],
+        [cl4, meta(0), cl4],
+        [meta(2, 1, 4, 5, order=(0, 2, 3, 1)), meta(2, 1, 4, 5)],
+        [meta(2, 3, 1, 1, order=(0, 2, 3, 1)), meta(2, 3, 1, 1, order=(0, 2, 3, 1))],
+        [cl4[:, :, ::2], cl4[:, :, 1::2]],
+        [cl4.expand(2, 3, 4, 5), meta(1, 3, 4, 5, order=(0, 2, 3, 1)).expand(2, 3, 4, 5)],
+        [meta(3, 4, 5, order=(1, 2, 0)), meta(3, 4, 5, order=(1, 2, 0))],
+        [meta(3, 4, 5, order=(2, 0, 1)), meta(3, 4, 5)],
+    ]
+    for tensors in joins:
+        rank = max(t.dim() for t in tensors)
+        for dim in range(-rank - 1, rank + 1):
+            yield c(torch.cat, tensors, dim, must=-rank <= dim < rank)
+            yield c(torch.stack, [t for t in tensors if t.dim() == rank], dim)
     # the other names of the same operations (methods, operators, in-place forms)
     yield c(torch.Tensor.matmul, meta(2, 3, 4), meta(4, 5))
     yield c(torch.Tensor.__rmatmul__, meta(4, 5), meta(2, 3, 4))
@@ -484,7 +528,23 @@ def _cases() -> Iterator[Case]:
         yield c(func, meta(2, 3, 4), 2.0)
         yield c(func, meta(3, 4), meta(2, 3, 4), must=False)
     yield c(torch.add, meta(2, 3), meta(2, 3), alpha=2)
-    yield c(torch.div, meta(2, 3), meta(2, 3), rounding_mode="floor", must=False)
+    # division rounded down or toward zero: integers stay integers (SAM 2's positions)
+    for mode in ("floor", "trunc"):
+        for dtype in (torch.float32, torch.int64, torch.int32):
+            for t in _layouts(dtype):  # row-major operands must answer, others may refuse
+                row_major = t.stride() == torch.empty(t.shape, device="meta").stride()
+                yield c(torch.div, t, 2, rounding_mode=mode, must=row_major)
+                yield c(torch.div, t, t, rounding_mode=mode, must=row_major)
+                yield c(torch.Tensor.div, t, meta(t.shape[-1], dtype=dtype), rounding_mode=mode,
+                        must=row_major)  # fmt: skip
+                yield c(torch.div, meta(*t.shape[-2:], dtype=dtype), t, rounding_mode=mode,
+                        must=row_major)  # fmt: skip
+            yield c(torch.div, meta(2, 3, dtype=dtype), 0, rounding_mode=mode, must=False)
+            yield c(torch.Tensor.div_, meta(2, 3, dtype=dtype), 2, rounding_mode=mode)
+        yield c(torch.div, meta(2, 3, dtype=torch.int64), 2.5, rounding_mode=mode, must=False)
+        yield c(torch.div, meta(2, 3, dtype=torch.int64), meta(3), rounding_mode=mode, must=False)
+        yield c(torch.div, meta(2, 3, dtype=torch.bool), 2, rounding_mode=mode, must=False)
+    yield c(torch.div, meta(2, 3), meta(2, 3), rounding_mode="round", must=False)
     yield c(F.adaptive_max_pool1d, meta(2, 4, 11), 3)
     yield c(F.adaptive_max_pool3d, meta(1, 2, 5, 6, 7), 2)
     yield c(F.adaptive_max_pool2d, meta(1, 2, 5, 6), 2, True)
@@ -585,6 +645,7 @@ def _cases() -> Iterator[Case]:
     yield c(torch.squeeze, meta(3), 1, must=False)
     yield from _attention_cases(c)
     yield from _padding_and_factory_cases(c)
+    yield from _pooling_layout_cases(c)
     ids = meta(2, 7, dtype=torch.int64)
     yield c(F.embedding, ids, meta(50, 16, param=True))
     yield c(F.embedding, ids, meta(50, 16), 0)
@@ -594,6 +655,46 @@ def _cases() -> Iterator[Case]:
     yield from _pointwise_cases(c)
     yield from _where_and_scan_cases(c)
     yield from _method_cases(c)
+
+
+def _pooled_layouts(nd: int) -> list[torch.Tensor]:
+    """Batched inputs of ``nd`` spatial axes that are not row-major: permuted (channels
+    last among them), sliced, broadcast, with one channel, with odd strides on axes of
+    size 1."""
+    spatial = (7, 6, 5)[:nd]
+    dims = nd + 2
+    out = [
+        meta(2, 4, *spatial, order=(0, *range(2, dims), 1)),  # channels last
+        meta(2, 4, *spatial, order=(*range(2, dims), 1, 0)),
+        meta(2, 4, *spatial, order=(1, 0, *range(2, dims))),
+        meta(2, 4, *spatial[:-1], spatial[-1] * 2)[..., ::2],
+        meta(1, 4, *spatial, order=(0, *range(2, dims), 1)),
+        meta(2, 1, *spatial, order=(0, *range(2, dims), 1)),
+        meta(2, 4, *(1,) * nd).as_strided((2, 4, *(1,) * nd), (4, 1, *(7,) * nd)),
+        meta(2, 1, *spatial).expand(2, 4, *spatial),
+    ]
+    if nd == 1:  # Swin's and SEW's: a sequence (batch, length, channels) transposed
+        out.append(meta(2, 7, 4).transpose(1, 2))
+    return out
+
+
+def _pooling_layout_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """Pooling keeps the input's suggested memory format (1-d and 2-d pooling of any
+    layout must answer; 3-d pooling of a layout not row-major may refuse)."""
+    for nd in (1, 2, 3):
+        for t in _pooled_layouts(nd):
+            must = nd < 3
+            yield c(getattr(F, f"max_pool{nd}d"), t, 1, 2, must=must)
+            yield c(getattr(F, f"max_pool{nd}d"), t, 2, 1, 0, 1, True, must=must)
+            yield c(getattr(F, f"max_pool{nd}d"), t, 1, return_indices=True, must=must)
+            yield c(getattr(F, f"avg_pool{nd}d"), t, 1, 2, must=must)
+            yield c(getattr(F, f"avg_pool{nd}d"), t, 2, 1, 1, True, must=must)
+            for size in (1, 2, 3):
+                yield c(getattr(F, f"adaptive_avg_pool{nd}d"), t, size, must=must)
+                yield c(getattr(F, f"adaptive_max_pool{nd}d"), t, size, must=must)
+            yield c(getattr(F, f"adaptive_max_pool{nd}d"), t, 2, True, must=must)
+            yield c(getattr(F, f"max_pool{nd}d_with_indices"), t, 1, must=must)
+            yield c(F.interpolate, t, size=2, mode="area", must=must)
 
 
 def _advanced_indexing_cases(c: Callable[..., Case]) -> Iterator[Case]:
@@ -1532,7 +1633,37 @@ def _recurrent(
     return list(module._flat_weights), hx
 
 
-CASES = list(_cases())
+def _requiring_grad(obj: Any) -> Any:
+    """``obj`` with each floating-point tensor a leaf that requires grad (a view of the same
+    memory, laid out alike), as a parameter's views are; None when it holds none."""
+    if isinstance(obj, torch.Tensor):
+        if obj.dtype.is_floating_point and not obj.requires_grad:
+            return obj.detach().requires_grad_(True)
+        return None
+    if isinstance(obj, (list, tuple)):
+        parts = [_requiring_grad(v) for v in obj]
+        if all(p is None for p in parts):
+            return None
+        return type(obj)(v if p is None else p for v, p in zip(obj, parts))
+    return None
+
+
+def _with_grad(cases: list[Case]) -> Iterator[Case]:
+    """Each case again with its floating-point tensors requiring grad, under no_grad as the
+    tracers run: views of them require grad too (torch's matmul reads it), results of
+    computations do not."""
+    for label, func, args, kwargs, must in cases:
+        grad_args = _requiring_grad(args)
+        if grad_args is not None:
+            # Writing into a tensor that requires grad is refused (forward code may turn
+            # grad on, where torch raises): answered, it must be right.
+            name = getattr(func, "__name__", "")
+            writes = name.endswith("_") or name == "__setitem__" or name.startswith("__i")
+            yield f"grad:{label}", func, grad_args, kwargs, must and not writes
+
+
+_PLAIN_CASES = list(_cases())
+CASES = _PLAIN_CASES + list(_with_grad(_PLAIN_CASES))
 _REFUSED: Any = object()  # what torch's answer is when it raises (None is an answer)
 
 
@@ -1592,7 +1723,7 @@ def test_a_tensor_stored_for_a_move_counts_as_made_on_meta() -> None:
         exec(compile(code, path, "exec"), space)
         if known:
             made = space["DynamicSlidingWindowLayer"](HANDLERS[torch.tensor]).made
-            assert _describe(made) == ((), (), torch.int64, "meta")
+            assert _describe(made) == ((), (), torch.int64, "meta", False)
         else:
             with pytest.raises(Unsupported, match="off the meta device"):
                 space["DynamicSlidingWindowLayer"](HANDLERS[torch.tensor])

@@ -271,7 +271,7 @@ class SymTensor:
         function mode sees it as a getter, which the tracers leave out of the record)."""
         if len(self._shape) > 2:
             _refuse(".T of a tensor of more than 2 axes (deprecated by torch)")
-        return SymTensor(self._shape[::-1], self.dtype, self._stride[::-1])
+        return view_of(self, self._shape[::-1], self._stride[::-1])
 
     @property
     def ndim(self) -> int:
@@ -362,6 +362,12 @@ def _as_meta(obj: Any) -> Any:
     if kind is dict:
         return {k: _as_meta(v) for k, v in obj.items()}
     return obj
+
+
+def view_of(x: SymTensor, shape: Sequence[int], stride: Sequence[int]) -> SymTensor:
+    """A view of ``x``: its dtype, and its requires_grad (a view of a parameter requires
+    grad, under no_grad too, which torch's matmul reads to decide how to fold)."""
+    return SymTensor(shape, x.dtype, stride, x.requires_grad)
 
 
 def _dim(dim: int, ndim: int) -> int:

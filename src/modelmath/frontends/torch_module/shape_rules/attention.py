@@ -31,6 +31,7 @@ from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
     is_contiguous,
+    view_of,
 )
 
 
@@ -167,7 +168,7 @@ def _getitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
             dim += 1
     if tensors:
         return _gather(shape, stride, indexed, x.dtype)
-    return SymTensor(shape, x.dtype, stride)
+    return view_of(x, shape, stride)
 
 
 _INDEX_DTYPES = (torch.int64, torch.int32)
@@ -209,7 +210,7 @@ def _unbind(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
         raise Unsupported("unbind of a 0-d tensor")
     dim = _wrap(dim, x.dim())
     shape, stride = x._shape[:dim] + x._shape[dim + 1 :], x._stride[:dim] + x._stride[dim + 1 :]
-    return tuple(SymTensor(shape, x.dtype, stride) for _ in range(x._shape[dim]))
+    return tuple(view_of(x, shape, stride) for _ in range(x._shape[dim]))
 
 
 @_register(torch.Tensor.__iter__)
@@ -241,7 +242,7 @@ def _squeeze(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     else:
         dims = {_wrap(dim, x.dim())}
     keep = [i for i in range(x.dim()) if i not in dims or x._shape[i] != 1]
-    return SymTensor([x._shape[i] for i in keep], x.dtype, [x._stride[i] for i in keep])
+    return view_of(x, [x._shape[i] for i in keep], [x._stride[i] for i in keep])
 
 
 def _run(func: Any, aten: list[AtenOp], *args: Any) -> Any:

@@ -110,10 +110,11 @@ def _float_input(x: Any) -> SymTensor:
     return t
 
 
-def _channels_last(shape: Shape, stride: Shape, *, python: bool = False) -> bool:
+def _channels_last(shape: Shape, stride: Shape) -> bool:
     """``suggest_memory_format`` says channels-last: c10's ``is_channels_last_strides_2d``
-    (3d), or with ``python`` its Python twin in ``torch._prims_common`` that meta kernels
-    written in Python call, which differs on axes of size 1."""
+    (3d). torch's Python twin in ``torch._prims_common``, which meta kernels written in
+    Python call, always agrees: it multiplies by an axis's size where c10 skips sizes of
+    1, which changes nothing."""
     if len(shape) not in (4, 5) or stride[1] == 0:
         return False
     order = (1, 3, 2, 0) if len(shape) == 4 else (1, 4, 3, 2, 0)
@@ -123,5 +124,16 @@ def _channels_last(shape: Shape, stride: Shape, *, python: bool = False) -> bool
             return False
         if d == 0 and low == stride[1]:
             return False
-        low = stride[d] * shape[d] if python or shape[d] > 1 else stride[d]
+        low = stride[d] * shape[d]
     return True
+
+
+def _channels_last_strides(shape: Shape) -> Shape:
+    """Strides of a fresh tensor of ``shape`` in channels-last order (channels innermost,
+    then the spatial axes last to first, then the batch), as c10 lays it out."""
+    strides = [0] * len(shape)
+    step = 1
+    for d in (1, *range(len(shape) - 1, 1, -1), 0):
+        strides[d] = step
+        step *= shape[d]
+    return tuple(strides)

@@ -343,27 +343,33 @@ def _softmax_method(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[A
     return _new(x._shape, dtype or x.dtype)
 
 
-# torch.promote_types of every pair of the real and integer dtypes, asked of torch once, at
-# import (inside a trace, its function mode would take the call)
+# torch.promote_types of every pair of the bool, integer and real dtypes, asked of torch
+# once, at import (inside a trace, its function mode would take the call)
 _REAL_DTYPES = (
-    torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
-    torch.bfloat16, torch.float32, torch.float64,
+    torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
+    torch.float16, torch.bfloat16, torch.float32, torch.float64,
 )  # fmt: skip
 _PROMOTE = {(a, b): torch.promote_types(a, b) for a in _REAL_DTYPES for b in _REAL_DTYPES}
 
 
+def _category(dtype: torch.dtype) -> int:
+    """torch's dtype categories, lowest first: bool, integers, floating point."""
+    return 0 if dtype == torch.bool else 2 if dtype.is_floating_point else 1
+
+
 def _promoted(a: SymTensor, b: SymTensor) -> torch.dtype:
-    """torch.result_type of two tensors of different real or integer dtypes: the promoted
-    type when both have axes or neither has; else the one with axes decides, unless the
-    0-d one is of a higher category (floating over integer), whose dtype is then the
-    result. Bool and complex operands are refused."""
+    """torch.result_type of two tensors of different bool, integer or real dtypes: the
+    promoted type when both have axes or neither has; else the one with axes decides,
+    unless the 0-d one is of a higher category (bool, integer, floating point), whose dtype
+    is then the result. Complex operands, and results that are not floating point, are
+    refused."""
     if (a.dtype, b.dtype) not in _PROMOTE:
         raise Unsupported("an element-wise op on tensors of different dtypes")
     if (a.dim() == 0) == (b.dim() == 0):
         dtype = _PROMOTE[a.dtype, b.dtype]
     else:
         dimensioned, zero_d = (b, a) if a.dim() == 0 else (a, b)
-        higher = zero_d.dtype.is_floating_point and not dimensioned.dtype.is_floating_point
+        higher = _category(zero_d.dtype) > _category(dimensioned.dtype)
         dtype = zero_d.dtype if higher else dimensioned.dtype
     if not dtype.is_floating_point:  # integers: true division gives a float (not followed)
         raise Unsupported("an element-wise op on integer tensors of different dtypes")
@@ -492,11 +498,24 @@ def _rtruediv(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
 def _division(*, inplace: bool) -> Handler:
     def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
         a, b, mode = _bind(args, kwargs, *_DIV)
-        if mode is not None:
-            raise Unsupported("division with a rounding mode")
+        if mode is not None and mode not in ("floor", "trunc"):
+            raise Unsupported(f"division with rounding_mode={mode!r}")
         out = _elementwise((a, b))
-        if not out.dtype.is_floating_point:
-            raise Unsupported("division of integers")
+        if mode is None and not out.dtype.is_floating_point:
+            raise Unsupported("division of integers")  # promoted to a float: not followed
+        by_zero = not out.dtype.is_floating_point and type(b) is int and b == 0
+        if mode is not None and (out.dtype == torch.bool or by_zero):
+            # torch refuses rounded division of bools, and of integers by a zero number
+            raise Unsupported("a rounded division of bools, or of integers by zero")
+        if mode is not None:
+            # Its references run several element-wise steps, whose layouts (measured against
+            # torch) follow no one operand, and differ on odd strides of axes of size 1:
+            # followed for operands laid out exactly row-major only.
+            if any(
+                t._stride != contiguous_strides(t._shape) for t in (a, b) if type(t) is SymTensor
+            ):
+                raise Unsupported("a rounded division of a tensor that is not row-major")
+            out = _new(out._shape, out.dtype)
         if inplace:
             if out._shape != _sym(a)._shape:
                 raise Unsupported("an in-place op that would change the tensor")

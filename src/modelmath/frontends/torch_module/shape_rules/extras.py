@@ -19,6 +19,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _bind,
     _broadcast,
     _channels_last,
+    _channels_last_strides,
     _float_input,
     _ints,
     _new,
@@ -33,7 +34,6 @@ from modelmath.frontends.torch_module.shape_rules.elementwise import (
     _softmax,
     _unary,
 )
-from modelmath.frontends.torch_module.shape_rules.nn_functional import _channels_last_strides
 from modelmath.frontends.torch_module.shape_rules.norm import _vector
 from modelmath.frontends.torch_module.shape_rules.pooling import _adaptive, _pool
 from modelmath.frontends.torch_module.symbolic import (
@@ -61,10 +61,7 @@ def _pad(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
     # channels-last stays so (a row-major input too, when axes of size 1 make it look
     # channels-last), any other layout becomes row-major. The other modes' kernels lay
     # their results out their own ways: only a plainly row-major input is followed.
-    cxx, py = (_channels_last(x._shape, x._stride, python=p) for p in (False, True))
-    if cxx != py:  # c10 and torch's Python twin disagree (axes of size 1)
-        raise Unsupported("padding of an input whose memory format is ambiguous")
-    channels_last = cxx
+    channels_last = _channels_last(x._shape, x._stride)
     if mode != "constant" and (channels_last or not is_contiguous(x._shape, x._stride)):
         raise Unsupported("padding of a non-contiguous input")
     shape = list(x._shape)

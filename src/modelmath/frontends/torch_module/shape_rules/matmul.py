@@ -43,8 +43,13 @@ def _linear(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
     if x.dim() == 1 and b is None:
         raise Unsupported("linear of a vector without bias")
     fused = b is not None and (x.dim() <= 2 or is_contiguous(x._shape, x._stride))
-    aten.append(AtenOp("addmm" if fused else "mm", ((rows, k), (k, n)), (rows, n)))
-    return _new((*x._shape[:-1], n), x.dtype)
+    if fused or x.dim() <= 2:
+        aten.append(AtenOp("addmm" if fused else "mm", ((rows, k), (k, n)), (rows, n)))
+        return _new((*x._shape[:-1], n), x.dtype)
+    # Otherwise torch runs matmul(x, weight.t()), the bias added in place: one mm of the
+    # folded rows, or a bmm where matmul does not fold them (a frozen weight, SAM 2's).
+    transposed = SymTensor((k, n), w.dtype, w._stride[::-1], w.requires_grad)
+    return _matmul_of(x, transposed, aten)
 
 
 @_register(torch.matmul, torch.Tensor.matmul, torch.Tensor.__matmul__)

@@ -23,13 +23,13 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     Handler,
     _bind,
     _channels_last,
+    _channels_last_strides,
     _float_input,
     _ints,
     _register,
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import _unary
 from modelmath.frontends.torch_module.symbolic import (
-    Shape,
     SymTensor,
     Unsupported,
     is_contiguous,
@@ -47,17 +47,6 @@ _MODES: dict[str, int | None] = {
     "bicubic": 2,
     "trilinear": 3,
 }
-
-
-def _channels_last_strides(shape: Shape) -> Shape:
-    """Strides of a fresh tensor of ``shape`` in channels-last order (channels innermost,
-    then the spatial axes last to first, then the batch), as c10 lays it out."""
-    strides = [0] * len(shape)
-    step = 1
-    for d in (1, *range(len(shape) - 1, 1, -1), 0):
-        strides[d] = step
-        step *= shape[d]
-    return tuple(strides)
 
 
 def _number(value: Any) -> bool:
@@ -114,10 +103,9 @@ def _interpolate(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
     # The upsampling kernels lay the result out in the input's suggest_memory_format(), some
     # by a fresh tensor's .contiguous(format), some by .to(format) or a strided output;
     # those agree unless axes of size 1 make the layout ambiguous, which is refused.
-    cxx, py = (_channels_last(x._shape, x._stride, python=p) for p in (False, True))
-    if not cxx and not py:
+    if not _channels_last(x._shape, x._stride):
         return SymTensor(shape, x.dtype)
-    if cxx and py and min(shape[1:]) > 1 and x._stride == _channels_last_strides(x._shape):
+    if min(shape[1:]) > 1 and x._stride == _channels_last_strides(x._shape):
         return SymTensor(shape, x.dtype, _channels_last_strides(shape))
     raise Unsupported("interpolate of an input whose memory format is ambiguous")
 

@@ -17,12 +17,15 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     HANDLERS,
     Handler,
     _bind,
+    _channels_last,
+    _channels_last_strides,
     _float_input,
     _ints,
     _new,
     _register,
 )
 from modelmath.frontends.torch_module.symbolic import (
+    Shape,
     SymTensor,
     Unsupported,
     is_contiguous,
@@ -40,6 +43,31 @@ def _pool_size(size: int, k: int, s: int, p: int, d: int, ceil: bool) -> int:
     if ceil and (out - 1) * s >= size + p:
         out -= 1
     return out
+
+
+def _pooled(x: SymTensor, shape: Shape) -> SymTensor:
+    """The result of pooling ``x`` into ``shape``, laid out as torch lays it on meta: in
+    the input's suggested memory format (channels-last, else row-major) for 2-d pooling,
+    which axes of size 1 can tip (a row-major input with one channel may look
+    channels-last); 1-d pooling is torch's 2-d pooling of ``x.unsqueeze(-2)``, that axis
+    then squeezed. 3-d pooling is followed for a row-major input that does not look
+    channels-last only: torch's 3-d kernels do not all follow the suggested format."""
+    nd = len(shape) - 2
+    if nd == 3:
+        if not is_contiguous(x._shape, x._stride) or _channels_last(x._shape, x._stride):
+            raise Unsupported("3-d pooling of a non-contiguous input")
+        return _new(shape, x.dtype)
+    if nd == 2:
+        channels_last = _channels_last(x._shape, x._stride)
+    else:
+        (n, c, length), (sn, sc, sl) = x._shape, x._stride
+        channels_last = _channels_last((n, c, 1, length), (sn, sc, length * sl, sl))
+    if not channels_last:
+        return _new(shape, x.dtype)
+    if nd == 2:
+        return SymTensor(shape, x.dtype, _channels_last_strides(shape))
+    sn, sc, _, sl = _channels_last_strides((*shape[:2], 1, shape[2]))
+    return SymTensor(shape, x.dtype, (sn, sc, sl))
 
 
 def _pool(nd: int, kind: str) -> Handler:
@@ -74,8 +102,6 @@ def _pool(nd: int, kind: str) -> Handler:
         x = _float_input(bound["input"])
         if x.dim() != nd + 2 or 0 in x._shape:
             raise Unsupported("pooling of an unbatched or empty input")
-        if not is_contiguous(x._shape, x._stride):
-            raise Unsupported("pooling of a non-contiguous input")
         kernel = _ints(bound["kernel_size"], nd, "kernel_size")
         stride_arg = bound["stride"]
         stride = (
@@ -88,6 +114,9 @@ def _pool(nd: int, kind: str) -> Handler:
         ceil = bound["ceil_mode"]
         if not isinstance(ceil, bool) or min(kernel) < 1 or min(stride) < 1 or min(dilation) < 1:
             raise Unsupported("pooling settings out of range")
+        if kind == "avg" and nd == 3 and any(s < k for s, k in zip(x._shape[2:], kernel)):
+            # torch's 3-d average pooling checks the input, padding aside, against the kernel
+            raise Unsupported("3-d average pooling of an input smaller than its kernel")
         for k, p, d in zip(kernel, padding, dilation):
             limit = ((k - 1) * d + 1) // 2 if kind == "max" else k // 2
             if p < 0 or p > limit:
@@ -98,9 +127,9 @@ def _pool(nd: int, kind: str) -> Handler:
         )
         if min(sizes) < 1:
             raise Unsupported("pooling output of size 0")
-        out = _new((*x._shape[:2], *sizes), x.dtype)
+        out = _pooled(x, (*x._shape[:2], *sizes))
         if kind == "max" and bound["return_indices"]:
-            return out, _new(out._shape, torch.int64)
+            return out, SymTensor(out._shape, torch.int64, out._stride)
         if kind == "max" and bound["return_indices"] is not False:
             raise Unsupported("return_indices that is not a bool")
         return out
@@ -134,11 +163,9 @@ def _adaptive(nd: int, kind: str) -> Handler:
             sizes = _ints(size, nd, "output_size")
         if not all(isinstance(s, int) and s >= 0 for s in sizes):
             raise Unsupported("an adaptive output size that is not a size")
-        if not is_contiguous(x._shape, x._stride):
-            raise Unsupported("pooling of a non-contiguous input")
-        out = _new((*x._shape[:2], *sizes), x.dtype)
+        out = _pooled(x, (*x._shape[:2], *sizes))
         if kind == "max" and bound[2]:
-            return out, _new(out._shape, torch.int64)
+            return out, SymTensor(out._shape, torch.int64, out._stride)
         return out
 
     return handler

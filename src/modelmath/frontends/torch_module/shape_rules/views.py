@@ -18,6 +18,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     Handler,
     _bind,
     _channels_last,
+    _channels_last_strides,
     _float_input,
     _new,
     _prod,
@@ -31,6 +32,7 @@ from modelmath.frontends.torch_module.symbolic import (
     Unsupported,
     contiguous_strides,
     is_contiguous,
+    view_of,
 )
 
 
@@ -92,7 +94,7 @@ def _reshape_to(x: SymTensor, shape: Shape, *, copy_if_needed: bool) -> SymTenso
         if not copy_if_needed:
             raise Unsupported("a view of a layout that cannot be viewed")
         return _new(shape, x.dtype)
-    return SymTensor(shape, x.dtype, strides)
+    return view_of(x, shape, strides)
 
 
 @_register(torch.Tensor.view)
@@ -145,7 +147,7 @@ def _permute(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     order = [_wrap(d, x.dim()) for d in dims]
     if sorted(order) != list(range(x.dim())):
         raise Unsupported("permute dims that are not a permutation")
-    return SymTensor(tuple(x._shape[d] for d in order), x.dtype, tuple(x._stride[d] for d in order))
+    return view_of(x, tuple(x._shape[d] for d in order), tuple(x._stride[d] for d in order))
 
 
 @_register(torch.Tensor.transpose, torch.transpose)
@@ -158,7 +160,7 @@ def _transpose(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp
         return x
     shape[d0], shape[d1] = shape[d1], shape[d0]
     stride[d0], stride[d1] = stride[d1], stride[d0]
-    return SymTensor(shape, x.dtype, stride)
+    return view_of(x, shape, stride)
 
 
 @_register(torch.Tensor.unsqueeze, torch.unsqueeze)
@@ -167,10 +169,8 @@ def _unsqueeze(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp
     x = _sym(x)
     dim = _wrap(dim, x.dim() + 1)
     new_stride = 1 if dim >= x.dim() else x._shape[dim] * x._stride[dim]
-    return SymTensor(
-        (*x._shape[:dim], 1, *x._shape[dim:]),
-        x.dtype,
-        (*x._stride[:dim], new_stride, *x._stride[dim:]),
+    return view_of(
+        x, (*x._shape[:dim], 1, *x._shape[dim:]), (*x._stride[:dim], new_stride, *x._stride[dim:])
     )
 
 
@@ -209,7 +209,7 @@ def _expand(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
             stride.append(0)
         else:
             raise Unsupported("expand of a dimension that is not 1")
-    return SymTensor(shape, x.dtype, stride)
+    return view_of(x, shape, stride)
 
 
 def _to_shape_of(inner: Handler) -> Handler:
@@ -236,51 +236,71 @@ def _t(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> An
     if x.dim() > 2:
         raise Unsupported("t of a tensor of more than 2 dimensions")  # torch raises
     if x.dim() < 2:
-        return SymTensor(x._shape, x.dtype, x._stride)
-    return SymTensor(x._shape[::-1], x.dtype, x._stride[::-1])
+        return view_of(x, x._shape, x._stride)
+    return view_of(x, x._shape[::-1], x._stride[::-1])
 
 
-def _joined(tensors: Any, skip_empty: bool = False) -> list[SymTensor]:
-    """The tensors to join, of one dtype and rank. With ``skip_empty`` (cat), 1-d empty
-    tensors are left out, as torch.cat leaves them out (a legacy rule that caches built
-    from ``torch.tensor([])`` rely on)."""
+def _joined(tensors: Any, skip_empty: bool = False) -> tuple[list[SymTensor], bool]:
+    """The tensors to join, of one dtype and rank, and whether torch lays the result out
+    channels-last. With ``skip_empty`` (cat), 1-d empty tensors are left out, as torch.cat
+    leaves them out (a legacy rule that caches built from ``torch.tensor([])`` rely on)."""
     if not isinstance(tensors, (tuple, list)) or not tensors:
         raise Unsupported("cat of no tensors")
     every = [_sym(t) for t in tensors]
     out = [t for t in every if not (skip_empty and t._shape == (0,))]
     if not out or len({t.dtype for t in every}) != 1 or len({t.dim() for t in out}) != 1:
         raise Unsupported("cat of tensors of different dtypes or ranks")
-    # The result is contiguous unless an input suggests a channels-last layout (torch then
-    # follows it): not followed here.
-    if any(_channels_last(t._shape, t._stride) for t in out):
-        raise Unsupported("cat of 4-d or 5-d tensors in a channels-last layout")
-    return out
+    return out, _joined_channels_last(every)
+
+
+def _joined_channels_last(tensors: Sequence[SymTensor]) -> bool:
+    """torch's cat_compute_output_memory_format: the result is channels-last when every
+    input (the empty ones left out of the join included) suggests channels-last, else
+    row-major."""
+    return all(_channels_last(t._shape, t._stride) for t in tensors)
+
+
+def _cat_of(parts: list[SymTensor], dim: int, channels_last: bool) -> SymTensor:
+    """torch.cat of ``parts`` (one dtype and rank) along ``dim``, laid out as torch lays it."""
+    first = parts[0]._shape
+    for p in parts[1:]:
+        if p._shape[:dim] != first[:dim] or p._shape[dim + 1 :] != first[dim + 1 :]:
+            raise Unsupported("cat of tensors whose other sizes differ")
+    shape = (*first[:dim], sum(p._shape[dim] for p in parts), *first[dim + 1 :])
+    if channels_last:
+        return SymTensor(shape, parts[0].dtype, _channels_last_strides(shape))
+    return _new(shape, parts[0].dtype)
 
 
 @_register(torch.cat, torch.concat, torch.concatenate)
 def _cat(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     tensors, dim = _bind(args, kwargs, ("tensors", "dim"), (_MISSING, 0))
-    parts = _joined(tensors, skip_empty=True)
+    parts, channels_last = _joined(tensors, skip_empty=True)
     if parts[0].dim() == 0:
         raise Unsupported("cat of 0-d tensors")
-    dim = _wrap(dim, parts[0].dim())
-    first = parts[0]._shape
-    for p in parts[1:]:
-        if p._shape[:dim] != first[:dim] or p._shape[dim + 1 :] != first[dim + 1 :]:
-            raise Unsupported("cat of tensors whose other sizes differ")
-    size = sum(p._shape[dim] for p in parts)
-    return _new((*first[:dim], size, *first[dim + 1 :]), parts[0].dtype)
+    return _cat_of(parts, _wrap(dim, parts[0].dim()), channels_last)
 
 
 @_register(torch.stack)
 def _stack(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.stack as ATen runs it: along an existing axis, a cat along it viewed with the
+    new axis split off; after the last axis, a cat of the tensors each given a last axis
+    of 1 (which may then look channels-last)."""
     tensors, dim = _bind(args, kwargs, ("tensors", "dim"), (_MISSING, 0))
-    parts = _joined(tensors)
+    parts, channels_last = _joined(tensors)
     if len({p._shape for p in parts}) != 1:
         raise Unsupported("stack of tensors of different shapes")
     shape = parts[0]._shape
     dim = _wrap(dim, len(shape) + 1)
-    return _new((*shape[:dim], len(parts), *shape[dim:]), parts[0].dtype)
+    stacked = (*shape[:dim], len(parts), *shape[dim:])
+    if dim < len(shape):
+        joined = _cat_of(parts, dim, channels_last)
+        strides = view_strides(joined._shape, joined._stride, stacked)
+        if strides is None:  # torch's view always splits an axis: never reached
+            raise Unsupported("stack of a layout that cannot be viewed")
+        return SymTensor(stacked, joined.dtype, strides)
+    unsqueezed = [SymTensor((*p._shape, 1), p.dtype, (*p._stride, 1)) for p in parts]
+    return _cat_of(unsqueezed, dim, _joined_channels_last(unsqueezed))
 
 
 def _pieces(x: SymTensor, dim: int, sizes: Sequence[int]) -> tuple[SymTensor, ...]:
@@ -288,7 +308,7 @@ def _pieces(x: SymTensor, dim: int, sizes: Sequence[int]) -> tuple[SymTensor, ..
     for s in sizes:
         shape = list(x._shape)
         shape[dim] = s
-        out.append(SymTensor(shape, x.dtype, x._stride))
+        out.append(view_of(x, shape, x._stride))
     return tuple(out)
 
 
