@@ -1732,13 +1732,15 @@ def test_a_tensor_stored_for_a_move_counts_as_made_on_meta() -> None:
 
 
 def test_grad_mode_set_in_forward_code_is_set() -> None:
-    """``torch.no_grad()`` in forward code reaches the trace as _set_grad_enabled: done."""
+    """``torch.no_grad()`` in forward code reaches the trace as _set_grad_enabled: done.
+    Grad turned on is refused (the rules follow no_grad's requires_grad)."""
     rule = HANDLERS[torch._C._set_grad_enabled]
     try:
         assert rule((False,), {}, []) is None
         assert not torch.is_grad_enabled()
-        rule((), {"mode": True}, [])
-        assert torch.is_grad_enabled()
+        with pytest.raises(Unsupported, match="grad turned on"):
+            rule((), {"mode": True}, [])
+        assert not torch.is_grad_enabled()
         with pytest.raises(Unsupported):
             rule((1,), {}, [])
     finally:

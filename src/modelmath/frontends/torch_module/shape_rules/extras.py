@@ -258,11 +258,15 @@ def _pairwise(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
 
 @_register(torch._C._set_grad_enabled)
 def _set_grad_enabled(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    """``torch.no_grad()`` and ``torch.enable_grad()`` in forward code (a sinusoidal
-    embedding made under no_grad) reach the trace as this call: done, as it would be."""
+    """``torch.no_grad()`` in forward code (a sinusoidal embedding made under no_grad)
+    reaches the trace as this call: done, as it would be. Grad turned on
+    (``torch.enable_grad()``) is refused: the trace runs under no_grad, and the rules
+    follow it (a computed tensor never requires grad, which torch's matmul reads)."""
     (mode,) = _bind(args, kwargs, ("mode",), (_MISSING,))
     if not isinstance(mode, bool):
         raise Unsupported("set_grad_enabled with a mode that is not a bool")
+    if mode:
+        raise Unsupported("grad turned on in forward code")
     torch._C._set_grad_enabled(mode)
 
 
