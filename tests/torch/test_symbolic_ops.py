@@ -1169,6 +1169,26 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(setitem, meta(4), slice(None), meta(2, 4), must=False)
     yield c(setitem, meta(3, 1).expand(3, 4), 0, 1.0, must=False)  # an expanded target
     yield c(setitem, meta(3, 4), meta(2, dtype=torch.int64), 0.0, must=False)  # index_put_
+    # through a bool mask of the target's leading sizes (multimodal models' image tokens):
+    # a number, or rows that broadcast to the selected ones (their count is in the values)
+    for target, mask, value in (
+        (meta(2, 5, dtype=torch.int64), meta(2, 5, dtype=b), 0),
+        (meta(2, 5, 8), meta(2, 5, dtype=b), meta(8)),
+        (meta(2, 5, 8), meta(2, 5, dtype=b), meta(3, 8)),
+        (meta(2, 5, 8), meta(2, 5, dtype=b), meta(1, 3, 1)),
+        (meta(2, 5, 8), meta(2, dtype=b), 0.0),
+        (meta(2, 5, 8), meta(2, 5, 8, dtype=b), 1.0),
+        (meta(5, 2, 8).transpose(0, 1), meta(2, 5, dtype=b), meta(8, dtype=torch.float16)),
+    ):
+        yield c(setitem, target, mask, value)
+    for target, mask, value in (  # torch refuses these on real data, not all on meta
+        (meta(2, 5, 8), meta(2, 4, dtype=b), 0.0),
+        (meta(2, 5, 8), meta(2, 5, dtype=b), meta(7)),
+        (meta(2, 5, 8), meta(2, 5, dtype=b), meta(4, 3, 8)),
+        (meta(2, 5, 8), meta(2, 5, dtype=torch.uint8), 0.0),
+        (meta(2, 5), meta(2, 5, 1, dtype=b), 0.0),
+    ):
+        yield c(setitem, target, mask, value, must=False)
     yield c(setitem, meta(3, 4), [0, 1], 0.0, must=False)  # advanced indexing
     yield c(setitem, meta(3, 4), 5, 0.0, must=False)  # out of range
     yield c(setitem, meta(3, 4, param=True), 0, 1.0, must=False)  # a leaf: not followed

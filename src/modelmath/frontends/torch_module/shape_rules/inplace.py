@@ -84,7 +84,7 @@ def _setitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
         raise Unsupported("item assignment with keywords")
     x, index, value = _writable(_sym(args[0])), args[1], args[2]
     if type(index) is SymTensor:
-        raise Unsupported("item assignment through a tensor index")
+        return _masked_assignment(x, index, value)
     region = _getitem((x, index), {}, aten)  # refuses what is not basic indexing
     if type(value) in _NUMBERS:
         if x.dtype.is_complex:
@@ -98,6 +98,36 @@ def _setitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
         shape = shape[1:]
     if len(shape) > len(region._shape) or _broadcast(region._shape, shape) != region._shape:
         raise Unsupported("item assignment of a value that does not broadcast to the region")
+    return None
+
+
+def _masked_assignment(x: SymTensor, mask: SymTensor, value: Any) -> None:
+    """``x[mask] = value`` for a bool ``mask`` of ``x``'s leading sizes (a multimodal
+    model's image-token positions): ``x`` written in place, unchanged in shape, strides and
+    dtype. ``value`` is a number, or a tensor of a real dtype whose sizes, leading sizes of
+    1 dropped, broadcast to the selected rows (``x``'s sizes after the mask's), with at most
+    one more leading axis, one row per selected position: how many there are is in the
+    mask's values, which no trace has, and torch's meta kernel does not check it either.
+    Other tensor indices (of positions, not a mask) are refused."""
+    if mask.dtype != torch.bool:
+        raise Unsupported("item assignment through a tensor index that is not a bool mask")
+    lead = mask.dim()
+    if not 0 < lead <= x.dim() or mask._shape != x._shape[:lead]:
+        raise Unsupported("item assignment through a mask of other sizes than the tensor's")
+    if type(value) in _NUMBERS:
+        if x.dtype.is_complex:
+            raise Unsupported("item assignment into a complex tensor")
+        return None
+    src = _sym(value)
+    if x.dtype.is_complex or src.dtype.is_complex:
+        raise Unsupported("item assignment of complex tensors")
+    shape, rows = src._shape, x._shape[lead:]
+    while shape and shape[0] == 1:
+        shape = shape[1:]
+    if len(shape) > len(rows):  # one row per selected position
+        shape = shape[1:]
+    if len(shape) > len(rows) or _broadcast(rows, shape) != rows:
+        raise Unsupported("item assignment of a value that does not broadcast to the rows")
     return None
 
 
