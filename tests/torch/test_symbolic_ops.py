@@ -10,6 +10,7 @@ ones the fast tracer exists for: refusing them fails the test too.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -146,6 +147,18 @@ def _cases() -> Iterator[Case]:
         yield c(F.linear, x, lw, lb, must=x.dim() > 1)
         yield c(F.linear, x, lw, must=x.dim() > 1)
     yield c(F.linear, meta(3, 5), lw, lb, must=False)
+    # baddbmm: beta·input + alpha·(batch1 @ batch2), the input broadcast (BLOOM's ALiBi)
+    biases = (meta(4, 3, 5), meta(4, 1, 5), meta(5), meta(1, 1, 1), meta(4, 5, 3).transpose(1, 2))
+    for bias in biases:
+        for func in (torch.baddbmm, torch.Tensor.baddbmm):
+            yield c(func, bias, meta(4, 3, 2), meta(4, 2, 5))
+            yield c(func, bias, meta(4, 2, 3).transpose(1, 2), meta(4, 2, 5), beta=0.0, alpha=0.5)
+        yield c(torch.Tensor.baddbmm, bias, batch1=meta(4, 3, 2), batch2=meta(4, 2, 5), beta=1.0)
+    yield c(torch.baddbmm, meta(4, 3, 5), meta(4, 3, 2), meta(3, 2, 5), must=False)
+    yield c(torch.baddbmm, meta(4, 3, 5), meta(4, 3, 2), meta(4, 3, 5), must=False)
+    yield c(torch.baddbmm, meta(2, 3, 5), meta(4, 3, 2), meta(4, 2, 5), must=False)
+    yield c(torch.baddbmm, meta(4, 3, 5), meta(4, 3, 2), meta(4, 2, 5, dtype=torch.float16),
+            must=False)  # fmt: skip
     # frozen weights: torch's matmul folds only inputs whose leading axes are laid out one
     # after the other, and runs a bmm for others (SAM 2's transposed image tokens)
     frozen_w = torch.nn.Parameter(meta(5, 4), requires_grad=False)
@@ -697,6 +710,34 @@ def _pooling_layout_cases(c: Callable[..., Case]) -> Iterator[Case]:
             yield c(F.interpolate, t, size=2, mode="area", must=must)
 
 
+def _fuzzed_layout(rng: random.Random, shape: list[int], dtype: torch.dtype) -> torch.Tensor:
+    """A meta tensor of ``shape`` in a random layout: axes permuted, some expanded from 1,
+    odd strides on axes of size 1."""
+    nd = len(shape)
+    perm = list(range(nd))
+    rng.shuffle(perm)
+    base = [shape[i] for i in perm]
+    grown = [1 if rng.random() < 0.25 else size for size in base]
+    t = torch.empty(grown, device="meta", dtype=dtype).expand(base)
+    t = t.permute([perm.index(i) for i in range(nd)])
+    if rng.random() < 0.3:
+        strides = [rng.choice([1, 2, 3, 7, 100]) if size == 1 and rng.random() < 0.7 else st
+                   for size, st in zip(t.shape, t.stride())]  # fmt: skip
+        t = torch.empty(1000, device="meta", dtype=dtype).as_strided(t.shape, strides)
+    return t
+
+
+def _fuzzed_masked_fill_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """masked_fill over random layouts with axes of size 1 (seeded): answered, right."""
+    rng = random.Random(0)
+    for _ in range(300):
+        shape = [rng.choice([1, 1, 2, 3, 4]) for _ in range(rng.randint(1, 5))]
+        mask_shape = [s if rng.random() < 0.7 else 1 for s in shape[rng.randint(0, len(shape)) :]]
+        mask = _fuzzed_layout(rng, mask_shape, torch.bool)
+        yield c(torch.masked_fill, _fuzzed_layout(rng, shape, torch.float32), mask, 0.0,
+                must=False)  # fmt: skip
+
+
 def _advanced_indexing_cases(c: Callable[..., Case]) -> Iterator[Case]:
     """Tensors of indices among basic indices: adjacent or apart (the broadcast indices go
     first), broadcasting, after ints, slices and None; sources of odd layouts, of size-1
@@ -1222,7 +1263,20 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
             yield c(torch.masked_fill, x_, m_, value, must=must)
             yield c(torch.Tensor.masked_fill, x_, m_, value, must=must)
             yield c(torch.Tensor.masked_fill_, x_, m_, value, must=must)
-    yield c(torch.Tensor.masked_fill, meta(1, 3, 4), meta(3, 4, dtype=b), 0.0, must=False)
+    # axes of size 1: a result torch keeps as contiguous is followed for an input laid out
+    # exactly row-major only (Hunyuan's (2, 1, 10, 10) masks); a result torch makes
+    # row-major is followed for any layout (Mamba 2's segment sums: an expanded input)
+    for x_, m_ in (
+        (meta(2, 1, 10, 10), meta(2, 1, 10, 10, dtype=b)),
+        (meta(2, 1, 10, 10), meta(1, 10, dtype=b).expand(10, 10)),
+        (meta(2, 8, 16, 1).as_strided((2, 8, 1, 16, 16), (128, 1, 128, 8, 0)),
+         meta(16, 16, dtype=b)),
+        (meta(1, 4, 1), meta(4, 1, dtype=b)),
+    ):  # fmt: skip
+        yield c(torch.masked_fill, x_, m_, float("-inf"))
+    yield c(torch.masked_fill, meta(4, 2).t()[:1], meta(1, 4, dtype=b), 0.0, must=False)
+    yield c(torch.Tensor.masked_fill, meta(1, 3, 4), meta(3, 4, dtype=b), 0.0)
+    yield from _fuzzed_masked_fill_cases(c)
     yield c(torch.Tensor.masked_fill, meta(3, 4), meta(3, 4), 0.0, must=False)  # float mask
     yield c(torch.Tensor.masked_fill, meta(3, 4), meta(2, 3, 4, dtype=b), 0.0, must=False)
     yield c(torch.Tensor.masked_fill, meta(3, 4), meta(3, 4, dtype=b), meta(), must=False)
@@ -1513,15 +1567,20 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.arange, 5, 1, device="meta", must=False)
     yield c(torch.arange, 5, 6, 0, device="meta", must=False)
     yield c(torch.arange, 5, must=False)  # on the CPU
-    for t in (x3, cl, meta(2, 3, 4)[:, :, ::2], meta(2, 3, dtype=torch.int64)):
-        dense = t.is_contiguous() or t is cl
+    # preserve_format: a dense input's strides kept, others made dense in their axis order
+    # (Mamba 2's cache: zeros_like of an expanded state)
+    rng = random.Random(1)
+    fuzzed = [_fuzzed_layout(rng, [rng.choice([1, 1, 2, 3, 4]) for _ in range(rng.randint(1, 5))],
+                             torch.float32) for _ in range(60)]  # fmt: skip
+    for t in (x3, cl, meta(2, 3, 4)[:, :, ::2], meta(2, 3, dtype=torch.int64), *fuzzed):
         for func in (torch.zeros_like, torch.ones_like, torch.empty_like):
-            yield c(func, t, must=dense)
-            yield c(func, t, dtype=torch.float16, must=dense)
+            yield c(func, t)
+            yield c(func, t, dtype=torch.float16)
             yield c(func, t, memory_format=torch.contiguous_format)
             yield c(func, t, device="cpu", must=False)
-        yield c(torch.full_like, t, 2.0, must=dense)
-        yield c(torch.full_like, t, fill_value=3, must=dense)
+        yield c(torch.full_like, t, 2.0)
+        yield c(torch.full_like, t, fill_value=3)
+    yield c(torch.zeros_like, x3, memory_format=torch.channels_last, must=False)
 
     # recurrent layers: every step's contractions, in torch's order
     for kind in ("lstm", "gru", "rnn_tanh", "rnn_relu"):

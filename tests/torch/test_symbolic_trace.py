@@ -358,6 +358,35 @@ def test_an_object_passed_as_an_option_is_recorded_without_its_address() -> None
     assert _as_data(fast) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
 
 
+class _Layers:
+    """A cache whose repr lists its layers, some with Python's default repr (Nemotron-H's
+    DynamicCache and its DummyLayer)."""
+
+    def __init__(self) -> None:
+        self.layers = [_Cache(), "dense"]
+
+    def __repr__(self) -> str:
+        return f"_Layers({self.layers!r})"
+
+
+class _PassesLayers(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.takes = _TakesCache()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.takes(x, cache=_Layers())
+
+
+def test_addresses_inside_an_option_s_repr_are_left_out() -> None:
+    model = _PassesLayers()
+    fast = trace(model, input_size=(2, 4), tracer="symbolic")
+    cache = fast.root.children[0].options["cache"]
+    assert cache.startswith("_Layers([<") and " object>, 'dense'])" in cache
+    assert "0x" not in cache
+    assert _as_data(fast) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
+
+
 class _Inner(nn.Module):
     def forward(self, x: torch.Tensor, states: Any = None) -> torch.Tensor:
         return x + states["k"]

@@ -13,6 +13,7 @@ rule never sees a torch object.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import torch
@@ -64,7 +65,13 @@ def plain(value: Any) -> Any:
         return str(value).removeprefix("torch.")
     if getattr(type(value), "__repr__", None) is _DEFAULT_REPR:  # its address: new each run
         return f"<{type(value).__qualname__} object>"
-    return repr(value)
+    text = repr(value)
+    if " object at 0x" in text:  # a default repr inside its own (a cache's layers)
+        text = _ADDRESS.sub(" object", text)
+    return text
+
+
+_ADDRESS = re.compile(r" object at 0x[0-9a-fA-F]+")
 
 
 _MISSING = object()

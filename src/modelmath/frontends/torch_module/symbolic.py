@@ -119,6 +119,9 @@ _TORCH_SITES = {
     # A tensor set as a module's attribute in forward code: is it a Parameter, a Module, a
     # tensor (for a buffer's name)? A real tensor's answers.
     (torch.nn.modules.module.__file__, "__setattr__"): "tensor",
+    # A buffer registered in forward code: is it a tensor (else a TypeError)? A real one's
+    # answer; its other type tests ask of the module and the name.
+    (torch.nn.modules.module.__file__, "register_buffer"): "tensor",
 }
 # Functions of a model zoo, by the end of their file's path and their name, whose type
 # tests ask only whether the object is a tensor (or an array of another library): answered
@@ -134,6 +137,35 @@ _ZOO_SITES: dict[tuple[str, str], str] = {
     # an iterator of (key, value) pairs, a tuple or list; a tensor is none of them.
     ("transformers/utils/generic.py", "ModelOutput.__post_init__"): "tensor",
 }
+# T5's feed-forward blocks and the models' copies of them ask only whether the output
+# projection's weight is a tensor (a quantized one may not be): a parameter is.
+_WEIGHT_IS_TENSOR = {
+    "t5": ("T5DenseActDense", "T5DenseGatedActDense"),
+    "mt5": ("MT5DenseActDense", "MT5DenseGatedActDense"),
+    "umt5": ("UMT5DenseActDense", "UMT5DenseGatedActDense"),
+    "longt5": ("LongT5DenseActDense",),
+    "pop2piano": ("Pop2PianoDenseActDense", "Pop2PianoDenseGatedActDense"),
+    "udop": ("UdopDenseActDense", "UdopDenseGatedActDense"),
+    "switch_transformers": ("SwitchTransformersDenseActDense",),
+    "pix2struct": ("Pix2StructTextDenseGatedActDense",),
+    "nllb_moe": ("NllbMoeDenseActDense",),
+    "seamless_m4t_v2": ("SeamlessM4Tv2FeedForwardNetwork",),
+}
+_ZOO_SITES.update(
+    ((f"transformers/models/{model}/modeling_{model}.py", f"{cls}.forward"), "tensor")
+    for model, classes in _WEIGHT_IS_TENSOR.items()
+    for cls in classes
+)
+# Functions whose one type test on a traced tensor asks whether it is a dict, a tuple or
+# a BlockMask (an attention mask given per layer type, a layer's output, a flex mask): a
+# real tensor is none of them, and neither is a traced tensor of its own class.
+_ZOO_SITES.update(
+    ((f"transformers/models/{model}/modeling_{model}.py", function), "own")
+    for model, function in (
+        ("blenderbot", "BlenderbotDecoder.forward"),
+        ("doge", "DogeAttention.prepare_dynamic_mask"),
+    )
+)
 # Python code that may make a type test itself names one of these (or matches a class
 # pattern).
 _TYPE_TEST_NAMES = frozenset({"isinstance", "issubclass", "__class__", "getattr"})
@@ -427,7 +459,7 @@ METHODS = (
     "__iand__", "__ior__", "__ixor__", "__invert__", "bitwise_and", "bitwise_or",
     "bitwise_xor", "bitwise_not", "logical_and", "logical_or", "logical_not", "detach",
     "copy_", "scatter", "scatter_", "masked_fill", "masked_fill_", "__setitem__",
-    "logsumexp", "__rtruediv__",
+    "logsumexp", "__rtruediv__", "baddbmm",
 )  # fmt: skip
 
 for _name in METHODS:

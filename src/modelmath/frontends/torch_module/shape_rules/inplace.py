@@ -191,9 +191,12 @@ def _masked_fill_of(args: Sequence[Any], kwargs: Mapping[str, Any], *, inplace: 
     """masked_fill(input, mask, value) with a bool mask that broadcasts to the input and a
     Python number the input's dtype holds: the input itself in place; else torch's
     reference, ``where(mask, value, input).contiguous()``, laid out as the element-wise
-    references lay it, made row-major unless that is already contiguous. Followed only
-    for an input without axes of size 1 (with them, torch's strides of those axes
-    differ over random layouts); a tensor value is refused."""
+    references lay it, made row-major unless that is already contiguous. Where the input
+    has axes of size 1, torch's strides of those axes in ``where``'s result differ from
+    the references' rule over some layouts, so a result it keeps as contiguous is
+    followed only for an input laid out exactly row-major and a mask row-major up to
+    broadcasting (row-major then, over 80,000 fuzzed layouts); a tensor value is
+    refused."""
     x, mask, value = _bind(args, kwargs, ("input", "mask", "value"), (_MISSING,) * 3)
     x, mask = _sym(x), _sym(mask)
     if mask.dtype != torch.bool:
@@ -208,12 +211,22 @@ def _masked_fill_of(args: Sequence[Any], kwargs: Mapping[str, Any], *, inplace: 
         raise Unsupported("masked_fill with a value the input's dtype does not hold")
     if inplace:
         return _writable(x)
-    if any(size <= 1 for size in x._shape):
-        raise Unsupported("masked_fill of an input with axes of size 1 or 0")
+    if 0 in x._shape:
+        raise Unsupported("masked_fill of an empty input")
     strides = _reference_layout(x._shape, (mask, x))
     if not is_contiguous(x._shape, strides):
-        strides = contiguous_strides(x._shape)
+        return SymTensor(x._shape, x.dtype, contiguous_strides(x._shape))
+    if 1 in x._shape and not (
+        x._stride == contiguous_strides(x._shape) and _row_major_broadcast(mask)
+    ):
+        raise Unsupported("masked_fill of an input with axes of size 1 not laid out row-major")
     return SymTensor(x._shape, x.dtype, strides)
+
+
+def _row_major_broadcast(t: SymTensor) -> bool:
+    """``t`` is a row-major tensor, some of its axes of size 1 expanded (stride 0)."""
+    base = tuple(1 if st == 0 else size for size, st in zip(t._shape, t._stride))
+    return all(st in (0, row) for st, row in zip(t._stride, contiguous_strides(base)))
 
 
 @_register(torch.masked_fill, torch.Tensor.masked_fill)
