@@ -984,12 +984,28 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
         yield c(torch.clip, t, -1.0, 1.0, must=not broadcast)
         yield c(torch.Tensor.clamp, t, min=-1e4, max=1e4, must=not broadcast)
         yield c(torch.Tensor.clip, t, None, 3.0, must=not broadcast)
+        yield c(torch.clamp_min, t, 1e-6, must=not broadcast)
+        yield c(torch.Tensor.clamp_min, t, min=0, must=not broadcast)
+        yield c(torch.clamp_max, t, 2.5, must=not broadcast)
+        yield c(torch.Tensor.clamp_max, t, max=-1, must=not broadcast)
     yield c(torch.clamp, meta(2, 3, dtype=torch.int64), min=1)
     yield c(torch.clamp, meta(2, 3, dtype=torch.int64), 0, 5)
     yield c(torch.clamp, meta(2, 3, dtype=torch.int64), min=0.5, must=False)  # promoted
     yield c(torch.clamp, meta(2, 3), must=False)  # torch raises
     yield c(torch.clamp, meta(2, 3), meta(2, 3), must=False)  # tensor bounds
     yield c(torch.clamp, meta(2, 3, dtype=torch.bool), min=True, must=False)
+    yield c(torch.clamp_min, meta(2, 3, dtype=torch.int64), 2)
+    yield c(torch.clamp_min, meta(2, 3, dtype=torch.int64), 0.5, must=False)  # promoted
+    yield c(torch.clamp_min, meta(2, 3), meta(3), must=False)  # a tensor bound
+    yield c(torch.clamp_max, meta(2, 3), None, must=False)
+    # x.unfold(dimension, size, step): a view of the windows (PatchTSMixer's patches)
+    for t in _layouts():
+        for dim, size, step in ((-1, 2, 1), (0, 1, 1), (1, 2, 2), (-1, 4, 3), (1, 3, 5)):
+            yield c(torch.Tensor.unfold, t, dim, size, step, must=size <= t.shape[dim])
+    yield c(torch.Tensor.unfold, meta(), 0, 1, 1)
+    yield c(torch.Tensor.unfold, meta(), 0, 2, 1, must=False)
+    yield c(torch.Tensor.unfold, meta(3, 4), 1, 2, 0, must=False)
+    yield c(torch.Tensor.unfold, meta(3, 4), 1, 0, 1)
     # to another tensor's shape; t; clone in the input's layout
     for t in _layouts():
         yield c(torch.Tensor.view_as, t, meta(*t.shape), must=t.is_contiguous())

@@ -233,6 +233,25 @@ def _clamp(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -
     return SymTensor(shape, dtype, strides)
 
 
+@_register(torch.clamp_min, torch.Tensor.clamp_min)
+def _clamp_min(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.clamp_min(input, min): clamp with the lower bound only, as torch's reference
+    runs it."""
+    x, low = _bind(args, kwargs, ("input", "min"), (_MISSING, _MISSING))
+    if low is None:
+        raise Unsupported("clamp_min without a bound")
+    return _clamp((x, low, None), {}, aten)
+
+
+@_register(torch.clamp_max, torch.Tensor.clamp_max)
+def _clamp_max(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.clamp_max(input, max): clamp with the upper bound only."""
+    x, high = _bind(args, kwargs, ("input", "max"), (_MISSING, _MISSING))
+    if high is None:
+        raise Unsupported("clamp_max without a bound")
+    return _clamp((x, None, high), {}, aten)
+
+
 def _extremum(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.minimum/maximum, and torch.min/max of two tensors: the element-wise extremum,
     of the operands' broadcast shape and (shared) dtype."""

@@ -174,6 +174,28 @@ def _unsqueeze(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp
     )
 
 
+@_register(torch.Tensor.unfold)
+def _unfold(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``x.unfold(dimension, size, step)``: a view of every window of ``size`` along the
+    axis, ``step`` apart; the windows' elements on a new last axis (PatchTSMixer's patches)."""
+    names = ("input", "dimension", "size", "step")
+    x, dim, size, step = _bind(args, kwargs, names, (_MISSING,) * 4)
+    x = _sym(x)
+    if not all(type(v) is int for v in (dim, size, step)) or step < 1 or size < 0:
+        raise Unsupported("unfold with a size or step that is not a positive int")
+    if x.dim() == 0:
+        if size > 1:
+            raise Unsupported("unfold of a 0-d tensor by more than one element")
+        return view_of(x, (size,), (1,))
+    dim = _wrap(dim, x.dim())
+    if size > x._shape[dim]:
+        raise Unsupported("unfold by windows larger than the axis")
+    shape, stride = list(x._shape), list(x._stride)
+    shape[dim] = (x._shape[dim] - size) // step + 1
+    stride[dim] = x._stride[dim] * step
+    return view_of(x, (*shape, size), (*stride, x._stride[dim]))
+
+
 @_register(torch.Tensor.contiguous)
 def _contiguous(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     x, fmt = _bind(args, kwargs, ("input", "memory_format"), (_MISSING, torch.contiguous_format))
