@@ -144,8 +144,8 @@ def _cases() -> Iterator[Case]:
         meta(3, 2, 4, order=(1, 0, 2)),
         meta(2, 3, 2, 4, order=(0, 2, 1, 3)),
     ):
-        yield c(F.linear, x, lw, lb, must=x.dim() > 1)
-        yield c(F.linear, x, lw, must=x.dim() > 1)
+        yield c(F.linear, x, lw, lb)
+        yield c(F.linear, x, lw)
     yield c(F.linear, meta(3, 5), lw, lb, must=False)
     # baddbmm: beta·input + alpha·(batch1 @ batch2), the input broadcast (BLOOM's ALiBi)
     biases = (meta(4, 3, 5), meta(4, 1, 5), meta(5), meta(1, 1, 1), meta(4, 5, 3).transpose(1, 2))
@@ -480,6 +480,10 @@ def _cases() -> Iterator[Case]:
     yield c(torch.cat, (meta(2, 3), meta(2, 3)))
     yield c(torch.stack, [meta(2, 3), meta(2, 3)], 1)
     yield c(torch.stack, [meta(2, 3), meta(2, 3)], -1)
+    yield c(torch.cat, [meta(2, 3), meta(2, 5)], axis=1)  # NumPy's name, as torch takes it
+    yield c(torch.concat, [meta(2, 3), meta(4, 3)], axis=0)
+    yield c(torch.stack, [meta(2, 3), meta(2, 3)], axis=2)
+    yield c(torch.cat, [meta(2, 3), meta(2, 5)], axis=1, dim=1, must=False)
     # joined tensors keep channels-last when every one suggests it (Inkling 2's images)
     cl4, cl5 = meta(2, 3, 4, 5, order=(0, 2, 3, 1)), meta(2, 3, 2, 4, 5, order=(0, 2, 3, 4, 1))
     joins = [
@@ -1580,6 +1584,11 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
         yield c(torch.arange, *bounds, dtype=torch.float16, device="meta")
     yield c(torch.arange, 5, dtype=torch.int32, device="meta")
     yield c(torch.arange, 0.5, 3.0, dtype=torch.int64, device="meta", must=False)
+    for bounds in [(0, 10, 2.0), (0, 7, 1.0), (0.0, 5.0), (9.0, 2.0, -2.0), (3.0,), (1.0, 8, 3)]:
+        for dtype in (torch.int64, torch.int32):
+            yield c(torch.arange, *bounds, dtype=dtype, device="meta")
+    yield c(torch.arange, 0, 10, 2.5, dtype=torch.int64, device="meta", must=False)
+    yield c(torch.arange, 0.0, 5.0, dtype=torch.bool, device="meta", must=False)
     yield c(torch.arange, 5, 1, device="meta", must=False)
     yield c(torch.arange, 5, 6, 0, device="meta", must=False)
     yield c(torch.arange, 5, must=False)  # on the CPU

@@ -156,14 +156,17 @@ _ZOO_SITES.update(
     for model, classes in _WEIGHT_IS_TENSOR.items()
     for cls in classes
 )
-# Functions whose one type test on a traced tensor asks whether it is a dict, a tuple or
-# a BlockMask (an attention mask given per layer type, a layer's output, a flex mask): a
-# real tensor is none of them, and neither is a traced tensor of its own class.
+# Functions whose type tests on a traced tensor ask only whether it is a dict, a tuple, a
+# list or a BlockMask (an attention mask given per layer type, a layer's output, tensors
+# to pool one by one, a flex mask): a real tensor is none of them, and neither is a
+# traced tensor of its own class.
 _ZOO_SITES.update(
     ((f"transformers/models/{model}/modeling_{model}.py", function), "own")
     for model, function in (
         ("blenderbot", "BlenderbotDecoder.forward"),
         ("doge", "DogeAttention.prepare_dynamic_mask"),
+        ("funnel", "FunnelAttentionStructure.stride_pool"),  # a tensor, or a tuple of them?
+        ("funnel", "FunnelAttentionStructure.pool_tensor"),
     )
 )
 # Python code that may make a type test itself names one of these (or matches a class

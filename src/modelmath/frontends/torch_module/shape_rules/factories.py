@@ -153,8 +153,11 @@ def _arange(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
         raise Unsupported("arange bounds that are not numbers")
     floats = any(isinstance(v, float) for v in bounds)
     dtype = _factory_options(kwargs, torch.get_default_dtype() if floats else torch.int64)
-    if dtype == torch.bool or (floats and not dtype.is_floating_point):
-        raise Unsupported("arange of float bounds into an integer dtype")
+    integral = all(float(v).is_integer() for v in bounds if math.isfinite(v))
+    if dtype == torch.bool or (floats and not dtype.is_floating_point and not integral):
+        # Whole-valued float bounds (XLNet's step of 2.0) count as the integers they are;
+        # others are cast by rules of torch's own, not followed.
+        raise Unsupported("arange of fractional bounds into an integer dtype")
     if step == 0 or (step > 0 and end < start) or (step < 0 and end > start):
         raise Unsupported("arange bounds inconsistent with the step")
     if not all(math.isfinite(v) for v in bounds):

@@ -40,8 +40,6 @@ def _linear(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
         raise Unsupported("linear of a non-float or empty input")
     rows = _prod(x._shape[:-1])
     k, n = w._shape[1], w._shape[0]
-    if x.dim() == 1 and b is None:
-        raise Unsupported("linear of a vector without bias")
     fused = b is not None and (x.dim() <= 2 or is_contiguous(x._shape, x._stride))
     if fused or x.dim() <= 2:
         aten.append(AtenOp("addmm" if fused else "mm", ((rows, k), (k, n)), (rows, n)))

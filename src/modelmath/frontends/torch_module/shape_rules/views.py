@@ -294,9 +294,17 @@ def _cat_of(parts: list[SymTensor], dim: int, channels_last: bool) -> SymTensor:
     return _new(shape, parts[0].dtype)
 
 
+def _numpy_axis(kwargs: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``axis=`` given for ``dim=``, which torch's argument parser takes as NumPy's name
+    (Funnel's ``torch.cat(..., axis=axis)``)."""
+    if "axis" not in kwargs or "dim" in kwargs:
+        return kwargs
+    return {("dim" if k == "axis" else k): v for k, v in kwargs.items()}
+
+
 @_register(torch.cat, torch.concat, torch.concatenate)
 def _cat(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    tensors, dim = _bind(args, kwargs, ("tensors", "dim"), (_MISSING, 0))
+    tensors, dim = _bind(args, _numpy_axis(kwargs), ("tensors", "dim"), (_MISSING, 0))
     parts, channels_last = _joined(tensors, skip_empty=True)
     if parts[0].dim() == 0:
         raise Unsupported("cat of 0-d tensors")
@@ -308,7 +316,7 @@ def _stack(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -
     """torch.stack as ATen runs it: along an existing axis, a cat along it viewed with the
     new axis split off; after the last axis, a cat of the tensors each given a last axis
     of 1 (which may then look channels-last)."""
-    tensors, dim = _bind(args, kwargs, ("tensors", "dim"), (_MISSING, 0))
+    tensors, dim = _bind(args, _numpy_axis(kwargs), ("tensors", "dim"), (_MISSING, 0))
     parts, channels_last = _joined(tensors)
     if len({p._shape for p in parts}) != 1:
         raise Unsupported("stack of tensors of different shapes")
