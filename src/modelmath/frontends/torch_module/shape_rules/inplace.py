@@ -86,6 +86,17 @@ def _setitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     if type(index) is SymTensor:
         return _masked_assignment(x, index, value)
     region = _getitem((x, index), {}, aten)  # refuses what is not basic indexing
+    shape = _assigned(x, value)
+    if shape is not None and (
+        len(shape) > len(region._shape) or _broadcast(region._shape, shape) != region._shape
+    ):
+        raise Unsupported("item assignment of a value that does not broadcast to the region")
+    return None
+
+
+def _assigned(x: SymTensor, value: Any) -> tuple[int, ...] | None:
+    """The sizes of a tensor ``value`` written into ``x``, its leading sizes of 1 dropped
+    (as torch's copy drops them); None for a number. Complex tensors are refused."""
     if type(value) in _NUMBERS:
         if x.dtype.is_complex:
             raise Unsupported("item assignment into a complex tensor")
@@ -96,9 +107,7 @@ def _setitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     shape = src._shape
     while shape and shape[0] == 1:
         shape = shape[1:]
-    if len(shape) > len(region._shape) or _broadcast(region._shape, shape) != region._shape:
-        raise Unsupported("item assignment of a value that does not broadcast to the region")
-    return None
+    return shape
 
 
 def _masked_assignment(x: SymTensor, mask: SymTensor, value: Any) -> None:
@@ -114,16 +123,9 @@ def _masked_assignment(x: SymTensor, mask: SymTensor, value: Any) -> None:
     lead = mask.dim()
     if not 0 < lead <= x.dim() or mask._shape != x._shape[:lead]:
         raise Unsupported("item assignment through a mask of other sizes than the tensor's")
-    if type(value) in _NUMBERS:
-        if x.dtype.is_complex:
-            raise Unsupported("item assignment into a complex tensor")
+    shape, rows = _assigned(x, value), x._shape[lead:]
+    if shape is None:
         return None
-    src = _sym(value)
-    if x.dtype.is_complex or src.dtype.is_complex:
-        raise Unsupported("item assignment of complex tensors")
-    shape, rows = src._shape, x._shape[lead:]
-    while shape and shape[0] == 1:
-        shape = shape[1:]
     if len(shape) > len(rows):  # one row per selected position
         shape = shape[1:]
     if len(shape) > len(rows) or _broadcast(rows, shape) != rows:
