@@ -115,18 +115,23 @@ def _cases() -> Iterator[Case]:
     yield c(torch.conv2d, meta(1, 4, 9, 9), w, must=False)  # wrong channels: torch raises
     yield c(torch.conv2d, meta(1, 3, 2, 2), w, must=False)  # kernel larger than input
     # any input layout: torch's meta kernel lays the output out row-major (ConvNeXt's
-    # channels-last input); an even kernel's 'same' padding pads the input first: refused
+    # channels-last input); an even kernel's 'same' padding pads the input on the right
+    # first, and the convolution sees the padded input (LASR's)
     for t in (meta(1, 3, 9, 9, order=(0, 2, 3, 1)), meta(2, 3, 9, 18)[..., ::2],
               meta(2, 3, 9, 9).transpose(2, 3)):  # fmt: skip
         yield c(torch.conv2d, t, w)
         yield c(torch.conv2d, t, meta(6, 1, 3, 3), None, 1, 1, 1, 3)
         yield c(torch.conv_transpose2d, t, meta(3, 4, 3, 3), None, 2)
-        yield c(torch.conv2d, t, meta(8, 3, 2, 2), None, 1, "same", must=False)
+        yield c(torch.conv2d, t, meta(8, 3, 2, 2), None, 1, "same")
+        yield c(torch.conv2d, t, meta(8, 3, 4, 3), None, 1, "same", (1, 2))
         yield c(torch.conv2d, t, w, None, 1, "same", 2)
     yield c(torch.conv1d, meta(2, 4, 50).transpose(1, 2).transpose(1, 2), meta(6, 4, 5))
     yield c(torch.conv1d, meta(2, 50, 4).transpose(1, 2), meta(6, 4, 5), meta(6), 2, 2)
     yield c(torch.conv3d, meta(1, 2, 6, 7, 8, order=(0, 2, 3, 4, 1)), meta(4, 2, 3, 3, 3))
-    yield c(torch.conv1d, meta(2, 4, 50), meta(6, 4, 4), None, 1, "same", must=False)
+    yield c(torch.conv1d, meta(2, 4, 50), meta(6, 4, 4), None, 1, "same")
+    yield c(torch.conv1d, meta(2, 4, 50), meta(6, 4, 4), meta(6), 1, "same", 3)
+    yield c(torch.conv3d, meta(1, 2, 6, 7, 8), meta(4, 2, 2, 3, 4), None, 1, "same")
+    yield c(torch.conv1d, meta(2, 4, 50), meta(6, 4, 4), None, 2, "same", must=False)
     yield c(torch.conv1d, meta(2, 4, 50), meta(6, 4, 3), None, 1, "same", 3)
     yield c(torch.conv1d, meta(2, 4, 50), meta(6, 4, 5), meta(6), 2, 2)
     yield c(torch.conv3d, meta(1, 2, 6, 7, 8), meta(4, 2, 3, 3, 3), None, 1, 1)
@@ -1489,6 +1494,13 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(F.pad, x4, (1, 1), value=0.5)
     yield c(F.pad, x4, [1, 1, 2, 2], mode="constant", value=2)
     yield c(F.pad, x4, (1, -1), must=False)
+    # a bool value (Granite Speech 5 pads its mask with False), into any real dtype
+    for dtype in (torch.bool, torch.float32, torch.int64):
+        yield c(F.pad, meta(2, 7, dtype=dtype), (0, 3), value=False)
+        yield c(F.pad, meta(2, 7, dtype=dtype), (1, 2), "constant", True)
+    yield c(F.pad, meta(2, 7, dtype=torch.bool), (0, 3), value=0)
+    yield c(F.pad, meta(2, 7, dtype=torch.int64), (0, 3), value=0.5, must=False)
+    yield c(F.pad, x4, (1, 1), value="0", must=False)
     yield c(F.pad, x4, (1,), must=False)
     # constant padding: channels-last stays so, other layouts become row-major
     for t in (

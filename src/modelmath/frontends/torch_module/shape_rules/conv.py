@@ -77,6 +77,7 @@ def _conv(nd: int, transposed: bool) -> Handler:
         ):
             raise Unsupported("convolution bias of another size")
         n, c, *space = x._shape
+        conv_input = x._shape  # what the dispatched convolution sees
         kernel = w._shape[2:]
         stride = _ints(bound["stride"], nd, "stride")
         dilation = _ints(bound["dilation"], nd, "dilation")
@@ -104,10 +105,11 @@ def _conv(nd: int, transposed: bool) -> Handler:
             elif padding_arg == "same":
                 if max(stride) != 1:
                     raise Unsupported("padding='same' with a stride")
-                # an odd total padding (an even kernel) is padded by constant_pad_nd
-                # first, and the convolution dispatched on the padded input: not followed
-                if any(d * (k - 1) % 2 for d, k in zip(dilation, kernel)):
-                    raise Unsupported("padding='same' that pads one side more")
+                # An odd total padding (an even kernel) is one more on the right: ATen pads
+                # the input by that one first (constant_pad_nd), and the convolution it
+                # dispatches sees the padded input.
+                extra_right = [d * (k - 1) % 2 for d, k in zip(dilation, kernel)]
+                conv_input = (n, c, *(s + e for s, e in zip(space, extra_right)))
                 sizes = tuple(space)
                 padding = ()
             else:
@@ -128,7 +130,7 @@ def _conv(nd: int, transposed: bool) -> Handler:
         aten.append(
             AtenOp(
                 "convolution",
-                (x._shape, w._shape),
+                (tuple(conv_input), w._shape),
                 out._shape,
                 {"transposed": transposed, "groups": groups},
             )

@@ -66,7 +66,7 @@ def _pad(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
         raise Unsupported("padding of a non-contiguous input")
     shape = list(x._shape)
     if mode == "constant":
-        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+        if value is not None and type(value) not in (bool, int, float):
             raise Unsupported("a padding value that is not a number")
     elif mode in ("reflect", "replicate", "circular"):
         if value is not None or x.dim() not in _PAD_RANKS.get(n, ()):
