@@ -94,6 +94,36 @@ def test_an_attribute_that_is_not_plain_data_still_goes_to_the_meta_tracer() -> 
     assert trace(Holder(), input_size=(1, 4)).traced_by == "meta"
 
 
+class _OddSettings(nn.Module):
+    """Plain settings of the kinds model code keeps: counts by number (Aria), sizes beside
+    shapes in one list (PP-OCR), and a method of its own picked at construction
+    (VideoPrism's GELU)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_count = {4: 2, 9: 3}
+        self.stages = [(1, 4), 4, 8]
+        self.act = self._double
+        self.proj = nn.Linear(4, 4)
+
+    def _double(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.by_count[4]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act(self.proj(x)) * self.stages[1]
+
+
+def test_settings_by_number_mixed_lists_and_own_methods_are_copied() -> None:
+    from test_symbolic_trace import _as_data
+
+    model = _OddSettings()
+    fast = trace(model, input_size=(2, 4), tracer="symbolic")
+    assert fast.traced_by == "symbolic"
+    assert _as_data(fast) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
+    # the user's module keeps its own method and settings
+    assert model.act.__self__ is model and model.by_count == {4: 2, 9: 3}
+
+
 def test_the_tracer_and_its_copies_are_freed_without_the_garbage_collector(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -489,6 +489,11 @@ def _cases() -> Iterator[Case]:
     yield c(torch.concat, [meta(2, 3), meta(4, 3)], axis=0)
     yield c(torch.stack, [meta(2, 3), meta(2, 3)], axis=2)
     yield c(torch.cat, [meta(2, 3), meta(2, 5)], axis=1, dim=1, must=False)
+    yield c(torch.mean, meta(2, 3, 4), axis=-1, keepdim=True)  # ImageGPT's
+    yield c(torch.sum, meta(2, 3, 4), axis=(0, 2))
+    yield c(torch.Tensor.mean, meta(2, 3, 4), axis=1)
+    yield c(torch.prod, meta(2, 3, 4), axis=1)
+    yield c(torch.prod, meta(2, 3, 4), axis=(0, 1), must=False)
     # joined tensors keep channels-last when every one suggests it (Inkling 2's images)
     cl4, cl5 = meta(2, 3, 4, 5, order=(0, 2, 3, 1)), meta(2, 3, 2, 4, 5, order=(0, 2, 3, 4, 1))
     joins = [

@@ -165,10 +165,12 @@ def _plain_value(value: Any) -> Any:
         if kind is set:  # forward code may iterate it: in the original's order
             return same_order_set(value)
         return value if kind in (tuple, frozenset) else kind(value)
-    if kind in (tuple, list) and all(type(v) in (tuple, list) for v in value):
-        return kind(_plain_value(v) for v in value)  # lists of lists of names (RNN weights)
-    if kind in (dict, OrderedDict) and all(type(k) is str for k in value):
-        return kind((k, _plain_value(v)) for k, v in value.items())  # settings by name
+    if kind in (tuple, list):
+        # lists of lists of names (RNN weights), sizes beside shapes (PP-OCR's stages)
+        return kind(_plain_value(v) for v in value)
+    if kind in (dict, OrderedDict) and all(type(k) in (str, int) for k in value):
+        # settings by name, or by number (Aria's query counts by patch count)
+        return kind((k, _plain_value(v)) for k, v in value.items())
     if isinstance(value, enum.Enum):  # a member is a constant (deepcopy keeps it too)
         return value
     if kind is functools.partial and type(value.func) in _PLAIN:
@@ -176,6 +178,8 @@ def _plain_value(value: Any) -> Any:
         # the same function, its arguments copied as plain data.
         args = _plain_value(value.args)
         return functools.partial(value.func, *args, **_plain_value(value.keywords))
+    if isinstance(value, torch.nn.Module):  # in a plain list (MaskFormer's convolutions)
+        raise Unsupported("a module held outside the module tree")
     raise Unsupported(f"an attribute {value!r:.60} of type {kind.__name__}")
 
 
@@ -499,7 +503,7 @@ class FastTracer(Tracer):
                 if kind not in _PLAIN and not (
                     kind is tuple and all(map(is_plain, map(type, value)))
                 ):
-                    signature[i] = self._attribute(keys[i - 2], value, kind, copied)
+                    signature[i] = self._attribute(keys[i - 2], value, kind, copied, module)
         # Parameters, then buffers, then children: named_parameters' order.
         params: tuple[TensorSlot, ...] = ()
         buffers: tuple[TensorSlot, ...] = ()
@@ -549,10 +553,13 @@ class FastTracer(Tracer):
         copied["forward"] = copied["_call_impl"] = self._forward(new, cls.forward)
         return new
 
-    def _attribute(self, key: str, value: Any, kind: type, copied: dict[str, Any]) -> Any:
-        """An attribute that is not plain data: its copy, put in ``copied``, and its part
-        of the module's signature (tagged with :data:`_TAG`, which plain data never holds);
-        Unsupported when the copy may not hold it."""
+    def _attribute(
+        self, key: str, value: Any, kind: type, copied: dict[str, Any], module: torch.nn.Module
+    ) -> Any:
+        """An attribute of ``module`` that is not plain data: its copy, put in ``copied``
+        (the copy's state), and its part of the module's signature (tagged with
+        :data:`_TAG`, which plain data never holds); Unsupported when the copy may not
+        hold it."""
         if kind is set and not value:  # most often _non_persistent_buffers_set
             copied[key] = set()
             return (_TAG, (set, ()))  # as _hashable writes an empty set
@@ -583,6 +590,11 @@ class FastTracer(Tracer):
         if _is_model_config(value):
             copied[key] = self._config_copy(value)
             return (_TAG, "config", id(value))
+        if kind is types.MethodType and value.__self__ is module:
+            # A method of the module itself, chosen when it was built (VideoPrism's GELU
+            # keeps _gelu_python): the same function, bound to the copy.
+            copied[key] = types.MethodType(value.__func__, self.memo[id(module)])
+            return (_TAG, "method", value.__func__)
         copied[key] = _plain_value(value)
         return (_TAG, _hashable(copied[key]))
 

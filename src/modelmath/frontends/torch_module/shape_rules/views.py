@@ -405,6 +405,7 @@ def _reduced(x: SymTensor, dim: Any, keepdim: Any) -> tuple[SymTensor, set[int]]
 
 def _reduction(names: Sequence[str]) -> Handler:
     def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        kwargs = _numpy_axis(kwargs)  # ImageGPT's torch.mean(x, axis=-1)
         x, dim, keepdim, dtype = _bind(args, kwargs, names, (_MISSING, None, False, None))
         x = _float_input(x)
         if dtype is not None or not isinstance(keepdim, bool):
@@ -430,6 +431,7 @@ def _prod_of(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     """torch.prod(input, dim=None, keepdim=False) of a floating-point input, over all
     elements or one axis (an int: torch takes no other), in its dtype: sum's reduction,
     once the axis is checked to be one."""
+    kwargs = _numpy_axis(kwargs)
     dim = args[1] if len(args) > 1 else kwargs.get("dim")
     if dim is not None and type(dim) is not int:
         raise Unsupported("prod over more than one axis")
