@@ -464,7 +464,7 @@ def _cases() -> Iterator[Case]:
     yield c(torch.outer, a4, meta(3, dtype=torch.float64), must=False)
     yield c(torch.meshgrid, a4, meta(3, dtype=torch.int64), indexing="ij", must=False)
     yield c(torch.linalg.norm, meta(5), 3)
-    yield c(torch.prod, meta(3, 4, dtype=torch.int32), 1, must=False)  # int64: not followed
+    yield c(torch.prod, meta(3, 4, dtype=torch.int32), 1)  # integers reduce into int64
     yield c(torch.prod, meta(3, 0), 1)
     yield c(torch.linalg.norm, meta(3, 4), 1, must=False)  # the matrix 1-norm
     yield c(torch.norm, meta(3, 4), None)
@@ -579,6 +579,22 @@ def _cases() -> Iterator[Case]:
     yield c(torch.concat, [meta(2, 3), meta(2, 3)], 1)
     yield c(torch.concatenate, [meta(2, 3), meta(2, 3)])
     yield c(torch.sum, meta(2, 3, 4), (0, 2))
+    # bools and integers sum (and multiply) into int64; a dtype asked for is the result's
+    # (CPM-Ant counts its segments, DiffLlama sums in float32); a mean of integers torch
+    # refuses
+    for dtype in (torch.bool, torch.int32, torch.int64, torch.float16):
+        t = meta(2, 3, 4, dtype=dtype)
+        yield c(torch.sum, t, -1)
+        yield c(torch.Tensor.sum, t)
+        yield c(torch.sum, t, (0, 2), True)
+        yield c(torch.prod, t, 1)
+        yield c(torch.sum, t, -1, dtype=torch.float32)
+        yield c(torch.Tensor.sum, t, 1, dtype=torch.int32)
+        yield c(torch.mean, t, -1, must=dtype.is_floating_point)
+        yield c(torch.mean, t, -1, dtype=torch.float64)
+        yield c(torch.mean, t, -1, dtype=torch.int64, must=False)
+    yield c(torch.sum, meta(2, 3, dtype=torch.complex64), 1, must=False)
+    yield c(torch.sum, meta(2, 3), 1, dtype=torch.complex64, must=False)
     yield c(torch.sum, meta(2, 3, 4), (1, -2), must=False)  # an axis twice: torch raises
     yield c(torch.mean, meta(2, 0, 4), 1)  # over an empty axis: nan, of the reduced shape
     # attention and transformer pieces
@@ -1623,6 +1639,11 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
         yield c(torch.full_like, t, 2.0)
         yield c(torch.full_like, t, fill_value=3)
     yield c(torch.zeros_like, x3, memory_format=torch.channels_last, must=False)
+    # Python's types as dtypes (Llama 4's masks: dtype=int)
+    for kind in (int, float, bool):
+        yield c(torch.zeros, 2, 3, dtype=kind, device="meta")
+        yield c(torch.full, (2,), 1, dtype=kind, device="meta")
+    yield c(torch.zeros, 2, 3, dtype=complex, device="meta", must=False)
 
     # recurrent layers: every step's contractions, in torch's order
     for kind in ("lstm", "gru", "rnn_tanh", "rnn_relu"):

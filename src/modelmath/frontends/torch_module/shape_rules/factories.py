@@ -89,12 +89,16 @@ def _factory_options(
                        "device"):  # fmt: skip
             raise Unsupported(f"a factory with {key!r}")
     _on_meta(options.get("device"), stored)
-    dtype = options.get("dtype")
+    dtype = _PYTHON_DTYPES.get(options.get("dtype"), options.get("dtype"))  # type: ignore[arg-type]
     if dtype is None:
         return default
     if not isinstance(dtype, torch.dtype) or dtype.is_complex:
         raise Unsupported("a factory dtype that is not a real dtype")
     return dtype
+
+
+# Python's types as dtypes, as torch reads them (Llama 4's masks: dtype=int)
+_PYTHON_DTYPES = {int: torch.int64, float: torch.float64, bool: torch.bool}
 
 
 def _sizes(args: Sequence[Any], options: dict[str, Any]) -> Shape:

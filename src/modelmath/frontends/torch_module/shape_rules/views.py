@@ -403,27 +403,52 @@ def _reduced(x: SymTensor, dim: Any, keepdim: Any) -> tuple[SymTensor, set[int]]
     return _new(shape, x.dtype), dims
 
 
-def _reduction(names: Sequence[str]) -> Handler:
+_REDUCED_DTYPES = (
+    torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
+    torch.float16, torch.bfloat16, torch.float32, torch.float64,
+)  # fmt: skip
+
+
+def _reduced_dtype(x: SymTensor, dtype: Any, *, mean: bool) -> torch.dtype:
+    """The dtype of a sum, prod or mean of ``x``: the ``dtype`` asked for (a floating
+    one for a mean), else ``x``'s, bools and integers summed as int64 (as torch sums
+    them; a mean of them torch refuses)."""
+    if x.dtype not in _REDUCED_DTYPES or (dtype is not None and dtype not in _REDUCED_DTYPES):
+        raise Unsupported("a reduction of a complex tensor, or to another kind of dtype")
+    if dtype is not None:
+        if mean and not dtype.is_floating_point:
+            raise Unsupported("a mean into a dtype that is not floating point")
+        return dtype  # type: ignore[no-any-return]
+    if x.dtype.is_floating_point:
+        return x.dtype
+    if mean:
+        raise Unsupported("a mean of a bool or integer tensor")
+    return torch.int64
+
+
+def _reduction(names: Sequence[str], *, mean: bool) -> Handler:
     def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
         kwargs = _numpy_axis(kwargs)  # ImageGPT's torch.mean(x, axis=-1)
         x, dim, keepdim, dtype = _bind(args, kwargs, names, (_MISSING, None, False, None))
-        x = _float_input(x)
-        if dtype is not None or not isinstance(keepdim, bool):
-            raise Unsupported("a reduction with a dtype")
+        x = _sym(x)
+        out_dtype = _reduced_dtype(x, dtype, mean=mean)
+        if not isinstance(keepdim, bool):
+            raise Unsupported("a reduction's keepdim that is not a bool")
         if dim is None or dim == () or dim == []:
             if keepdim or dim is not None:
                 raise Unsupported("a full reduction with keepdim")
-            return _new((), x.dtype)
-        return _reduced(x, dim, keepdim)[0]
+            return _new((), out_dtype)
+        return _new(_reduced(x, dim, keepdim)[0]._shape, out_dtype)
 
     return handler
 
 
-for _func in (torch.mean, torch.Tensor.mean, torch.sum, torch.Tensor.sum):
-    HANDLERS[_func] = _reduction(("input", "dim", "keepdim", "dtype"))
+_REDUCTION_NAMES = ("input", "dim", "keepdim", "dtype")
+HANDLERS[torch.mean] = HANDLERS[torch.Tensor.mean] = _reduction(_REDUCTION_NAMES, mean=True)
+HANDLERS[torch.sum] = HANDLERS[torch.Tensor.sum] = _reduction(_REDUCTION_NAMES, mean=False)
 
 
-_PROD = _reduction(("input", "dim", "keepdim", "dtype"))
+_PROD = _reduction(_REDUCTION_NAMES, mean=False)
 
 
 @_register(torch.prod, torch.Tensor.prod)
