@@ -311,6 +311,12 @@ def _cases() -> Iterator[Case]:
         (meta(dtype=torch.float64), meta(2, 3)),  # a 0-d tensor weighs less
         (meta(2, 3, dtype=torch.int64), meta()),
         (meta(2, 3, dtype=torch.float16), meta(3, dtype=torch.bfloat16)),
+        # integers of different widths, bools with integers (CPM-Ant's int32 positions
+        # and int64 offsets): the wider integer
+        (meta(2, 3, dtype=torch.int32), meta(2, 3, dtype=torch.int64)),
+        (meta(3, dtype=torch.uint8), meta(2, 3, dtype=torch.int8)),
+        (meta(2, 3, dtype=torch.bool), meta(3, 2, dtype=torch.int16).t()),
+        (meta(dtype=torch.int64), meta(2, 3, dtype=torch.int32)),
         # a bool mask times floats (SAM 2's point labels)
         (meta(1, 2, 3, 1, dtype=torch.bool), meta(1, 2, 3, 8)),
         (meta(2, 3, dtype=torch.bool).t(), meta(3, 2, dtype=torch.float16)),
@@ -572,6 +578,15 @@ def _cases() -> Iterator[Case]:
         yield c(torch.div, meta(2, 3, dtype=torch.int64), meta(3), rounding_mode=mode, must=False)
         yield c(torch.div, meta(2, 3, dtype=torch.bool), 2, rounding_mode=mode, must=False)
     yield c(torch.div, meta(2, 3), meta(2, 3), rounding_mode="round", must=False)
+    # true division of integers: a float of the default dtype (Ministral 3's positions)
+    for t in _layouts(torch.int64):  # odd strides on axes of size 1 may refuse
+        plain = 1 not in t.shape
+        yield c(torch.div, t, 8, must=plain)
+        yield c(torch.Tensor.__truediv__, t, t, must=plain)
+        yield c(torch.div, t, meta(t.shape[-1], dtype=torch.int32), must=plain)
+        yield c(torch.div, t, 2.5, must=False)  # a float number with integers: refused
+    yield c(torch.Tensor.div_, meta(2, 3, dtype=torch.int64), 2, must=False)
+    yield c(torch.div, meta(2, 3, dtype=torch.bool), meta(2, 3, dtype=torch.bool), must=False)
     yield c(F.adaptive_max_pool1d, meta(2, 4, 11), 3)
     yield c(F.adaptive_max_pool3d, meta(1, 2, 5, 6, 7), 2)
     yield c(F.adaptive_max_pool2d, meta(1, 2, 5, 6), 2, True)
@@ -1123,7 +1138,7 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
     """Unary math, powers, comparisons, Tensor.where, extrema; cat skipping empty vectors;
     grouped-query attention; torch.tensor of Python numbers."""
     unary = ("rsqrt", "sqrt", "exp", "log", "log1p", "expm1", "cos", "sin", "tan", "erf",
-             "reciprocal")  # fmt: skip
+             "reciprocal", "floor", "ceil", "trunc")  # fmt: skip
     for t in _layouts():
         dense = t.numel() == 0 or t.stride(-1) != 0
         for name in unary:
@@ -1159,6 +1174,7 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.square, meta(3, dtype=torch.bool), must=False)
     yield c(torch.pow, ints, 0.5, must=False)  # promoted to float: not followed
     yield c(torch.rsqrt, ints, must=False)
+    yield c(torch.floor, ints, must=False)
     yield c(torch.abs, meta(3, dtype=torch.bool), must=False)
     yield c(torch.pow, meta(3, dtype=torch.bool), meta(3, dtype=torch.bool), must=False)
     yield c(torch.Tensor.__lt__, ints, 2.5)

@@ -462,7 +462,8 @@ METHODS = (
     "__iand__", "__ior__", "__ixor__", "__invert__", "bitwise_and", "bitwise_or",
     "bitwise_xor", "bitwise_not", "logical_and", "logical_or", "logical_not", "detach",
     "copy_", "scatter", "scatter_", "masked_fill", "masked_fill_", "__setitem__",
-    "logsumexp", "__rtruediv__", "baddbmm", "clamp_min", "clamp_max", "unfold",
+    "logsumexp", "__rtruediv__", "baddbmm", "clamp_min", "clamp_max", "unfold", "floor",
+    "ceil", "trunc",
 )  # fmt: skip
 
 for _name in METHODS:

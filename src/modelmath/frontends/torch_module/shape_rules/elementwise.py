@@ -361,8 +361,8 @@ def _promoted(a: SymTensor, b: SymTensor) -> torch.dtype:
     """torch.result_type of two tensors of different bool, integer or real dtypes: the
     promoted type when both have axes or neither has; else the one with axes decides,
     unless the 0-d one is of a higher category (bool, integer, floating point), whose dtype
-    is then the result. Complex operands, and results that are not floating point, are
-    refused."""
+    is then the result. Complex operands are refused; a true division refuses an integer
+    result itself (torch's is a float)."""
     if (a.dtype, b.dtype) not in _PROMOTE:
         raise Unsupported("an element-wise op on tensors of different dtypes")
     if (a.dim() == 0) == (b.dim() == 0):
@@ -371,8 +371,6 @@ def _promoted(a: SymTensor, b: SymTensor) -> torch.dtype:
         dimensioned, zero_d = (b, a) if a.dim() == 0 else (a, b)
         higher = _category(zero_d.dtype) > _category(dimensioned.dtype)
         dtype = zero_d.dtype if higher else dimensioned.dtype
-    if not dtype.is_floating_point:  # integers: true division gives a float (not followed)
-        raise Unsupported("an element-wise op on integer tensors of different dtypes")
     return dtype
 
 
@@ -413,9 +411,12 @@ def _converted_operand(t: SymTensor, dtype: torch.dtype) -> SymTensor:
     return SymTensor(t._shape, dtype, strides)
 
 
-def _elementwise(operands: Sequence[Any]) -> SymTensor:
+def _elementwise(operands: Sequence[Any], dtype: torch.dtype | None = None) -> SymTensor:
+    """The result of an element-wise op on ``operands``: their promoted dtype (or
+    ``dtype``, the op's own), each tensor of another dtype converted first."""
     tensors = [o for o in operands if isinstance(o, SymTensor)]
-    dtype = _result_dtype(operands)
+    promoted = _result_dtype(operands)
+    dtype = promoted if dtype is None else dtype
     shape: Shape = ()
     for t in tensors:
         shape = _broadcast(shape, t._shape)
@@ -502,7 +503,11 @@ def _division(*, inplace: bool) -> Handler:
             raise Unsupported(f"division with rounding_mode={mode!r}")
         out = _elementwise((a, b))
         if mode is None and not out.dtype.is_floating_point:
-            raise Unsupported("division of integers")  # promoted to a float: not followed
+            # true division of integers (Ministral 3's positions): a float of the default
+            # dtype, the integer operands converted to it first
+            if inplace or out.dtype == torch.bool:
+                raise Unsupported("true division of bools, or in place into integers")
+            out = _elementwise((a, b), torch.get_default_dtype())
         by_zero = not out.dtype.is_floating_point and type(b) is int and b == 0
         if mode is not None and (out.dtype == torch.bool or by_zero):
             # torch refuses rounded division of bools, and of integers by a zero number

@@ -64,12 +64,14 @@ def _layout(tensors: Sequence[SymTensor]) -> tuple[Shape, Shape]:
 
 _FLOAT_UNARY = (
     "rsqrt", "sqrt", "exp", "log", "log1p", "expm1", "cos", "sin", "tan", "erf", "reciprocal",
+    "floor", "ceil", "trunc",
 )  # fmt: skip
 
 
 def _float_unary(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    """torch.rsqrt, exp, log, cos, sin, ...: a result of the input's shape and float
-    dtype (an integer input would be promoted to the default float dtype: refused here)."""
+    """torch.rsqrt, exp, log, cos, sin, floor, ...: a result of the input's shape and float
+    dtype (an integer input would be promoted to the default float dtype, or copied by
+    floor and its kin: refused here)."""
     (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
     x = _sym(x)
     if not x.dtype.is_floating_point:
