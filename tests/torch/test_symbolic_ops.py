@@ -609,6 +609,16 @@ def _cases() -> Iterator[Case]:
         yield c(torch.mean, t, -1, dtype=torch.float64)
         yield c(torch.mean, t, -1, dtype=torch.int64, must=False)
     yield c(torch.sum, meta(2, 3, dtype=torch.complex64), 1, must=False)
+    # all/any: bool results (RT-DETR's valid anchors)
+    for dtype in (torch.bool, torch.float32, torch.int64):
+        for t in (meta(2, 3, 4, dtype=dtype), meta(4, 3, 2, dtype=dtype).transpose(0, 2)):
+            for func in (torch.all, torch.Tensor.all, torch.any, torch.Tensor.any):
+                yield c(func, t)
+                yield c(func, t, -1)
+                yield c(func, t, 1, True)
+                yield c(func, t, dim=(0, 2))
+    yield c(torch.all, meta(2, 3, dtype=torch.uint8), 1, must=False)
+    yield c(torch.any, meta(2, 3), None, True, must=False)
     yield c(torch.sum, meta(2, 3), 1, dtype=torch.complex64, must=False)
     yield c(torch.sum, meta(2, 3, 4), (1, -2), must=False)  # an axis twice: torch raises
     yield c(torch.mean, meta(2, 0, 4), 1)  # over an empty axis: nan, of the reduced shape
@@ -1637,6 +1647,13 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
         for dtype in (torch.int64, torch.int32):
             yield c(torch.arange, *bounds, dtype=dtype, device="meta")
     yield c(torch.arange, 0, 10, 2.5, dtype=torch.int64, device="meta", must=False)
+    # bounds by keyword (RT-DETR's arange(end=height))
+    yield c(torch.arange, end=6, device="meta")
+    yield c(torch.arange, start=2, end=9, step=3, device="meta")
+    yield c(torch.arange, 1, end=7, dtype=torch.float32, device="meta")
+    yield c(torch.arange, 1, 9, step=2, device="meta")
+    yield c(torch.arange, start=2, device="meta", must=False)  # no end: torch raises
+    yield c(torch.arange, 2, start=1, end=5, device="meta", must=False)
     yield c(torch.arange, 0.0, 5.0, dtype=torch.bool, device="meta", must=False)
     yield c(torch.arange, 5, 1, device="meta", must=False)
     yield c(torch.arange, 5, 6, 0, device="meta", must=False)

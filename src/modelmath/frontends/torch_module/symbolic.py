@@ -463,7 +463,7 @@ METHODS = (
     "bitwise_xor", "bitwise_not", "logical_and", "logical_or", "logical_not", "detach",
     "copy_", "scatter", "scatter_", "masked_fill", "masked_fill_", "__setitem__",
     "logsumexp", "__rtruediv__", "baddbmm", "clamp_min", "clamp_max", "unfold", "floor",
-    "ceil", "trunc",
+    "ceil", "trunc", "all", "any",
 )  # fmt: skip
 
 for _name in METHODS:

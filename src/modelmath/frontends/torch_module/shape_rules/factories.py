@@ -149,9 +149,16 @@ def _full(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
 
 @_register(torch.arange)
 def _arange(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    if not 1 <= len(args) <= 3 or any(k in kwargs for k in ("start", "end", "step")):
-        raise Unsupported("arange with bounds given by keyword")
-    start, end, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+    given = {k: kwargs[k] for k in ("start", "end", "step") if k in kwargs}
+    kwargs = {k: v for k, v in kwargs.items() if k not in given}
+    if len(args) == 1 and not given:
+        start, end, step = 0, args[0], 1
+    else:  # by position (start, end, step) or keyword (RT-DETR's arange(end=height))
+        named = dict(zip(("start", "end", "step"), args))
+        if len(args) > 3 or set(named) & set(given) or "end" not in {*named, *given}:
+            raise Unsupported("arange bounds given twice, or without an end")
+        named.update(given)
+        start, end, step = named.get("start", 0), named["end"], named.get("step", 1)
     bounds = (start, end, step)
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in bounds):
         raise Unsupported("arange bounds that are not numbers")

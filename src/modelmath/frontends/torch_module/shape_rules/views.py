@@ -451,6 +451,23 @@ HANDLERS[torch.sum] = HANDLERS[torch.Tensor.sum] = _reduction(_REDUCTION_NAMES, 
 _PROD = _reduction(_REDUCTION_NAMES, mean=False)
 
 
+@_register(torch.all, torch.Tensor.all, torch.any, torch.Tensor.any)
+def _all_any(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.all/any(input, dim=None, keepdim=False): a bool tensor, ``dim`` reduced away
+    (or kept as 1), over all elements without it (RT-DETR's valid anchors). A uint8 input
+    (whose result is uint8) and complex ones are refused."""
+    x, dim, keepdim = _bind(args, _numpy_axis(kwargs), ("input", "dim", "keepdim"),
+                            (_MISSING, None, False))  # fmt: skip
+    x = _sym(x)
+    if x.dtype == torch.uint8 or x.dtype.is_complex:
+        raise Unsupported("all/any of a uint8 or complex tensor")
+    if dim is None:
+        if keepdim is not False:
+            raise Unsupported("all/any over every element with keepdim")
+        return _new((), torch.bool)
+    return _new(_reduced(x, dim, keepdim)[0]._shape, torch.bool)
+
+
 @_register(torch.prod, torch.Tensor.prod)
 def _prod_of(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.prod(input, dim=None, keepdim=False) of a floating-point input, over all
