@@ -1245,7 +1245,19 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.Tensor.__or__, meta(3, dtype=b), 2, must=False)  # promoted to int64
     yield c(torch.Tensor.__and__, meta(3, dtype=b), meta(3, dtype=torch.int64), must=False)
     yield c(torch.bitwise_not, meta(3), must=False)
-    yield c(torch.logical_and, meta(3), meta(3), must=False)  # not bool: not followed
+    # other dtypes made bool first: followed for operands laid out exactly row-major
+    # (LongT5's integer masks)
+    for x_, y_ in (
+        (meta(3), meta(3)),
+        (meta(2, 3, dtype=torch.int64), meta(3, dtype=torch.int64)),
+        (meta(2, 1, 3, dtype=torch.int32), meta(4, 1, dtype=b)),
+        (meta(2, 3, dtype=torch.int64).t(), meta(3, 2, dtype=torch.int64)),
+        (meta(2, 6)[:, ::2], meta(2, 3)),
+    ):
+        row_major = all(t.stride() == torch.empty(t.shape).stride() for t in (x_, y_))
+        for func in (torch.logical_and, torch.Tensor.logical_or):
+            yield c(func, x_, y_, must=row_major)
+            yield c(func, y_, x_, must=row_major)
     yield c(torch.logical_not, meta(2, 3).t())
     for t in (meta(2, 3), meta(2, 3).t(), meta(2, 6)[:, ::2], meta(3, 1).expand(3, 4),
               meta(2, 3, param=True), meta(dtype=torch.int64)):  # fmt: skip

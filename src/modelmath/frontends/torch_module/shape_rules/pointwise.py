@@ -42,6 +42,7 @@ from modelmath.frontends.torch_module.symbolic import (
     Shape,
     SymTensor,
     Unsupported,
+    contiguous_strides,
 )
 
 _NUMBERS = (bool, int, float)
@@ -350,12 +351,15 @@ for _name in ("and", "or", "xor"):
 @_register(torch.logical_and, torch.Tensor.logical_and, torch.logical_or, torch.Tensor.logical_or)
 def _logical(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.logical_and/or(input, other) of two tensors: a bool tensor of their broadcast
-    shape. Bool tensors only: torch's reference makes any other operand bool first, a
-    layout not followed here."""
+    shape. torch's reference makes any other operand bool first: followed for one laid
+    out exactly row-major (LongT5's integer masks), whose bool copy is laid out alike."""
     a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
     a, b = _sym(a), _sym(b)
-    if a.dtype != torch.bool or b.dtype != torch.bool:
-        raise Unsupported("a logical op on tensors that are not bool")
+    for t in (a, b):
+        if t.dtype != torch.bool and (
+            t.dtype.is_complex or t._stride != contiguous_strides(t._shape)
+        ):
+            raise Unsupported("a logical op on tensors that are not bool, not row-major")
     shape, strides = _layout([a, b])
     return SymTensor(shape, torch.bool, strides)
 
