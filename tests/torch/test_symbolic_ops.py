@@ -1845,8 +1845,15 @@ def _with_grad(cases: list[Case]) -> Iterator[Case]:
             # Writing into a tensor that requires grad is refused (forward code may turn
             # grad on, where torch raises): answered, it must be right.
             name = getattr(func, "__name__", "")
-            writes = name.endswith("_") or name == "__setitem__" or name.startswith("__i")
+            writes = name.endswith("_") or name in _WRITES
             yield f"grad:{label}", func, grad_args, kwargs, must and not writes
+
+
+# The dunder methods that write into their tensor (x[i] = v, x += y, ...).
+_WRITES = {
+    "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__iand__",
+    "__ior__", "__ixor__",
+}  # fmt: skip
 
 
 _PLAIN_CASES = list(_cases())

@@ -137,3 +137,11 @@ def _channels_last_strides(shape: Shape) -> Shape:
         strides[d] = step
         step *= shape[d]
     return tuple(strides)
+
+
+# The bool, integer and real floating dtypes: those the element-wise and reduction rules
+# follow (complex ones are refused).
+_REAL_DTYPES = (
+    torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
+    torch.float16, torch.bfloat16, torch.float32, torch.float64,
+)  # fmt: skip

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from modelmath.frontends.torch_module.records import AtenOp
 from modelmath.frontends.torch_module.shape_rules.base import (
     _MISSING,
+    _REAL_DTYPES,
     HANDLERS,
     Handler,
     _bind,
@@ -345,10 +346,6 @@ def _softmax_method(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[A
 
 # torch.promote_types of every pair of the bool, integer and real dtypes, asked of torch
 # once, at import (inside a trace, its function mode would take the call)
-_REAL_DTYPES = (
-    torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
-    torch.float16, torch.bfloat16, torch.float32, torch.float64,
-)  # fmt: skip
 _PROMOTE = {(a, b): torch.promote_types(a, b) for a in _REAL_DTYPES for b in _REAL_DTYPES}
 
 
@@ -361,8 +358,8 @@ def _promoted(a: SymTensor, b: SymTensor) -> torch.dtype:
     """torch.result_type of two tensors of different bool, integer or real dtypes: the
     promoted type when both have axes or neither has; else the one with axes decides,
     unless the 0-d one is of a higher category (bool, integer, floating point), whose dtype
-    is then the result. Complex operands are refused; a true division refuses an integer
-    result itself (torch's is a float)."""
+    is then the result. Complex operands are refused. (A true division of integers makes
+    a float instead: see :func:`_division`.)"""
     if (a.dtype, b.dtype) not in _PROMOTE:
         raise Unsupported("an element-wise op on tensors of different dtypes")
     if (a.dim() == 0) == (b.dim() == 0):
@@ -415,7 +412,7 @@ def _elementwise(operands: Sequence[Any], dtype: torch.dtype | None = None) -> S
     """The result of an element-wise op on ``operands``: their promoted dtype (or
     ``dtype``, the op's own), each tensor of another dtype converted first."""
     tensors = [o for o in operands if isinstance(o, SymTensor)]
-    promoted = _result_dtype(operands)
+    promoted = _result_dtype(operands)  # also checks the operands when the op sets the dtype
     dtype = promoted if dtype is None else dtype
     shape: Shape = ()
     for t in tensors:

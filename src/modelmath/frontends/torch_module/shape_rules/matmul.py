@@ -14,6 +14,8 @@ import torch.nn.functional as F
 from modelmath.frontends.torch_module.records import AtenOp
 from modelmath.frontends.torch_module.shape_rules.base import (
     _MISSING,
+    HANDLERS,
+    Handler,
     _bind,
     _broadcast,
     _new,
@@ -121,45 +123,37 @@ def _bmm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
     return _matmul_of(a, b, aten)
 
 
-@_register(torch.baddbmm, torch.Tensor.baddbmm)
-def _baddbmm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    """``beta·input + alpha·(batch1 @ batch2)``: one baddbmm, the input broadcast to the
-    product's shape (BLOOM's ALiBi scores, made this way), a new row-major tensor."""
-    names = ("input", "batch1", "batch2", "beta", "alpha")
-    bias, a, b, beta, alpha = _bind(args, kwargs, names, (_MISSING, _MISSING, _MISSING, 1, 1))
-    bias, a, b = _sym(bias), _sym(a), _sym(b)
-    if type(beta) not in (int, float) or type(alpha) not in (int, float):
-        raise Unsupported("baddbmm with a beta or alpha that is not a number")
-    if a.dim() != 3 or b.dim() != 3 or a._shape[0] != b._shape[0] or a._shape[2] != b._shape[1]:
-        raise Unsupported("baddbmm of tensors that are not matching batches of matrices")
-    if not a.dtype.is_floating_point or not a.dtype == b.dtype == bias.dtype:
-        raise Unsupported("baddbmm of mixed or non-float dtypes")
-    if 0 in a._shape or 0 in b._shape:
-        raise Unsupported("baddbmm of an empty batch")
-    out = (a._shape[0], a._shape[1], b._shape[2])
-    if bias.dim() > 3 or _broadcast(bias._shape, out) != out:
-        raise Unsupported("baddbmm with an input that does not broadcast to the product")
-    aten.append(AtenOp("baddbmm", (a._shape, b._shape), out))
-    return _new(out, a.dtype)
+def _added_product(op: str, names: tuple[str, ...], rank: int) -> Handler:
+    """``beta·input + alpha·(a @ b)`` as one ``op`` (addmm of matrices, baddbmm of batches
+    of them): the input broadcast to the product's shape, a new row-major tensor."""
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        bias, a, b, beta, alpha = _bind(args, kwargs, names, (_MISSING,) * 3 + (1, 1))
+        bias, a, b = _sym(bias), _sym(a), _sym(b)
+        if type(beta) not in (int, float) or type(alpha) not in (int, float):
+            raise Unsupported(f"{op} with a beta or alpha that is not a number")
+        if (
+            a.dim() != rank or b.dim() != rank
+            or a._shape[:-2] != b._shape[:-2] or a._shape[-1] != b._shape[-2]
+        ):  # fmt: skip
+            raise Unsupported(f"{op} of tensors that are not matching matrices")
+        if not a.dtype.is_floating_point or not a.dtype == b.dtype == bias.dtype:
+            raise Unsupported(f"{op} of mixed or non-float dtypes")
+        if 0 in a._shape or 0 in b._shape:
+            raise Unsupported(f"{op} of an empty matrix")
+        out = (*a._shape[:-1], b._shape[-1])
+        if bias.dim() > rank or _broadcast(bias._shape, out) != out:
+            raise Unsupported(f"{op} with an input that does not broadcast to the product")
+        aten.append(AtenOp(op, (a._shape, b._shape), out))
+        return _new(out, a.dtype)
+
+    return handler
 
 
-@_register(torch.addmm, torch.Tensor.addmm)
-def _addmm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    """``input + mat1 @ mat2`` (scaled by beta and alpha): one addmm, the input broadcast to
-    the product's shape (GPT-2's Conv1D adds its bias this way)."""
-    names = ("input", "mat1", "mat2", "beta", "alpha")
-    bias, a, b, beta, alpha = _bind(args, kwargs, names, (_MISSING, _MISSING, _MISSING, 1, 1))
-    bias, a, b = _sym(bias), _sym(a), _sym(b)
-    if type(beta) not in (int, float) or type(alpha) not in (int, float):
-        raise Unsupported("addmm with a beta or alpha that is not a number")
-    if a.dim() != 2 or b.dim() != 2 or a._shape[1] != b._shape[0]:
-        raise Unsupported("addmm of tensors that are not matching matrices")
-    if not a.dtype.is_floating_point or not a.dtype == b.dtype == bias.dtype:
-        raise Unsupported("addmm of mixed or non-float dtypes")
-    if 0 in a._shape or 0 in b._shape:
-        raise Unsupported("addmm of an empty matrix")
-    out = (a._shape[0], b._shape[1])
-    if bias.dim() > 2 or _broadcast(bias._shape, out) != out:
-        raise Unsupported("addmm with an input that does not broadcast to the product")
-    aten.append(AtenOp("addmm", (a._shape, b._shape), out))
-    return _new(out, a.dtype)
+# GPT-2's Conv1D adds its bias by addmm; BLOOM makes its ALiBi scores by baddbmm.
+HANDLERS[torch.addmm] = HANDLERS[torch.Tensor.addmm] = _added_product(
+    "addmm", ("input", "mat1", "mat2", "beta", "alpha"), 2
+)
+HANDLERS[torch.baddbmm] = HANDLERS[torch.Tensor.baddbmm] = _added_product(
+    "baddbmm", ("input", "batch1", "batch2", "beta", "alpha"), 3
+)

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from modelmath.frontends.torch_module.records import AtenOp
 from modelmath.frontends.torch_module.shape_rules.base import (
     _MISSING,
+    _REAL_DTYPES,
     HANDLERS,
     Handler,
     _bind,
@@ -403,17 +404,11 @@ def _reduced(x: SymTensor, dim: Any, keepdim: Any) -> tuple[SymTensor, set[int]]
     return _new(shape, x.dtype), dims
 
 
-_REDUCED_DTYPES = (
-    torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
-    torch.float16, torch.bfloat16, torch.float32, torch.float64,
-)  # fmt: skip
-
-
 def _reduced_dtype(x: SymTensor, dtype: Any, *, mean: bool) -> torch.dtype:
     """The dtype of a sum, prod or mean of ``x``: the ``dtype`` asked for (a floating
     one for a mean), else ``x``'s, bools and integers summed as int64 (as torch sums
     them; a mean of them torch refuses)."""
-    if x.dtype not in _REDUCED_DTYPES or (dtype is not None and dtype not in _REDUCED_DTYPES):
+    if x.dtype not in _REAL_DTYPES or (dtype is not None and dtype not in _REAL_DTYPES):
         raise Unsupported("a reduction of a complex tensor, or to another kind of dtype")
     if dtype is not None:
         if mean and not dtype.is_floating_point:
@@ -470,9 +465,9 @@ def _all_any(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
 
 @_register(torch.prod, torch.Tensor.prod)
 def _prod_of(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    """torch.prod(input, dim=None, keepdim=False) of a floating-point input, over all
-    elements or one axis (an int: torch takes no other), in its dtype: sum's reduction,
-    once the axis is checked to be one."""
+    """torch.prod(input, dim=None, keepdim=False, dtype=None), over all elements or one
+    axis (an int: torch takes no other), in sum's dtype (bools and integers into int64):
+    sum's reduction, once the axis is checked to be one."""
     kwargs = _numpy_axis(kwargs)
     dim = args[1] if len(args) > 1 else kwargs.get("dim")
     if dim is not None and type(dim) is not int:
