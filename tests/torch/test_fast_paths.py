@@ -275,3 +275,77 @@ def test_only_strided_meta_tensors_are_described() -> None:
     assert tracer._key(torch.empty(3, 4)) is None  # a real tensor is never replayed
     assert tracer._key(torch.empty(3, 4, device="meta")) is not None
     assert tracer._key((1, 1.0)) != tracer._key((1, 1))  # an int is not a float
+
+
+class ByRepr(nn.Module):
+    """Keeps as many features as its setting's repr has characters: forward code that
+    tells ``1`` from ``True`` or ``1.0``, and ``0.0`` from ``-0.0``, which ``==`` merges."""
+
+    def __init__(self, setting: Any) -> None:
+        super().__init__()
+        self.setting = setting
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act(x[..., : len(repr(self.setting))].contiguous())
+
+
+class Pair(nn.Module):
+    def __init__(self, first: Any, second: Any) -> None:
+        super().__init__()
+        self.a, self.b = ByRepr(first), ByRepr(second)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.a(x), self.b(x)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (1, True),
+        (1, 1.0),
+        (0.0, -0.0),
+        (1, 1 + 0j),
+        ((1, 1), (True, True)),
+        ((0.0,), (-0.0,)),
+        ([1], [1.0]),
+        ({"k": 1}, {"k": True}),
+    ],
+    ids=repr,
+)
+def test_settings_equal_only_by_eq_make_blocks_unalike(first: Any, second: Any) -> None:
+    """Modules whose settings are == but not the same value (1 and True, 0.0 and -0.0, in
+    a tuple, a list, a dict) are not replays of each other: each gets its own record."""
+    model = Pair(first, second)
+    assert first == second and repr(first) != repr(second)  # the trap is real
+    check_module(model, [torch.randn(2, 16)])
+    traced = trace(model, input_size=(2, 16), tracer="symbolic")
+    assert [c.outputs.shape for c in traced.root.children] == [
+        (2, len(repr(first))),
+        (2, len(repr(second))),
+    ]
+
+
+class ByArgument(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor, scale: float) -> torch.Tensor:
+        return self.act(x[..., : len(repr(scale))].contiguous())
+
+
+class TwoScales(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.a, self.b = ByArgument(), ByArgument()
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.a(x, 0.0), self.b(x, -0.0)
+
+
+def test_calls_given_zero_and_minus_zero_are_not_alike() -> None:
+    model = TwoScales()
+    check_module(model, [torch.randn(2, 16)])
+    traced = trace(model, input_size=(2, 16), tracer="symbolic")
+    assert [c.outputs.shape for c in traced.root.children] == [(2, 3), (2, 4)]

@@ -39,6 +39,7 @@ from __future__ import annotations
 import copy
 import enum
 import functools
+import math
 import operator
 import types
 import weakref
@@ -249,6 +250,30 @@ def _holds_tensor(obj: Any, depth: int = 0) -> bool:
     return isinstance(obj, torch.Tensor)
 
 
+# Plain data whose == is identity of value: equal only to values of the same type and text
+# (bools, floats and complex numbers are == to ints, and 0.0 to -0.0: see _apart). Tuples
+# of such values too, at the top of a signature (their items are looked at apart).
+_EXACT_ITEMS = frozenset(_PLAIN - {bool, float, complex})
+_EXACT = _EXACT_ITEMS | {tuple}
+
+
+def _apart(value: Any) -> Any:
+    """What ``==`` leaves out of ``value`` (plain data): the type of each number that is not
+    an int, and the sign of each float, so that signatures equal only for equal settings.
+    Forward code may branch on ``flag is True`` or print ``-0.0``; and modules alike share
+    their record and their config."""
+    kind = type(value)
+    if kind is float:
+        return (float, math.copysign(1.0, value))
+    if kind is complex:
+        return (complex, math.copysign(1.0, value.real), math.copysign(1.0, value.imag))
+    if kind is bool:
+        return bool
+    if kind is tuple or kind is list:
+        return (kind, tuple(map(_apart, value)))
+    return None  # an int, a name, None, a dtype…: equal only to values of its own type
+
+
 def _tensor_key(t: SymTensor | None) -> Any:
     if t is None:
         return None
@@ -266,6 +291,9 @@ def _hashable(value: Any) -> Any:
         return (set, tuple(value))
     if isinstance(value, (list, tuple)):
         return (type(value), tuple(map(_hashable, value)))
+    kind = type(value)
+    if kind is bool or kind is float or kind is complex:
+        return (kind, value, _apart(value))  # 1, True and 1.0 apart (see _apart)
     return value
 
 
@@ -314,6 +342,8 @@ def inputs_key(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
         kind = type(value)
         if kind is SymTensor:
             parts.append((name, _tensor_key(value), seen.setdefault(id(value), len(parts))))
+        elif kind is float:  # 0.0 and -0.0 apart
+            parts.append((name, kind, value, math.copysign(1.0, value)))
         elif kind in _SCALAR_ARGS:
             parts.append((name, kind, value))
         else:
@@ -495,15 +525,23 @@ class FastTracer(Tracer):
         # The signature: the class, the attribute names, then each attribute's value
         # (plain data as it is, anything else as a tagged description).
         values = read(state)
+        kinds = tuple(map(type, values))
         signature: list[Any] = [cls, keys, *values]
-        if not _PLAIN.issuperset(map(type, values)):  # most modules hold plain data only
-            is_plain = _PLAIN.__contains__
+        if not _PLAIN.issuperset(kinds):  # most modules hold plain data only
+            exact, is_plain = _EXACT_ITEMS.issuperset, _PLAIN.__contains__
             for i, value in enumerate(values, 2):
                 kind = type(value)
-                if kind not in _PLAIN and not (
-                    kind is tuple and all(map(is_plain, map(type, value)))
-                ):
+                if kind is tuple and exact(map(type, value)):
+                    continue  # sizes, names: as they are
+                if kind is tuple and all(map(is_plain, map(type, value))):
+                    signature[i] = (_TAG, tuple, value, _apart(value))  # (1, 1) ≠ (True, True)
+                elif kind not in _PLAIN:
                     signature[i] = self._attribute(keys[i - 2], value, kind, copied, module)
+        if not _EXACT.issuperset(kinds):
+            # 1 == True == 1.0: their types; 0.0 == -0.0: the signs of zeros (see _apart)
+            signature.append(kinds)
+            if complex in kinds or (float in kinds and 0.0 in values):
+                signature.append(tuple(map(_apart, values)))
         # Parameters, then buffers, then children: named_parameters' order.
         params: tuple[TensorSlot, ...] = ()
         buffers: tuple[TensorSlot, ...] = ()
