@@ -24,7 +24,7 @@ from modelmath.frontends.torch_module.meta_copy import meta_copy
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 from corpus import CORPUS
-from torch_checks import check_module
+from torch_checks import check_module, real_calls
 
 aten = torch.ops.aten
 
@@ -349,3 +349,89 @@ def test_calls_given_zero_and_minus_zero_are_not_alike() -> None:
     check_module(model, [torch.randn(2, 16)])
     traced = trace(model, input_size=(2, 16), tracer="symbolic")
     assert [c.outputs.shape for c in traced.root.children] == [(2, 3), (2, 4)]
+
+
+class Counts(nn.Module):
+    """Keeps one more feature at each call: its state changes in its own forward."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        return self.act(x[..., : self.calls].contiguous())
+
+
+class Caches(nn.Module):
+    """Remembers its first input in a dictionary and joins it to the later ones."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache: dict[str, torch.Tensor] = {}
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if "x" in self.cache:
+            x = torch.cat([self.cache["x"], x], -1)
+        else:
+            self.cache["x"] = x
+        return self.act(x)
+
+
+class Widens(nn.Module):
+    """Grows a buffer when its input is wider than the buffer (as older rotary
+    embeddings grow their cached tables)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("table", torch.zeros(2))
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor, width: int) -> torch.Tensor:
+        if width > self.table.shape[0]:
+            self.table = torch.zeros(width, device=x.device)
+        return self.act(x[..., : self.table.shape[0]].contiguous())
+
+
+class Writes(nn.Module):
+    """Parents writing into their children before calling them: a flag set and put back
+    around one call, a setting changed for good."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts = Counts()
+        self.caches = Caches()
+        self.widens = Widens()
+        self.a, self.b, self.c = ByRepr(1), ByRepr(1), ByRepr(1)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        out = [self.counts(x), self.counts(x), self.counts(x)]
+        out += [self.caches(x), self.caches(x)]
+        out += [self.widens(x, 1), self.widens(x, 4), self.widens(x, 1)]
+        self.a.setting = 1.5  # put back after the call: the record was made as 1.5
+        out.append(self.a(x))
+        self.a.setting = 1
+        out.append(self.b(x))  # as the copy made it: not a replay of a's call
+        self.c.setting = "a longer setting"  # changed before its call, for good
+        out.append(self.c(x))
+        return tuple(out)
+
+
+def test_modules_whose_state_forward_code_changes_are_not_replayed() -> None:
+    """A module is alike another (or its own earlier call) only while its state is as the
+    copy made it: forward code writing to a module (a counter, a cache, a buffer grown, a
+    flag set from outside) makes its later calls run again, each as PyTorch runs it."""
+    # Each oracle runs a fresh model: the real pass writes into the one it runs.
+    expected = [tuple(o.shape) for o in Writes()(torch.randn(2, 24))]
+    assert expected[:4] == [(2, 1), (2, 2), (2, 3), (2, 24)]  # the traps are real
+    model = Writes()
+    traced = trace(model, input_size=(2, 24), tracer="symbolic")
+    assert traced.traced_by == "symbolic"
+    assert [c.outputs.shape for c in traced.root.children] == expected
+    s = modelmath.summary(model, input_size=(2, 24))
+    assert [(r.path, r.outputs) for r in s.rows if r.called] == real_calls(
+        Writes(), [torch.randn(2, 24)]
+    )
+    assert model.counts.calls == 0 and not model.caches.cache  # the model is untouched

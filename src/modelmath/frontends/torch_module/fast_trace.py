@@ -391,6 +391,89 @@ def _self_contained(call: ModuleCall) -> bool:
     return True
 
 
+_CONTAINERS = (list, dict, set, OrderedDict)  # attributes the copy holds fresh copies of
+_NON_PERSISTENT = "_non_persistent_buffers_set"
+
+
+class _Registry(dict):  # type: ignore[type-arg]
+    """A module copy's dictionary of parameters, buffers or children, which counts the
+    writes forward code makes to it (``module.table = bigger``, ``register_buffer``):
+    the copy's module is then no longer as the copy made it. ``writes`` is its
+    module's count, shared by its three dictionaries."""
+
+    __slots__ = ("writes",)
+    writes: list[int]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.writes[0] += 1
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        self.writes[0] += 1
+        dict.__delitem__(self, key)
+
+    def _written(self, method: Any, *args: Any) -> Any:
+        self.writes[0] += 1
+        return method(self, *args)
+
+    def pop(self, *args: Any) -> Any:
+        return self._written(dict.pop, *args)
+
+    def popitem(self) -> Any:
+        return self._written(dict.popitem)
+
+    def clear(self) -> None:
+        self._written(dict.clear)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.writes[0] += 1
+        dict.update(self, *args, **kwargs)
+
+    def setdefault(self, *args: Any) -> Any:
+        return self._written(dict.setdefault, *args)
+
+
+def _registry(items: dict[str, Any], writes: list[int]) -> _Registry:
+    found = _Registry(items)
+    found.writes = writes
+    return found
+
+
+def _contents(value: Any) -> tuple[Any, ...]:
+    """A container's items (a dictionary's keys and values), to compare by identity."""
+    if isinstance(value, dict):
+        return (*value, *value.values())
+    return tuple(value)
+
+
+def _unchanged(state: dict[str, Any], made: tuple[Any, ...]) -> bool:
+    """True when a module copy's state is still as the copy made it (``made``: how many
+    attributes it had, its mode, a function reading its own attributes and their values
+    then, its dictionaries' count of writes, and the containers it held with their
+    items): the very objects. Forward code that wrote to it (a counter, a cache, a buffer
+    grown, a flag set by its parent) changed them; its signature no longer says what it
+    holds."""
+    n, training, read, own, writes, held = made
+    try:
+        if (
+            writes[0]
+            or len(state) != n
+            or state["training"] is not training
+            or not all(map(operator.is_, read(state), own))
+        ):
+            return False
+        for key, value, items in held:
+            now = state[key]
+            if now is not value:
+                return False
+            found = _contents(now)
+            if len(found) != len(items) or not all(map(operator.is_, found, items)):
+                return False
+    except KeyError:  # an attribute deleted
+        return False
+    return True
+
+
 class FastTracer(Tracer):
     """Copies the module tree with SymTensor weights and records the pass as it runs."""
 
@@ -414,6 +497,10 @@ class FastTracer(Tracer):
         self.interned: dict[Any, int] = {}
         self.recorded: dict[Any, tuple[ModuleCall, Any]] = {}
         self.configs: dict[int, dict[str, Any]] = {}
+        # Each copy's state as the copy made it (see _unchanged): a module is alike another
+        # only while its state is still that.
+        self.pristine: dict[int, tuple[Any, ...]] = {}
+        self.taints = 0  # how many calls found their module's state changed
         self.slot_of: dict[int, TensorSlot] = {}  # id(SymTensor) → its model-wide slot
         self.module_slots: dict[int, tuple[tuple[TensorSlot, ...], ...]] = {}
         self.copies: list[tuple[torch.nn.Module, str]] = []  # each copy and its name
@@ -527,8 +614,11 @@ class FastTracer(Tracer):
         values = read(state)
         kinds = tuple(map(type, values))
         signature: list[Any] = [cls, keys, *values]
+        held: tuple[Any, ...] = ()  # the containers it holds, with their items
+        held_values = values  # its attributes' values as the copy holds them
         if not _PLAIN.issuperset(kinds):  # most modules hold plain data only
             exact, is_plain = _EXACT_ITEMS.issuperset, _PLAIN.__contains__
+            containers = []
             for i, value in enumerate(values, 2):
                 kind = type(value)
                 if kind is tuple and exact(map(type, value)):
@@ -536,7 +626,14 @@ class FastTracer(Tracer):
                 if kind is tuple and all(map(is_plain, map(type, value))):
                     signature[i] = (_TAG, tuple, value, _apart(value))  # (1, 1) ≠ (True, True)
                 elif kind not in _PLAIN:
-                    signature[i] = self._attribute(keys[i - 2], value, kind, copied, module)
+                    key = keys[i - 2]
+                    signature[i] = self._attribute(key, value, kind, copied, module)
+                    # torch's set of non-persistent buffer names changes only with the
+                    # buffers, whose writes are counted (see _Registry)
+                    if type(copied[key]) in _CONTAINERS and key != _NON_PERSISTENT:
+                        containers.append((key, copied[key], _contents(copied[key])))
+            held = tuple(containers)
+            held_values = read(copied)  # with the copies put in place of the rest
         if not _EXACT.issuperset(kinds):
             # 1 == True == 1.0: their types; 0.0 == -0.0: the signs of zeros (see _apart)
             signature.append(kinds)
@@ -545,21 +642,22 @@ class FastTracer(Tracer):
         # Parameters, then buffers, then children: named_parameters' order.
         params: tuple[TensorSlot, ...] = ()
         buffers: tuple[TensorSlot, ...] = ()
+        writes = [0]  # the writes to the copy's three dictionaries below (see _Registry)
         if module._parameters:
-            copied["_parameters"], params, param_keys = self._slots(
-                module._parameters, prefix, False, ()
-            )
+            syms, params, param_keys = self._slots(module._parameters, prefix, False, ())
+            copied["_parameters"] = _registry(syms, writes)
             signature.append(param_keys)
         else:
-            copied["_parameters"] = {}
+            copied["_parameters"] = _registry({}, writes)
             signature.append(())
         if module._buffers:
-            copied["_buffers"], buffers, buffer_keys = self._slots(
+            syms, buffers, buffer_keys = self._slots(
                 module._buffers, prefix, True, get("_non_persistent_buffers_set", ())
             )
+            copied["_buffers"] = _registry(syms, writes)
             signature.append(buffer_keys)
         else:
-            copied["_buffers"] = {}
+            copied["_buffers"] = _registry({}, writes)
             signature.append(())
         self.module_slots[id(new)] = (params, buffers)
         children: dict[str, torch.nn.Module | None] = {}
@@ -577,7 +675,7 @@ class FastTracer(Tracer):
             if inner is None:
                 own = False
             signature.append((k, inner))
-        copied["_modules"] = children
+        copied["_modules"] = _registry(children, writes)
         copied["training"] = self.train
         if own:
             whole = tuple(signature)
@@ -589,6 +687,8 @@ class FastTracer(Tracer):
         # called without _call_impl's hook checks (the copy has no hooks: checked above,
         # and global ones before the pass). ``forward`` is the same, for code calling it.
         copied["forward"] = copied["_call_impl"] = self._forward(new, cls.forward)
+        # What _unchanged compares with (see there).
+        self.pristine[id(new)] = (len(copied), self.train, read, held_values, writes, held)
         return new
 
     def _attribute(
@@ -644,12 +744,19 @@ class FastTracer(Tracer):
             key = None
             signature = self.signatures.get(id(module))
             if signature is not None and self.reuse and self.stack:
-                inputs = inputs_key(args, kwargs)
-                if inputs is not None:
-                    key = (signature, inputs)
-                    found = self.recorded.get(key)
-                    if found is not None:
-                        return self._replay(module, found, args)
+                if not _unchanged(module.__dict__, self.pristine[id(module)]):
+                    # Forward code wrote to it (or to one of its parents' calls did): its
+                    # signature no longer says what it holds, and the calls around it
+                    # are not records of modules as the copy made them.
+                    self.taints += 1
+                else:
+                    inputs = inputs_key(args, kwargs)
+                    if inputs is not None:
+                        key = (signature, inputs)
+                        found = self.recorded.get(key)
+                        if found is not None and self._unchanged_below(module):
+                            return self._replay(module, found, args)
+            taints = self.taints
             self._pre_hook(module, args, kwargs)
             call = self.stack[-1]
             output = NOT_DIRECT
@@ -659,13 +766,28 @@ class FastTracer(Tracer):
                 output = bound(*args, **kwargs)
             self.stack.pop()
             call.outputs = _tree(output)
-            if key is not None:
+            if key is not None and self.taints == taints:
                 spec = output_spec(output, args)
                 if spec is not None and _self_contained(call):
                     self.recorded[key] = (call, spec)
             return output
 
         return traced_forward
+
+    def _unchanged_below(self, module: torch.nn.Module) -> bool:
+        """:func:`_unchanged` for every module below ``module``: a replay runs none of
+        their forward code, so none of them may differ from the copy of the record's."""
+        pending = list(module._modules.values())
+        pristine = self.pristine
+        while pending:
+            child = pending.pop()
+            if child is None:
+                continue
+            made = pristine.get(id(child))
+            if made is None or not _unchanged(child.__dict__, made):
+                return False
+            pending += child._modules.values()
+        return True
 
     def _pre_hook(self, module: torch.nn.Module, args: Any, kwargs: Any) -> None:
         # The general tracer's pre-hook, with SymTensors read directly.
