@@ -1147,8 +1147,10 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
 def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
     """Unary math, powers, comparisons, Tensor.where, extrema; cat skipping empty vectors;
     grouped-query attention; torch.tensor of Python numbers."""
-    unary = ("rsqrt", "sqrt", "exp", "log", "log1p", "expm1", "cos", "sin", "tan", "erf",
-             "reciprocal", "floor", "ceil", "trunc")  # fmt: skip
+    unary = ("rsqrt", "sqrt", "exp", "exp2", "log", "log1p", "log2", "log10", "expm1", "cos",
+             "sin", "tan", "acos", "asin", "atan", "cosh", "sinh", "acosh", "asinh", "atanh",
+             "erf", "erfc", "erfinv", "lgamma", "digamma", "i0", "sinc", "deg2rad", "rad2deg",
+             "frac", "reciprocal", "floor", "ceil", "trunc")  # fmt: skip
     for t in _layouts():
         dense = t.numel() == 0 or t.stride(-1) != 0
         for name in unary:

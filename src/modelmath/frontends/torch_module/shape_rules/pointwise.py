@@ -64,7 +64,9 @@ def _layout(tensors: Sequence[SymTensor]) -> tuple[Shape, Shape]:
 # -- unary float functions ------------------------------------------------------------
 
 _FLOAT_UNARY = (
-    "rsqrt", "sqrt", "exp", "log", "log1p", "expm1", "cos", "sin", "tan", "erf", "reciprocal",
+    "rsqrt", "sqrt", "exp", "exp2", "log", "log1p", "log2", "log10", "expm1", "cos", "sin",
+    "tan", "acos", "asin", "atan", "cosh", "sinh", "acosh", "asinh", "atanh", "erf", "erfc",
+    "erfinv", "lgamma", "digamma", "i0", "sinc", "deg2rad", "rad2deg", "frac", "reciprocal",
     "floor", "ceil", "trunc",
 )  # fmt: skip
 
