@@ -721,6 +721,7 @@ def _cases() -> Iterator[Case]:
     yield from _indexing_cases(c)
     yield from _conversion_cases(c)
     yield from _pointwise_cases(c)
+    yield from _complex_cases(c)
     yield from _where_and_scan_cases(c)
     yield from _method_cases(c)
 
@@ -1142,6 +1143,39 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.cumsum, meta(2, 3), 1.0, must=False)
     yield c(torch.cumsum, meta(2, 3, dtype=torch.complex64), 1, must=False)
     yield c(torch.cumsum, meta(2, 3), 1, dtype=torch.complex64, must=False)
+
+
+def _complex_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """torch.polar and torch.complex of two float tensors, any layouts and broadcasts;
+    complex tensors times Python numbers."""
+    for t in _layouts():
+        # Parts of another dtype are converted first, and a conversion of a layout with
+        # axes of size 1 may lay them out either way (see _converted_operand): refused.
+        must = 1 not in t.shape
+        for func in (torch.polar, torch.complex):
+            yield c(func, t, t, must=must)
+            yield c(func, t, meta(4), must=must)
+            yield c(func, meta(4), t, must=must)
+            yield c(func, t, meta(*t.shape), must=must)
+            yield c(func, t, meta(*t.shape, order=tuple(reversed(range(t.dim())))), must=must)
+    for func in (torch.polar, torch.complex):
+        yield c(func, meta(3, 1, dtype=torch.float64), meta(1, 4, dtype=torch.float64))
+        yield c(func, meta(3, 4, dtype=torch.float64), meta(3, 4), must=False)
+        yield c(func, meta(3, 4, dtype=torch.float16), meta(3, 4, dtype=torch.float16),
+                must=False)  # fmt: skip
+        yield c(func, meta(3, 4, dtype=torch.long), meta(3, 4, dtype=torch.long), must=False)
+        yield c(func, meta(3, 4), 1.0, must=False)
+        yield c(func, meta(3, 5), meta(3, 4), must=False)  # not broadcastable: torch raises
+    yield c(torch.polar, abs=meta(2, 3), angle=meta(2, 3))
+    yield c(torch.complex, real=meta(2, 3), imag=meta(3))
+    z = torch.polar(meta(2, 3), meta(2, 3))
+    for number in (0.5, 2, True):
+        yield c(torch.mul, z, number)
+        yield c(torch.Tensor.__mul__, z, number)
+        yield c(torch.Tensor.__rmul__, z, number)
+        yield c(torch.add, z, number)
+    yield c(torch.mul, z, z)
+    yield c(torch.mul, z, meta(2, 3), must=False)  # complex times float: promoted
 
 
 def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:

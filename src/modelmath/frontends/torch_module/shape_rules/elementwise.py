@@ -391,7 +391,7 @@ def _result_dtype(operands: Sequence[Any]) -> torch.dtype:
             if dtype == torch.bool:
                 raise Unsupported("a bool tensor with an int")
         elif isinstance(o, float):
-            if not dtype.is_floating_point:
+            if not (dtype.is_floating_point or dtype.is_complex):
                 raise Unsupported("an integer tensor with a float")
         else:
             raise Unsupported(f"an operand of type {type(o).__name__}")

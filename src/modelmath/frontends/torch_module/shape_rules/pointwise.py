@@ -382,3 +382,30 @@ def _bitwise_not(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
     if x.dtype.is_floating_point or x.dtype.is_complex:
         raise Unsupported("a bitwise op on float tensors")
     return _iter_like(x)
+
+
+# -- complex numbers ----------------------------------------------------------------------
+
+_COMPLEX_OF = {torch.float32: torch.complex64, torch.float64: torch.complex128}
+
+
+def _complex_from_parts(names: tuple[str, str]) -> Any:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        """torch.polar(abs, angle) and torch.complex(real, imag): the complex tensor of
+        their broadcast shape, laid out as torch's meta kernel lays it out (both parts
+        converted to the complex dtype, then an element-wise result of the two). Parts of
+        float32 or float64, the same for both (torch refuses two dtypes on the CPU)."""
+        a, b = _bind(args, kwargs, names, (_MISSING, _MISSING))
+        if not (_is_sym(a) and _is_sym(b)):
+            raise Unsupported("a complex number of other than two tensors")
+        a, b = _sym(a), _sym(b)
+        dtype = _COMPLEX_OF.get(a.dtype)
+        if dtype is None or b.dtype != a.dtype:
+            raise Unsupported("a complex tensor of parts other than float32 or float64 alike")
+        return _elementwise((a, b), dtype)
+
+    return handler
+
+
+HANDLERS[torch.polar] = _complex_from_parts(("abs", "angle"))
+HANDLERS[torch.complex] = _complex_from_parts(("real", "imag"))
