@@ -722,6 +722,7 @@ def _cases() -> Iterator[Case]:
     yield from _conversion_cases(c)
     yield from _pointwise_cases(c)
     yield from _complex_cases(c)
+    yield from _random_and_sort_cases(c)
     yield from _where_and_scan_cases(c)
     yield from _method_cases(c)
 
@@ -1577,6 +1578,36 @@ def _attention_cases(c: Callable[..., Case]) -> Iterator[Case]:
             None, None, False, 0.0, ow, ob, must=False, training=False)  # fmt: skip
 
 
+def _random_and_sort_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """rand, randn and their _like kin (made as empty is); sort and argsort, any layout."""
+    for func in (torch.rand, torch.randn):
+        yield c(func, 2, 3, device="meta")
+        yield c(func, (2, 3), device="meta", dtype=torch.float64)
+        yield c(func, size=(4,), device="meta")
+        yield c(func, 2, 3, device="meta", generator=None)
+        yield c(func, 2, 3, device="meta", dtype=torch.long, must=False)  # torch refuses
+        yield c(func, 2, 3, must=False)  # on the CPU: not a traced tensor
+    for t in _layouts():
+        for func in (torch.rand_like, torch.randn_like):
+            yield c(func, t)
+            yield c(func, t, dtype=torch.float64)
+            yield c(func, t, memory_format=torch.contiguous_format)
+        for dim in (0, -1):
+            yield c(torch.sort, t, dim)
+            yield c(torch.Tensor.sort, t, dim, True)
+            yield c(torch.sort, t, dim=dim, descending=True, stable=True)
+            yield c(torch.argsort, t, dim)
+            yield c(torch.Tensor.argsort, t, dim=dim, descending=True)
+            yield c(torch.argsort, t, dim=dim, stable=True)
+            yield c(torch.argsort, t, dim, stable=True, must=False)  # torch refuses
+    yield c(torch.rand_like, meta(2, 3, dtype=torch.long), must=False)
+    yield c(torch.sort, meta(5, dtype=torch.bool))
+    yield c(torch.argsort, meta(5, dtype=torch.long), 0)
+    yield c(torch.sort, meta(2, 3), 2, must=False)  # no such axis: torch raises
+    yield c(torch.sort, meta(dtype=torch.float32), must=False)
+    yield c(torch.sort, torch.polar(meta(3), meta(3)), must=False)
+
+
 def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
     x4, x3 = meta(2, 3, 5, 6), meta(2, 3, 7)
     cl = meta(2, 3, 5, 6, order=(0, 2, 3, 1))
@@ -1983,3 +2014,13 @@ def test_iterating_over_a_tensor_unbinds_its_first_axis() -> None:
         assert [_describe(g) for g in got] == [_describe(e) for e in t]
     with pytest.raises(Unsupported):
         HANDLERS[torch.Tensor.__iter__]((SymTensor((), torch.float32),), {}, [])
+
+
+def test_random_floats_drawn_by_a_generator_are_made_as_without() -> None:
+    """A generator draws values, which a traced tensor has none of: the shape and dtype
+    are torch's (univnet's noise). (Apart from the op cases: a generator's repr, which
+    names its address, would make their ids differ between test workers.)"""
+    for func in (torch.rand, torch.randn):
+        expected = func(2, 3, device="meta", generator=torch.Generator())
+        got = HANDLERS[func]((2, 3), {"device": "meta", "generator": torch.Generator()}, [])
+        assert _describe(got) == _describe(expected)

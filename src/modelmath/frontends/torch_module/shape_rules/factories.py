@@ -125,6 +125,24 @@ for _func in (torch.zeros, torch.ones, torch.empty):
     HANDLERS[_func] = _filled
 
 
+def _random(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.rand and torch.randn: made as torch.empty is, of a float dtype (torch refuses
+    others). Their values are never read (a traced tensor has none): ViT-MAE's noise is
+    only sorted, and the sort's indices only gather rows."""
+    options = dict(kwargs)
+    generator = options.pop("generator", None)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise Unsupported("a generator that is not a torch.Generator")
+    shape = _sizes(args, options)
+    dtype = _factory_options(options, torch.get_default_dtype())
+    if not dtype.is_floating_point:
+        raise Unsupported("random floats of another dtype")
+    return _new(shape, dtype)
+
+
+HANDLERS[torch.rand] = HANDLERS[torch.randn] = _random
+
+
 def _scalar_dtype(value: Any) -> torch.dtype:
     """torch's dtype for a Python number: bool, int64, or the default float type."""
     if isinstance(value, bool):
@@ -204,6 +222,18 @@ def _like_factory(fill: bool) -> Handler:
 for _like in (torch.zeros_like, torch.ones_like, torch.empty_like):
     HANDLERS[_like] = _like_factory(fill=False)
 HANDLERS[torch.full_like] = _like_factory(fill=True)
+_empty_like = HANDLERS[torch.empty_like]
+
+
+def _random_like(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.rand_like and torch.randn_like: as torch.empty_like, of a float dtype."""
+    out = _empty_like(args, kwargs, aten)
+    if not out.dtype.is_floating_point:
+        raise Unsupported("random floats of another dtype")
+    return out
+
+
+HANDLERS[torch.rand_like] = HANDLERS[torch.randn_like] = _random_like
 
 
 def _data_dtype(values: Sequence[Any]) -> torch.dtype:

@@ -28,6 +28,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _sym,
     _wrap,
 )
+from modelmath.frontends.torch_module.shape_rules.elementwise import _reference_strides
 from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported
 
 _INDEX_TYPES = (torch.int64, torch.int32)
@@ -115,6 +116,43 @@ def _topk(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
         raise Unsupported("topk of an empty tensor")
     values, indices = _new(shape, x.dtype), _new(shape, torch.int64)
     return torch.return_types.topk((values, indices))  # type: ignore[arg-type]  # stand-ins
+
+
+def _sorted(x: Any, dim: Any, descending: Any, stable: Any) -> tuple[SymTensor, SymTensor]:
+    """torch.sort's values and int64 indices: each laid out as ``torch.empty_like`` of the
+    input (torch's meta kernel makes them so), see :func:`_like`."""
+    x = _sym(x)
+    if not isinstance(descending, bool) or stable not in (None, False, True):
+        raise Unsupported("sort flags that are not bools")
+    if x.dim() == 0 or x.dtype.is_complex:
+        raise Unsupported("a sort of a 0-d or complex tensor")
+    _wrap(dim, x.dim())
+    strides = _reference_strides(x._shape, [x._stride])
+    return SymTensor(x._shape, x.dtype, strides), SymTensor(x._shape, torch.int64, strides)
+
+
+@_register(torch.sort, torch.Tensor.sort)
+def _sort(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.sort: the sorted values and their indices along ``dim``, as a named pair."""
+    names = ("input", "dim", "descending", "stable")
+    _stable_alone(args, kwargs)
+    x, dim, descending, stable = _bind(args, kwargs, names, (_MISSING, -1, False, None))
+    return torch.return_types.sort(_sorted(x, dim, descending, stable))  # type: ignore[arg-type]
+
+
+def _stable_alone(args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    """torch's overload with ``stable`` takes ``dim`` and ``descending`` by keyword only."""
+    if "stable" in kwargs and len(args) > 1:
+        raise Unsupported("stable given with a positional dim")  # torch refuses
+
+
+@_register(torch.argsort, torch.Tensor.argsort)
+def _argsort(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.argsort: torch.sort's indices (ViT-MAE's shuffle of its noise)."""
+    names = ("input", "dim", "descending", "stable")
+    _stable_alone(args, kwargs)
+    x, dim, descending, stable = _bind(args, kwargs, names, (_MISSING, -1, False, False))
+    return _sorted(x, dim, descending, stable)[1]
 
 
 @_register(torch.gather, torch.Tensor.gather)
