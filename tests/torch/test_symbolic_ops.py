@@ -1641,8 +1641,19 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
     ):
         yield c(F.pad, t, (1, 1), must=False)
         yield c(F.pad, t, (0, 2, 1, 0), value=1.0, must=False)
-        yield c(F.pad, t, (1, 1), "replicate", must=False)
+        yield c(F.pad, t, (1, 1), "replicate")
     yield c(F.pad, cl, (1, 1))
+    # reflect, replicate and circular padding: a row-major result, whatever the layout
+    for t in (
+        meta(2, 5, 3).transpose(1, 2), meta(2, 3, 14)[..., ::2], meta(7, 2, 3).permute(1, 2, 0),
+        meta(1, 7, 3).transpose(1, 2), cl, meta(2, 3, 5, 6).transpose(2, 3),
+        meta(2, 3, 5, 12)[..., ::2], meta(1, 5, 6, 3).permute(0, 3, 1, 2),
+        meta(2, 1, 5, 6, order=(0, 2, 3, 1)), meta(2, 3, 4, 5, 6, order=(0, 2, 3, 4, 1)),
+        meta(2, 3, 4, 5, 6).transpose(3, 4),
+    ):  # fmt: skip
+        for mode in ("reflect", "replicate", "circular"):
+            yield c(F.pad, t, (1, 2), mode)
+            yield c(F.pad, t, (2, 1) * (t.dim() - 2), mode)
     for t in (meta(4, 5), meta(3, 4, 5).transpose(0, 2), meta(2, 3, 4)[:, ::2], cl):
         yield c(torch.tril, t)
         yield c(torch.triu, t, 1)

@@ -59,11 +59,10 @@ def _pad(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
         raise Unsupported("negative padding, or of an empty tensor")
     # Constant padding makes the result in the input's suggested memory format:
     # channels-last stays so (a row-major input too, when axes of size 1 make it look
-    # channels-last), any other layout becomes row-major. The other modes' kernels lay
-    # their results out their own ways: only a plainly row-major input is followed.
-    channels_last = _channels_last(x._shape, x._stride)
-    if mode != "constant" and (channels_last or not is_contiguous(x._shape, x._stride)):
-        raise Unsupported("padding of a non-contiguous input")
+    # channels-last), any other layout becomes row-major. The other modes' kernels make
+    # a row-major result of any layout (held to torch over transposed, gapped, permuted
+    # and channels-last inputs of each rank).
+    channels_last = mode == "constant" and _channels_last(x._shape, x._stride)
     shape = list(x._shape)
     if mode == "constant":
         if value is not None and type(value) not in (bool, int, float):
