@@ -722,6 +722,7 @@ def _cases() -> Iterator[Case]:
     yield from _conversion_cases(c)
     yield from _pointwise_cases(c)
     yield from _complex_cases(c)
+    yield from _loss_cases(c)
     yield from _random_and_sort_cases(c)
     yield from _where_and_scan_cases(c)
     yield from _method_cases(c)
@@ -1144,6 +1145,24 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch.cumsum, meta(2, 3), 1.0, must=False)
     yield c(torch.cumsum, meta(2, 3, dtype=torch.complex64), 1, must=False)
     yield c(torch.cumsum, meta(2, 3), 1, dtype=torch.complex64, must=False)
+
+
+def _loss_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """F.mse_loss of two tensors of any layouts, each reduction."""
+    for t in _layouts():
+        for u in (meta(*t.shape), meta(*t.shape, order=tuple(reversed(range(t.dim())))), t):
+            for reduction in ("none", "mean", "sum"):
+                # axes of size 1 leave the iterator's order open: refused unless row-major
+                must = reduction != "none" or all(size > 1 for size in t.shape)
+                yield c(F.mse_loss, t, u, reduction=reduction, must=must)
+                yield c(F.mse_loss, u, t, None, None, reduction, must=must)
+    yield c(F.mse_loss, meta(2, 3), meta(2, 3))
+    yield c(F.mse_loss, meta(1, 3), meta(1, 3), reduction="none")
+    yield c(F.mse_loss, meta(2, 3), meta(3), must=False)  # broadcast: refused
+    yield c(F.mse_loss, meta(2, 3), meta(2, 4), must=False)
+    yield c(F.mse_loss, meta(2, 3), meta(2, 3), reduction="max", must=False)
+    yield c(F.mse_loss, meta(2, 3, dtype=torch.long), meta(2, 3, dtype=torch.long), must=False)
+    yield c(F.mse_loss, meta(2, 3, dtype=torch.float64), meta(2, 3), must=False)
 
 
 def _complex_cases(c: Callable[..., Case]) -> Iterator[Case]:

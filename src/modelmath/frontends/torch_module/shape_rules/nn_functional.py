@@ -28,7 +28,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _ints,
     _register,
 )
-from modelmath.frontends.torch_module.shape_rules.elementwise import _unary
+from modelmath.frontends.torch_module.shape_rules.elementwise import _iterator_strides, _unary
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
@@ -158,6 +158,34 @@ def _local_response_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: l
     if not all(_number(v) for v in constants):
         raise Unsupported("local response norm settings that are not numbers")
     return SymTensor(x._shape, x.dtype)
+
+
+@_register(F.mse_loss)
+def _mse_loss(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """F.mse_loss of two float tensors of one shape and dtype: a 0-d tensor for the
+    'mean' and 'sum' reductions, else their element-wise result as torch's TensorIterator
+    lays it out (DAC's codebook loss; held to torch over the op tests' layouts). Targets of another shape (broadcast, with torch's
+    warning), the legacy size_average/reduce and a weight are refused."""
+    names = ("input", "target", "size_average", "reduce", "reduction", "weight")
+    x, y, size_average, reduce, reduction, weight = _bind(
+        args, kwargs, names, (_MISSING, _MISSING, None, None, "mean", None)
+    )
+    x, y = _float_input(x), _float_input(y)
+    if size_average is not None or reduce is not None or weight is not None:
+        raise Unsupported("mse_loss with size_average, reduce or a weight")
+    if x._shape != y._shape or x.dtype != y.dtype:
+        raise Unsupported("mse_loss of tensors of two shapes or dtypes")
+    if reduction in ("mean", "sum"):
+        return SymTensor((), x.dtype)
+    if reduction != "none":
+        raise Unsupported(f"mse_loss reduction {reduction!r}")
+    if any(size <= 1 for size in x._shape):
+        # where an axis of size 1 (or none at all) leaves the order open, torch's kernel
+        # and its iterator's order may part: only a row-major pair is followed there
+        if not (is_contiguous(x._shape, x._stride) and is_contiguous(y._shape, y._stride)):
+            raise Unsupported("mse_loss of tensors with axes of size 1 laid out otherwise")
+        return SymTensor(x._shape, x.dtype)
+    return SymTensor(x._shape, x.dtype, _iterator_strides(x._shape, (x, y)))
 
 
 HANDLERS[F.rrelu] = _unary(
