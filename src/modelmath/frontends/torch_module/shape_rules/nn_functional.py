@@ -164,8 +164,9 @@ def _local_response_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: l
 def _mse_loss(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """F.mse_loss of two float tensors of one shape and dtype: a 0-d tensor for the
     'mean' and 'sum' reductions, else their element-wise result as torch's TensorIterator
-    lays it out (DAC's codebook loss; held to torch over the op tests' layouts). Targets of another shape (broadcast, with torch's
-    warning), the legacy size_average/reduce and a weight are refused."""
+    lays it out (DAC's codebook loss; held to torch over the op tests' layouts). Targets
+    of another shape (broadcast, with torch's warning), the legacy size_average/reduce
+    and a weight are refused."""
     names = ("input", "target", "size_average", "reduce", "reduction", "weight")
     x, y, size_average, reduce, reduction, weight = _bind(
         args, kwargs, names, (_MISSING, _MISSING, None, None, "mean", None)
