@@ -723,6 +723,7 @@ def _cases() -> Iterator[Case]:
     yield from _pointwise_cases(c)
     yield from _complex_cases(c)
     yield from _loss_cases(c)
+    yield from _unfold_cases(c)
     yield from _random_and_sort_cases(c)
     yield from _where_and_scan_cases(c)
     yield from _method_cases(c)
@@ -1163,6 +1164,25 @@ def _loss_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(F.mse_loss, meta(2, 3), meta(2, 3), reduction="max", must=False)
     yield c(F.mse_loss, meta(2, 3, dtype=torch.long), meta(2, 3, dtype=torch.long), must=False)
     yield c(F.mse_loss, meta(2, 3, dtype=torch.float64), meta(2, 3), must=False)
+
+
+def _unfold_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """F.unfold of any layout, settings as ints, pairs and keywords; blocks that do not fit."""
+    for t in (meta(2, 3, 8, 9), meta(2, 3, 8, 9, order=(0, 2, 3, 1)),
+              meta(2, 3, 9, 8).transpose(2, 3), meta(3, 8, 9), meta(1, 3, 8, 9),
+              meta(2, 3, 8, 18)[..., ::2], meta(2, 3, 8, 9, dtype=torch.float64)):  # fmt: skip
+        yield c(F.unfold, t, 3)
+        yield c(F.unfold, t, (2, 3), (1, 2), 1, 2)
+        yield c(F.unfold, t, kernel_size=[4, 2], stride=(3, 1), padding=(0, 2))
+        yield c(F.unfold, t, kernel_size=[4], must=False)  # torch takes pairs only
+        yield c(F.unfold, t, 1)
+    yield c(F.unfold, meta(2, 3, 2, 2), 3, must=False)  # larger than the input: torch raises
+    yield c(F.unfold, meta(2, 3, 2, 2), 3, padding=1)
+    yield c(F.unfold, meta(2, 3, 8), 2, must=False)
+    yield c(F.unfold, meta(2, 3, 8, 9), 0, must=False)
+    yield c(F.unfold, meta(2, 3, 8, 9), 2, padding=-1, must=False)
+    yield c(F.unfold, meta(2, 3, 8, 9, dtype=torch.long), 2, must=False)
+    yield c(F.unfold, meta(0, 3, 8, 9), 2, must=False)
 
 
 def _complex_cases(c: Callable[..., Case]) -> Iterator[Case]:

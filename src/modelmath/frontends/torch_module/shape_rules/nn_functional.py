@@ -27,6 +27,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _float_input,
     _ints,
     _register,
+    _sym,
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import _iterator_strides, _unary
 from modelmath.frontends.torch_module.symbolic import (
@@ -158,6 +159,34 @@ def _local_response_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: l
     if not all(_number(v) for v in constants):
         raise Unsupported("local response norm settings that are not numbers")
     return SymTensor(x._shape, x.dtype)
+
+
+@_register(F.unfold)
+def _unfold(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """F.unfold (im2col) of a float (N, C, H, W) or (C, H, W) input: every sliding block's
+    values in a column, (N, C·K_h·K_w, L) with L blocks, a fresh row-major tensor whatever
+    the input's layout (Depth Pro's patches). Blocks that do not fit, settings that are
+    not sizes, and empty inputs are refused (torch raises on the first)."""
+    names = ("input", "kernel_size", "dilation", "padding", "stride")
+    bound = _bind(args, kwargs, names, (_MISSING, _MISSING, 1, 0, 1))
+    x, kernel, dilation, padding, stride = _sym(bound[0]), *bound[1:]
+    if x.dim() not in (3, 4) or 0 in x._shape or not x.dtype.is_floating_point:
+        raise Unsupported("unfold of other than a non-empty float (N,) C, H, W tensor")
+    settings = (kernel, dilation, padding, stride)
+    if any(isinstance(v, (tuple, list)) and len(v) != 2 for v in settings):
+        raise Unsupported("unfold settings that are not pairs")  # torch takes no [k]
+    k, d = _ints(kernel, 2, "kernel_size"), _ints(dilation, 2, "dilation")
+    p, s = _ints(padding, 2, "padding"), _ints(stride, 2, "stride")
+    if min(k) < 1 or min(d) < 1 or min(s) < 1 or min(p) < 0:
+        raise Unsupported("unfold settings out of range")
+    blocks = [
+        (size + 2 * pad - dil * (ker - 1) - 1) // step + 1
+        for size, ker, dil, pad, step in zip(x._shape[-2:], k, d, p, s)
+    ]
+    if min(blocks) < 1:
+        raise Unsupported("unfold blocks larger than the padded input")
+    shape = (*x._shape[:-3], x._shape[-3] * k[0] * k[1], blocks[0] * blocks[1])
+    return SymTensor(shape, x.dtype)
 
 
 @_register(F.mse_loss)
