@@ -723,6 +723,7 @@ def _cases() -> Iterator[Case]:
     yield from _pointwise_cases(c)
     yield from _complex_cases(c)
     yield from _loss_cases(c)
+    yield from _mixed_comparison_cases(c)
     yield from _unfold_cases(c)
     yield from _random_and_sort_cases(c)
     yield from _where_and_scan_cases(c)
@@ -1183,6 +1184,24 @@ def _unfold_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(F.unfold, meta(2, 3, 8, 9), 2, padding=-1, must=False)
     yield c(F.unfold, meta(2, 3, 8, 9, dtype=torch.long), 2, must=False)
     yield c(F.unfold, meta(0, 3, 8, 9), 2, must=False)
+
+
+def _mixed_comparison_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """Comparisons of two tensors of different dtypes, any layouts: compared promoted."""
+    kinds = (torch.int64, torch.int32, torch.bool, torch.float16, torch.float64)
+    for t in _layouts():
+        for dtype in kinds:
+            # a conversion of a layout with axes of size 1 may go either way: refused
+            must = 1 not in t.shape
+            u = meta(*t.shape, dtype=dtype)
+            v = meta(*t.shape, dtype=dtype, order=tuple(reversed(range(t.dim()))))
+            for name in ("eq", "lt", "ge"):
+                yield c(getattr(torch, name), t, u, must=must)
+                yield c(getattr(torch.Tensor, f"__{name}__"), u, t, must=must)
+                yield c(getattr(torch, name), v, t, must=must)
+                yield c(getattr(torch, name), t, meta(t.shape[-1], dtype=dtype), must=must)
+    yield c(torch.eq, meta(2, 3, dtype=torch.long), meta(1, 3, dtype=torch.float32))
+    yield c(torch.lt, meta(2, 3), torch.polar(meta(2, 3), meta(2, 3)), must=False)
 
 
 def _complex_cases(c: Callable[..., Case]) -> Iterator[Case]:

@@ -30,6 +30,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _sym,
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import (
+    _converted_operand,
     _elementwise,
     _expanded,
     _iter_like,
@@ -138,17 +139,22 @@ def _rpower(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
 
 
 def _compare(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    """torch.eq, ne, lt, le, gt, ge: a bool tensor of the operands' broadcast shape. Tensors
-    of different dtypes are compared in a promoted dtype: refused here as not followed."""
+    """torch.eq, ne, lt, le, gt, ge: a bool tensor of the operands' broadcast shape. Two
+    tensors of different dtypes are compared in their promoted dtype, as torch's reference
+    does: the other one converted first, which lays the result out (CPM-Ant's int mask
+    against a float one)."""
     a, b = _bind(args, kwargs, ("input", "other"), (_MISSING, _MISSING))
     tensors = [t for t in (a, b) if _is_sym(t)]
-    if not tensors or len({t.dtype for t in tensors}) != 1:
-        raise Unsupported("a comparison of tensors of different dtypes")
+    if not tensors:
+        raise Unsupported("a comparison of no tensor")
     for v in (a, b):
         if not _is_sym(v) and type(v) not in _NUMBERS:
             raise Unsupported(f"a comparison with a {type(v).__name__}")
-    if tensors[0].dtype.is_complex:
+    if any(t.dtype.is_complex for t in tensors):
         raise Unsupported("a comparison of complex tensors")
+    if len({t.dtype for t in tensors}) != 1:
+        promoted = _result_dtype(tensors)
+        tensors = [t if t.dtype == promoted else _converted_operand(t, promoted) for t in tensors]
     shape, strides = _layout(tensors)
     return SymTensor(shape, torch.bool, strides)
 
