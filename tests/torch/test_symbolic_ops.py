@@ -723,6 +723,7 @@ def _cases() -> Iterator[Case]:
     yield from _pointwise_cases(c)
     yield from _complex_cases(c)
     yield from _loss_cases(c)
+    yield from _grid_sample_cases(c)
     yield from _mixed_comparison_cases(c)
     yield from _unfold_cases(c)
     yield from _random_and_sort_cases(c)
@@ -1202,6 +1203,28 @@ def _mixed_comparison_cases(c: Callable[..., Case]) -> Iterator[Case]:
                 yield c(getattr(torch, name), t, meta(t.shape[-1], dtype=dtype), must=must)
     yield c(torch.eq, meta(2, 3, dtype=torch.long), meta(1, 3, dtype=torch.float32))
     yield c(torch.lt, meta(2, 3), torch.polar(meta(2, 3), meta(2, 3)), must=False)
+
+
+def _grid_sample_cases(c: Callable[..., Case]) -> Iterator[Case]:
+    """F.grid_sample of any layouts, 2-d and 3-d, each mode and padding."""
+    inputs = (meta(2, 3, 8, 9), meta(2, 3, 8, 9, order=(0, 2, 3, 1)), meta(1, 3, 8, 18)[..., ::2])
+    grids = (meta(2, 5, 6, 2), meta(2, 6, 5, 2).transpose(1, 2), meta(2, 1, 6, 2))
+    for x in inputs:
+        for g in grids:
+            g = g[: x.shape[0]]
+            for mode in ("bilinear", "nearest", "bicubic"):
+                yield c(F.grid_sample, x, g, mode, "zeros", False)
+            yield c(F.grid_sample, x, g, padding_mode="border", align_corners=True)
+            yield c(F.grid_sample, x, g, "nearest", "reflection")
+    for x in (meta(2, 3, 4, 8, 9), meta(2, 3, 4, 8, 9, order=(0, 2, 3, 4, 1))):
+        yield c(F.grid_sample, x, meta(2, 4, 5, 6, 3), align_corners=False)
+        yield c(F.grid_sample, x, meta(2, 4, 5, 6, 3), "nearest", align_corners=True)
+        yield c(F.grid_sample, x, meta(2, 4, 5, 6, 3), "bicubic", must=False)
+    yield c(F.grid_sample, meta(2, 3, 8, 9), meta(2, 5, 6, 3), must=False)
+    yield c(F.grid_sample, meta(2, 3, 8, 9), meta(3, 5, 6, 2), must=False)
+    yield c(F.grid_sample, meta(2, 3, 8, 9), meta(2, 5, 6, 2, dtype=torch.float64), must=False)
+    yield c(F.grid_sample, meta(2, 3, 8, 9), meta(2, 5, 6, 2), "area", must=False)
+    yield c(F.grid_sample, meta(2, 3, 8), meta(2, 5, 1), must=False)
 
 
 def _complex_cases(c: Callable[..., Case]) -> Iterator[Case]:

@@ -161,6 +161,28 @@ def _local_response_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: l
     return SymTensor(x._shape, x.dtype)
 
 
+@_register(F.grid_sample)
+def _grid_sample(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """F.grid_sample of a float (N, C, H, W) or (N, C, D, H, W) input at a grid (N, H_o,
+    W_o, 2) (or (N, D_o, H_o, W_o, 3)) of its dtype: (N, C, H_o, W_o), a fresh row-major
+    tensor whatever the layouts (RT-DETR's deformable attention). Bicubic only in 2-d."""
+    names = ("input", "grid", "mode", "padding_mode", "align_corners")
+    x, grid, mode, padding_mode, align = _bind(
+        args, kwargs, names, (_MISSING, _MISSING, "bilinear", "zeros", None)
+    )
+    x, grid = _float_input(x), _sym(grid)
+    nd = x.dim() - 2
+    if nd not in (2, 3) or grid.dim() != x.dim() or grid.dtype != x.dtype:
+        raise Unsupported("grid_sample of other than a 4-d or 5-d input and a grid alike")
+    if grid._shape[0] != x._shape[0] or grid._shape[-1] != nd or 0 in x._shape:
+        raise Unsupported("a grid of another batch or coordinates")
+    if mode not in ("bilinear", "nearest", "bicubic") or (mode == "bicubic" and nd != 2):
+        raise Unsupported(f"grid_sample mode {mode!r}")
+    if padding_mode not in ("zeros", "border", "reflection") or align not in (None, False, True):
+        raise Unsupported("grid_sample padding or alignment settings")
+    return SymTensor((*x._shape[:2], *grid._shape[1:-1]), x.dtype)
+
+
 @_register(F.unfold)
 def _unfold(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """F.unfold (im2col) of a float (N, C, H, W) or (C, H, W) input: every sliding block's
