@@ -435,3 +435,32 @@ def test_modules_whose_state_forward_code_changes_are_not_replayed() -> None:
         Writes(), [torch.randn(2, 24)]
     )
     assert model.counts.calls == 0 and not model.caches.cache  # the model is untouched
+
+
+class Placed(nn.Module):
+    def forward(self, x: torch.Tensor, device: Any = None, dtype: Any = None) -> torch.Tensor:
+        return x.to(device=device, dtype=dtype)
+
+
+class PassesItsDevice(nn.Module):
+    """Gives a child its input's device by keyword, as RT-DETR's encoder gives its
+    position embedding."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.placed = Placed()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.placed(x, device=x.device, dtype=x.dtype)
+
+
+def test_a_device_given_by_keyword_is_written_alike_by_both_tracers() -> None:
+    """The symbolic tracer's tensors report meta under an index of their own: the device
+    a call is given is written as the meta tracer writes it."""
+    model = PassesItsDevice()
+    fast = trace(model, input_size=(2, 3), tracer="symbolic")
+    general = trace(model, input_size=(2, 3), tracer="meta")
+    assert fast.traced_by == "symbolic"
+    options = [c.options for c in fast.root.walk()]
+    assert options == [c.options for c in general.root.walk()]
+    assert options[1]["device"] == "device(type='meta')"

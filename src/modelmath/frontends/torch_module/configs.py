@@ -63,6 +63,10 @@ def plain(value: Any) -> Any:
         return tuple(plain(v) for v in value)
     if isinstance(value, torch.dtype):
         return str(value).removeprefix("torch.")
+    if isinstance(value, torch.device) and value.type == "meta":
+        # the symbolic tracer's tensors report meta under an index of their own (see
+        # symbolic._META): a traced pass's tensors are on meta, whichever tracer ran
+        return "device(type='meta')"
     if getattr(type(value), "__repr__", None) is _DEFAULT_REPR:  # its address: new each run
         return f"<{type(value).__qualname__} object>"
     text = repr(value)
