@@ -21,6 +21,8 @@ from torch import nn
 import modelmath
 from modelmath.frontends.torch_module import trace, tracer
 from modelmath.frontends.torch_module.meta_copy import meta_copy
+from modelmath.frontends.torch_module.symbolic import Unsupported
+from modelmath.torch_analysis import summarize
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 from corpus import CORPUS
@@ -188,7 +190,7 @@ def test_meta_copy_leaves_the_model_alone() -> None:
     model.register_forward_hook(lambda *a: hook_calls.append(1))
     weight = model[0].lin.weight
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    s = modelmath.summary(model, input_size=(2, 4))
+    s = summarize(trace(model, input_size=(2, 4), tracer="meta"))
     assert s.totals.params.value == 20 + 10
     assert model[0].seen == [(0,)] and model[0].calls == 0  # the copy's list was a copy
     assert model[0].lin.weight is weight and weight.device.type == "cpu"
@@ -196,6 +198,11 @@ def test_meta_copy_leaves_the_model_alone() -> None:
     assert OwnCopy.copied == 1  # a class with its own __deepcopy__ is copied by it
     assert hook_calls == [1]  # copied with the module, as deepcopy copies it: ran once
     assert len(model._forward_hooks) == 1
+    # The symbolic tracer's light copy leaves it alone too, and runs the hook once.
+    traced = trace(model, input_size=(2, 4), tracer="symbolic")
+    assert traced.traced_by == "symbolic" and hook_calls == [1, 1]
+    assert model[0].seen == [(0,)] and model[0].calls == 0 and OwnCopy.copied == 1
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
 
 
 def test_meta_copy_keeps_sharing_and_flags() -> None:
@@ -464,3 +471,29 @@ def test_a_device_given_by_keyword_is_written_alike_by_both_tracers() -> None:
     options = [c.options for c in fast.root.walk()]
     assert options == [c.options for c in general.root.walk()]
     assert options[1]["device"] == "device(type='meta')"
+
+
+class RegistersHooks(nn.Module):
+    """Registers a hook on its child at its first call (as transformers installs the
+    hooks that record the outputs asked for)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(4, 4)
+        self.outputs: list[Any] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.lin._forward_hooks:
+            self.lin.register_forward_hook(lambda mod, args, out: self.outputs.append(out))
+        return self.lin(x)
+
+
+def test_hooks_forward_code_registers_never_reach_the_model() -> None:
+    model = RegistersHooks()
+    with pytest.raises(Unsupported):
+        trace(model, input_size=(2, 4), tracer="symbolic")
+    assert not model.lin._forward_hooks and not model._forward_hooks  # the model's own
+    s = modelmath.summary(model, input_size=(2, 4))
+    assert not model.lin._forward_hooks
+    expected = real_calls(RegistersHooks(), [torch.randn(2, 4)])
+    assert [(r.path, r.outputs) for r in s.rows] == expected

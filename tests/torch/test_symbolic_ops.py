@@ -1505,13 +1505,31 @@ def _pointwise_cases(c: Callable[..., Case]) -> Iterator[Case]:
             enable_gqa=True, must=False)  # fmt: skip
     yield c(F.scaled_dot_product_attention, sq, kv4, kv4, must=False)
     # torch.tensor of Python numbers, on the meta device
-    for data in ([], [1, 2], [True], [1, 2.5], 3, 2.0, False, (1, 2, 3)):
-        yield c(torch.tensor, data, device="meta")
-        yield c(torch.tensor, data, dtype=torch.float16, device="meta")
-        yield c(torch.tensor, data, must=False)  # on the CPU
-    yield c(torch.tensor, [[1, 2]], device="meta", must=False)
-    yield c(torch.tensor, meta(2), device="meta", must=False)
+    nested = ([[1, 2]], [(4, 5), (6, 7), (1, 1)], ((1.5,), (2,)), [[[True]], [[False]]],
+              [[], []], [[1, 2], [3, 4.0]])  # fmt: skip
+    for func in (torch.tensor, torch.as_tensor):
+        for data in ([], [1, 2], [True], [1, 2.5], 3, 2.0, False, (1, 2, 3), *nested):
+            yield c(func, data, device="meta")
+            yield c(func, data, dtype=torch.float16, device="meta")
+            yield c(func, data, dtype=torch.long, device="meta")
+            yield c(func, data, must=False)  # on the CPU
+        yield c(func, [[1, 2], [3]], device="meta", must=False)  # ragged: torch raises
+        yield c(func, [[1, 2], 3], device="meta", must=False)
+        yield c(func, meta(2), device="meta", must=False)
+        yield c(func, [meta(2)], device="meta", must=False)
     yield c(torch.tensor, [1], device="meta", requires_grad=True, must=False)
+    for func in (torch.linspace, torch.logspace):
+        yield c(func, 0, 1, 5, device="meta")
+        yield c(func, -1.5, 2, steps=7, device="meta", dtype=torch.float64)
+        yield c(func, 0, 10, 4, device="meta", dtype=torch.long)
+        yield c(func, start=0.0, end=1.0, steps=0, device="meta")
+        yield c(func, 0, 1, 1, device="meta", dtype=torch.float16)
+        yield c(func, 0, 1, 5, must=False)  # on the CPU
+        yield c(func, 0, 1, -1, device="meta", must=False)
+        yield c(func, 0, 1, 2.0, device="meta", must=False)
+        yield c(func, meta(), 1, 5, device="meta", must=False)
+    yield c(torch.logspace, 0, 2, 3, 2.0, device="meta")
+    yield c(torch.logspace, 0, 2, 3, base=2, device="meta")
 
 
 def _indexing_cases(c: Callable[..., Case]) -> Iterator[Case]:

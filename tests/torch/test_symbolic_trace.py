@@ -143,7 +143,7 @@ class _ItemReader(nn.Module):
 
 def _hooked() -> nn.Module:
     m = nn.Sequential(nn.Linear(4, 4), nn.ReLU())
-    m[0].register_forward_hook(lambda mod, i, o: None)
+    m[0].register_forward_pre_hook(lambda mod, i: None)  # may change the inputs: refused
     return m
 
 
@@ -625,3 +625,51 @@ def test_replayed_rows_are_the_rows_build_makes(name: str) -> None:
     for c in calls:
         c.replay_of = None
     assert _summary_data(summarize(fast)) == _summary_data(replayed)
+
+
+class _PythonMethods(nn.Module):
+    """Tensor methods torch writes in Python, called with positional arguments: torch's
+    code hands them on by keyword (split's dim; norm's p, dim and keepdim)."""
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        a, b = x.split(2, 1)
+        return a.norm(2, -1, True), b.unflatten(1, (1, 2)), x.split(3, dim=-1)[0]
+
+
+def test_tensor_methods_written_in_python_are_recorded_as_torch_hands_them_on() -> None:
+    model = _PythonMethods()
+    fast = trace(model, input_size=(2, 4, 6), tracer="symbolic")
+    assert fast.traced_by == "symbolic"
+    assert _as_data(fast) == _as_data(trace(model, input_size=(2, 4, 6), tracer="meta"))
+    split = fast.root.functions[0]
+    assert (split.name, split.args) == ("Tensor.split", {"arg1": 2, "dim": 1})
+
+
+class _Hooks(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.a, self.b, self.c = nn.Linear(4, 6), nn.Linear(4, 6), nn.Linear(4, 6)
+        self.seen: list[tuple[int, ...]] = []
+        self.a.register_forward_hook(lambda mod, args, out: self.seen.append(out.shape))
+        # a hook that replaces the output, with a torch call of its own (the module's)
+        self.b.register_forward_hook(lambda mod, args, out: torch.cat([out, out], -1))
+        self.c.register_forward_hook(
+            lambda mod, args, kwargs, out: out.unsqueeze(0), with_kwargs=True
+        )
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        return self.a(x), self.b(x), self.c(x), self.a(x)
+
+
+def test_forward_hooks_run_as_module_calls_run_them() -> None:
+    """Forward hooks run after the forward code, inside the call (their torch calls are
+    the module's), each given the output so far, which one returning a value replaces;
+    hooked modules are never replayed (a hook may record each call)."""
+    model = _Hooks()
+    fast = trace(model, input_size=(2, 4), tracer="symbolic")
+    assert fast.traced_by == "symbolic"
+    assert _as_data(fast) == _as_data(trace(model, input_size=(2, 4), tracer="meta"))
+    assert [c.outputs.shape for c in fast.root.children] == [(2, 6), (2, 12), (1, 2, 6), (2, 6)]
+    assert [f.name for f in fast.root.children[1].functions][-1] == "torch.cat"
+    assert not any(c.replay_of for c in fast.root.walk())
+    assert model.seen == [(2, 6)] * 4  # each tracer ran a's hook at each of its two calls

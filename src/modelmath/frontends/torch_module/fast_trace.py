@@ -107,6 +107,12 @@ _DUNDER_SHOWN = ("__matmul__", "__rmatmul__")
 # the copy replaces the first ones and shares the hook dictionaries (the forward ones are
 # checked to be empty; the state-dict ones never run in a forward pass).
 _BOOKKEEPING = frozenset(torch.nn.Module().__dict__) - {"_non_persistent_buffers_set"}
+# Its dictionaries of hooks: the copy's are never the model's (forward code may register
+# hooks on the copy, as transformers does to record the outputs asked for).
+_HOOK_DICTS = tuple(
+    k for k, v in torch.nn.Module().__dict__.items()
+    if isinstance(v, dict) and ("hooks" in k or k.endswith("called"))
+)  # fmt: skip
 
 
 # class → its modules' attribute names (as the last one had them), the names that are not
@@ -497,6 +503,7 @@ class FastTracer(Tracer):
         self.interned: dict[Any, int] = {}
         self.recorded: dict[Any, tuple[ModuleCall, Any]] = {}
         self.configs: dict[int, dict[str, Any]] = {}
+        self.hook_dicts: dict[str, Any] = {k: OrderedDict() for k in _HOOK_DICTS}
         # Each copy's state as the copy made it (see _unchanged): a module is alike another
         # only while its state is still that.
         self.pristine: dict[int, tuple[Any, ...]] = {}
@@ -596,11 +603,11 @@ class FastTracer(Tracer):
         get = state.get
         if "forward" in state or get("_compiled_call_impl") is not None:
             raise Unsupported("a module whose forward is replaced or compiled")
-        if (
-            get(_FORWARD_HOOK) or get(_FORWARD_PRE_HOOK) or get(_BACKWARD_HOOK)
-            or get(_BACKWARD_PRE_HOOK)
-        ):  # fmt: skip
-            raise Unsupported("a module with hooks")
+        if get(_FORWARD_PRE_HOOK) or get(_BACKWARD_HOOK) or get(_BACKWARD_PRE_HOOK):
+            raise Unsupported("a module with pre-forward or backward hooks")
+        # Forward hooks run after its forward code (see traced_forward), and may do
+        # anything (transformers' record the outputs asked for): never replayed.
+        hooked = bool(get(_FORWARD_HOOK))
         new = cls.__new__(cls)
         memo[id(module)] = new
         self.names[id(new)] = path
@@ -608,6 +615,13 @@ class FastTracer(Tracer):
         prefix = f"{path}." if path else ""
         copied = new.__dict__
         copied.update(state)  # plain values stay shared; the rest is replaced below
+        # Hooks: a module without any shares the tracer's empty dictionaries (any hook
+        # forward code registers there makes the trace give up, see fast_trace); one
+        # with some gets copies of its own.
+        empty = self.hook_dicts
+        for key in _HOOK_DICTS:
+            found = get(key)
+            copied[key] = type(found)(found) if found else empty[key]
         keys, read = _own_keys(cls, state)
         # The signature: the class, the attribute names, then each attribute's value
         # (plain data as it is, anything else as a tagged description).
@@ -661,7 +675,7 @@ class FastTracer(Tracer):
             signature.append(())
         self.module_slots[id(new)] = (params, buffers)
         children: dict[str, torch.nn.Module | None] = {}
-        own = True  # the subtree holds no module that appears elsewhere in the model
+        own = not hooked  # the subtree holds no module that appears elsewhere in the model
         signatures = self.signatures
         for k, c in module._modules.items():
             if c is None:
@@ -764,6 +778,19 @@ class FastTracer(Tracer):
                 output = direct(module, args[0], self._call_unmoded)
             if output is NOT_DIRECT:
                 output = bound(*args, **kwargs)
+            hooks = module._forward_hooks
+            if module._forward_pre_hooks:  # registered by forward code: not run here
+                raise Unsupported("a module with pre-forward hooks")
+            if hooks:  # as Module.__call__ runs them, inside the call (their calls are its)
+                with_kwargs = module._forward_hooks_with_kwargs
+                for hook_id, hook in tuple(hooks.items()):
+                    found = (
+                        hook(module, args, kwargs, output)
+                        if hook_id in with_kwargs
+                        else hook(module, args, output)
+                    )
+                    if found is not None:
+                        output = found
             self.stack.pop()
             call.outputs = _tree(output)
             if key is not None and self.taints == taints:
@@ -990,6 +1017,9 @@ def fast_trace(
             tracer.model(*sym_args, **sym_kwargs)
         if not tracer.roots:
             raise Unsupported("the model was not called as a module")
+        if any(tracer.hook_dicts.values()):
+            # on modules that had none: shared, so run for all of them, and never replayed
+            raise Unsupported("hooks registered by forward code")
         uncalled = tuple(tracer.uncalled())
     finally:
         set_dispatch(None)

@@ -136,7 +136,11 @@ _ZOO_SITES: dict[tuple[str, str], str] = {
     # An output class's fields checked after is_tensor of the first: whether it is a dict,
     # an iterator of (key, value) pairs, a tuple or list; a tensor is none of them.
     ("transformers/utils/generic.py", "ModelOutput.__post_init__"): "tensor",
-}
+    # The forward hook that records the outputs asked for (output_hidden_states, ...):
+    # whether a layer's output is a tuple, to pick one of it; a tensor is not.
+    ("transformers/utils/output_capturing.py",
+     "install_output_capuring_hook.<locals>.output_capturing_hook"): "tensor",
+}  # fmt: skip
 # T5's feed-forward blocks and the models' copies of them ask only whether the output
 # projection's weight is a tensor (a quantized one may not be): a parameter is.
 _WEIGHT_IS_TENSOR = {
@@ -473,6 +477,43 @@ for _name in METHODS:
 _REPORTED_AS = {"__matmul__": torch.Tensor.matmul}
 for _name, _func in _REPORTED_AS.items():
     setattr(SymTensor, _name, _method(_func))
+
+
+def _as_torch_passes(func: Callable[..., Any], signature: Callable[..., Any]) -> Callable[..., Any]:
+    """A method that torch writes in Python (torch/_tensor.py), whose call reaches a
+    function mode with its arguments as that Python passes them (``x.split(32, 1)`` as
+    ``Tensor.split(x, 32, dim=1)``), not as the caller wrote them: ``signature`` takes the
+    call's arguments and gives the (positional, keyword) pair torch's code passes."""
+
+    def method(self: SymTensor, *args: Any, **kwargs: Any) -> Any:
+        positional, keywords = signature(self, *args, **kwargs)
+        dispatch = _active.dispatch
+        if dispatch is None:
+            return func(*_as_meta(positional), **_as_meta(keywords))
+        return dispatch(func, positional, keywords)
+
+    method.__name__ = func.__name__
+    return method
+
+
+def _split_args(self: Any, split_size: Any, dim: Any = 0) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return (self, split_size), {"dim": dim}
+
+
+def _norm_args(
+    self: Any, p: Any = "fro", dim: Any = None, keepdim: Any = False, dtype: Any = None
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return (self,), {"p": p, "dim": dim, "keepdim": keepdim, "dtype": dtype}
+
+
+def _unflatten_args(self: Any, dim: Any, sizes: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return (self, dim, sizes), {}
+
+
+for _name, _signature in (
+    ("split", _split_args), ("norm", _norm_args), ("unflatten", _unflatten_args)
+):  # fmt: skip
+    setattr(SymTensor, _name, _as_torch_passes(getattr(torch.Tensor, _name), _signature))
 SymTensor.__hash__ = object.__hash__  # type: ignore[assignment]  # __eq__ above unsets it
 
 __all__ = [

@@ -249,20 +249,57 @@ def _data_dtype(values: Sequence[Any]) -> torch.dtype:
     return torch.get_default_dtype()
 
 
-@_register(torch.tensor)
+def _nested(data: Any, values: list[Any], depth: int = 0) -> Shape:
+    """The shape of Python data as torch.tensor reads it (lists and tuples, nested to equal
+    lengths), its numbers put in ``values``. Ragged data (torch raises) is refused."""
+    if not isinstance(data, (list, tuple)):
+        values.append(data)
+        return ()
+    if depth > 8:
+        raise Unsupported("data nested too deep")
+    inner = [_nested(item, values, depth + 1) for item in data]
+    if any(shape != inner[0] for shape in inner[1:]):
+        raise Unsupported("ragged data")
+    return (len(data), *(inner[0] if inner else ()))
+
+
 def _tensor(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    """torch.tensor(data): a new tensor holding a Python number (0-d) or a flat list of
-    them (1-d), its dtype inferred from their types unless given. Made on the meta device
-    only (as the other factories); nested or tensor data is refused."""
+    """torch.tensor(data) and torch.as_tensor(data) of Python numbers: a new tensor of the
+    data's shape (a number: 0-d; lists and tuples nested to equal lengths: one axis per
+    level, as LW-DETR's list of (height, width) pairs), its dtype inferred from their types
+    unless given. Made on the meta device only (as the other factories); tensor data is
+    refused (as_tensor would hand it back)."""
     (data,) = _bind(args, {}, ("data",), (_MISSING,))
     if set(kwargs) - {"dtype", "device", "requires_grad", "pin_memory"}:
         raise Unsupported("torch.tensor with another keyword")
-    if isinstance(data, (list, tuple)):
-        shape: Shape = (len(data),)
-        values: Sequence[Any] = data
-    else:
-        shape, values = (), (data,)
+    values: list[Any] = []
+    shape = _nested(data, values)
     return _new(shape, _factory_options(kwargs, _data_dtype(values), stored=True))
+
+
+HANDLERS[torch.tensor] = HANDLERS[torch.as_tensor] = _tensor
+
+
+def _spaced(names: tuple[str, ...], defaults: tuple[Any, ...]) -> Handler:
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        """torch.linspace(start, end, steps) and logspace(start, end, steps, base): a
+        1-d tensor of ``steps`` values, of the default float dtype unless given. Bounds
+        and base as Python numbers (tensors and complex numbers are refused)."""
+        options = dict(kwargs)
+        bound = _bind(args, {k: options.pop(k) for k in names if k in options}, names, defaults)
+        if not all(type(v) in (int, float) for v in (*bound[:2], *bound[3:])):
+            raise Unsupported("bounds that are not real Python numbers")
+        steps = bound[2]
+        if type(steps) is not int or steps < 0:
+            raise Unsupported("a number of steps that is not a size")
+        dtype = _factory_options(options, torch.get_default_dtype())
+        return _new((steps,), dtype)
+
+    return handler
+
+
+HANDLERS[torch.linspace] = _spaced(("start", "end", "steps"), (_MISSING,) * 3)
+HANDLERS[torch.logspace] = _spaced(("start", "end", "steps", "base"), (*(_MISSING,) * 3, 10.0))
 
 
 def _new_factory(fill: bool) -> Handler:
