@@ -106,9 +106,12 @@ _DUNDER_SHOWN = ("__matmul__", "__rmatmul__")
 # What every module holds for torch's own bookkeeping (its tensors, children, hooks, mode);
 # the copy replaces the first ones and shares the hook dictionaries (the forward ones are
 # checked to be empty; the state-dict ones never run in a forward pass).
-_BOOKKEEPING = frozenset(torch.nn.Module().__dict__) - {"_non_persistent_buffers_set"}
+_BOOKKEEPING = frozenset(torch.nn.Module().__dict__)
 # Its dictionaries of hooks: the copy's are never the model's (forward code may register
 # hooks on the copy, as transformers does to record the outputs asked for).
+_FORWARD_HOOK_DICTS = (
+    "_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called"
+)  # fmt: skip
 _HOOK_DICTS = tuple(
     k for k, v in torch.nn.Module().__dict__.items()
     if isinstance(v, dict) and ("hooks" in k or k.endswith("called"))
@@ -504,6 +507,7 @@ class FastTracer(Tracer):
         self.recorded: dict[Any, tuple[ModuleCall, Any]] = {}
         self.configs: dict[int, dict[str, Any]] = {}
         self.hook_dicts: dict[str, Any] = {k: OrderedDict() for k in _HOOK_DICTS}
+        self.no_names: set[str] = set()  # see _copy
         # Each copy's state as the copy made it (see _unchanged): a module is alike another
         # only while its state is still that.
         self.pristine: dict[int, tuple[Any, ...]] = {}
@@ -615,13 +619,19 @@ class FastTracer(Tracer):
         prefix = f"{path}." if path else ""
         copied = new.__dict__
         copied.update(state)  # plain values stay shared; the rest is replaced below
-        # Hooks: a module without any shares the tracer's empty dictionaries (any hook
-        # forward code registers there makes the trace give up, see fast_trace); one
-        # with some gets copies of its own.
-        empty = self.hook_dicts
-        for key in _HOOK_DICTS:
-            found = get(key)
-            copied[key] = type(found)(found) if found else empty[key]
+        # Hooks: the copy shares the tracer's empty dictionaries (any hook forward code
+        # registers there makes the trace give up, see fast_trace), and a module's forward
+        # hooks are copied (its pre-forward and backward hooks are refused above; its
+        # state-dict hooks never run in a forward pass).
+        copied.update(self.hook_dicts)
+        # The names of its non-persistent buffers (a set torch writes with its buffers,
+        # whose writes are counted, see _Registry): the copy's own, shared when empty.
+        names = get(_NON_PERSISTENT)
+        copied[_NON_PERSISTENT] = same_order_set(names) if names else self.no_names
+        if hooked:
+            for key in _FORWARD_HOOK_DICTS:
+                hooks: Any = state[key]
+                copied[key] = type(hooks)(hooks)
         keys, read = _own_keys(cls, state)
         # The signature: the class, the attribute names, then each attribute's value
         # (plain data as it is, anything else as a tagged description).
@@ -642,9 +652,7 @@ class FastTracer(Tracer):
                 elif kind not in _PLAIN:
                     key = keys[i - 2]
                     signature[i] = self._attribute(key, value, kind, copied, module)
-                    # torch's set of non-persistent buffer names changes only with the
-                    # buffers, whose writes are counted (see _Registry)
-                    if type(copied[key]) in _CONTAINERS and key != _NON_PERSISTENT:
+                    if type(copied[key]) in _CONTAINERS:
                         containers.append((key, copied[key], _contents(copied[key])))
             held = tuple(containers)
             held_values = read(copied)  # with the copies put in place of the rest
@@ -712,7 +720,7 @@ class FastTracer(Tracer):
         (the copy's state), and its part of the module's signature (tagged with
         :data:`_TAG`, which plain data never holds); Unsupported when the copy may not
         hold it."""
-        if kind is set and not value:  # most often _non_persistent_buffers_set
+        if kind is set and not value:
             copied[key] = set()
             return (_TAG, (set, ()))  # as _hashable writes an empty set
         if kind in _EMPTY_MAPS and not value:
