@@ -127,10 +127,15 @@ def module_config(module: torch.nn.Module) -> dict[str, Any]:
     cls = type(module)
     names, flags_through = _plan(cls)
     config: dict[str, Any] = {}
+    get = module.__dict__.get
     for name, through in names:
-        value = _setting(module, name, through)
-        if value is not _MISSING:
-            config[name] = plain(value)
+        # _setting and plain, their usual cases inline: this runs for every layer alike
+        value = _MISSING if through else get(name, _MISSING)
+        if value is _MISSING:
+            value = _setting(module, name, through)
+            if value is _MISSING:
+                continue
+        config[name] = value if value is None or type(value) in _SCALARS else plain(value)
     params = module._parameters
     for (flag, param), through in zip(_FLAGS, flags_through):
         value = params[param] if param in params else _setting(module, param, through)
