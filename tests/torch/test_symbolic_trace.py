@@ -27,7 +27,7 @@ from modelmath.errors import UsageError
 from modelmath.frontends.torch_module import trace
 from modelmath.frontends.torch_module.fast_trace import FastTracer
 from modelmath.frontends.torch_module.records import ModuleCall, ModuleTrace
-from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported
+from modelmath.frontends.torch_module.symbolic import SymParameter, SymTensor, Unsupported
 
 # Architectures the symbolic tracer must run itself (it exists to make these fast).
 SYMBOLIC = {
@@ -394,22 +394,22 @@ class _Inner(nn.Module):
 
 class _PassesStates(nn.Module):
     """A keyword argument that is a dictionary of tensors (Gemma 4's shared key/value
-    states): its record is its repr, which each tracer writes in its own words."""
+    states): its record is its repr, each tensor in it written as the meta tensor it
+    stands for."""
 
     def __init__(self) -> None:
         super().__init__()
         self.inner = _Inner()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.inner(x, states={"k": x * 2})
+        return self.inner(x, states={"k": x * 2, "mask": x > 0})
 
 
-def test_a_dictionary_of_tensors_as_keyword_argument_goes_to_the_meta_tracer() -> None:
-    with pytest.raises(Unsupported, match="dictionary"):
-        trace(_PassesStates(), input_size=(2, 4), tracer="symbolic")
-    auto = trace(_PassesStates(), input_size=(2, 4))
-    assert auto.traced_by == "meta"
-    assert _as_data(auto) == _as_data(trace(_PassesStates(), input_size=(2, 4), tracer="meta"))
+def test_a_dictionary_of_tensors_as_keyword_argument_is_written_as_the_meta_tracer_does() -> None:
+    fast = trace(_PassesStates(), input_size=(2, 4), tracer="symbolic")
+    assert fast.traced_by == "symbolic"
+    assert _as_data(fast) == _as_data(trace(_PassesStates(), input_size=(2, 4), tracer="meta"))
+    assert "size=(2, 4), dtype=torch.bool" in fast.root.children[0].options["states"]
 
 
 @pytest.mark.parametrize("make", [_AsksTensor, _AsksAndPows, _MatchesClass])
@@ -673,3 +673,23 @@ def test_forward_hooks_run_as_module_calls_run_them() -> None:
     assert [f.name for f in fast.root.children[1].functions][-1] == "torch.cat"
     assert not any(c.replay_of for c in fast.root.walk())
     assert model.seen == [(2, 6)] * 4  # each tracer ran a's hook at each of its two calls
+
+
+@pytest.mark.parametrize(
+    "meta_tensor",
+    [
+        torch.empty(2, 3, device="meta"),
+        torch.empty(1, 5, dtype=torch.bool, device="meta"),
+        torch.empty((), dtype=torch.float64, device="meta"),
+        torch.empty(4, 2, device="meta").t(),
+        torch.empty(3, dtype=torch.float16, device="meta").requires_grad_(),
+        torch.nn.Parameter(torch.empty(2, device="meta")),
+        torch.nn.Parameter(torch.empty(2, dtype=torch.long, device="meta"), requires_grad=False),
+    ],
+    ids=repr,
+)
+def test_a_traced_tensor_reads_as_the_meta_tensor_it_stands_for(meta_tensor: Any) -> None:
+    kind = SymParameter if isinstance(meta_tensor, nn.Parameter) else SymTensor
+    traced = kind(meta_tensor.shape, meta_tensor.dtype, meta_tensor.stride(),
+                  requires_grad=meta_tensor.requires_grad)  # fmt: skip
+    assert repr(traced) == repr(meta_tensor)

@@ -244,21 +244,6 @@ def _has_tensor(obj: Any, depth: int = 0) -> bool:
     return isinstance(obj, torch.Tensor)
 
 
-def _holds_tensor(obj: Any, depth: int = 0) -> bool:
-    """True when ``obj`` holds a tensor anywhere (dictionaries included), a few levels
-    down: what :func:`_has_tensor` passes over is written as its repr."""
-    kind = type(obj)
-    if kind is SymTensor or kind is SymParameter:
-        return True
-    if depth > 4:
-        return False
-    if isinstance(obj, Mapping):
-        return any(_holds_tensor(v, depth + 1) for v in obj.values())
-    if isinstance(obj, (tuple, list)):
-        return any(_holds_tensor(v, depth + 1) for v in obj)
-    return isinstance(obj, torch.Tensor)
-
-
 # Plain data whose == is identity of value: equal only to values of the same type and text
 # (bools, floats and complex numbers are == to ints, and 0.0 to -0.0: see _apart). Tuples
 # of such values too, at the top of a signature (their items are looked at apart).
@@ -834,11 +819,10 @@ class FastTracer(Tracer):
         if kwargs:
             names = keyword_order(type(module), kwargs)
             inputs.append({k: _tree(kwargs[k]) for k in names if _has_tensor(kwargs[k])})
+            # a dictionary holding tensors is written as its repr, each tensor as the
+            # meta tensor it stands for (SymTensor.__repr__): as the meta tracer writes it
+            # (Gemma 4's shared key/value states)
             options = {k: v for k, v in kwargs.items() if not _has_tensor(v)}
-            if any(map(_holds_tensor, options.values())):
-                # Written as its repr, which names the tensor's class: the meta tracer's
-                # would read differently (Gemma 4's shared key/value states, a dict).
-                raise Unsupported("a keyword argument holding tensors in a dictionary")
             call.options = {k: plain(v) for k, v in options.items()}
         call.inputs = tuple(inputs)
         (self.stack[-1].children if self.stack else self.roots).append(call)

@@ -372,7 +372,10 @@ class SymTensor:
         _refuse("the value of a tensor (numpy)")
 
     def __repr__(self) -> str:
-        return f"SymTensor({list(self._shape)}, {self.dtype})"
+        # The meta tensor's it stands for: where a record writes a value's repr (an
+        # option holding tensors in a dictionary), both tracers write the same text.
+        with torch._C.DisableTorchFunction():
+            return repr(_as_meta(self))
 
     __hash__ = object.__hash__
 
