@@ -427,6 +427,21 @@ class _Registry(dict):  # type: ignore[type-arg]
         return self._written(dict.setdefault, *args)
 
 
+class _NoHooks(OrderedDict):  # type: ignore[type-arg]
+    """The hook dictionaries the copies of modules without hooks share: a hook that
+    forward code registers (transformers' output recording does) would run for all of
+    them, so the trace gives up at once."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise Unsupported("hooks registered by forward code")
+
+    def setdefault(self, *args: Any) -> Any:
+        raise Unsupported("hooks registered by forward code")
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        raise Unsupported("hooks registered by forward code")
+
+
 def _registry(items: dict[str, Any], writes: list[int]) -> _Registry:
     found = _Registry(items)
     found.writes = writes
@@ -491,7 +506,7 @@ class FastTracer(Tracer):
         self.interned: dict[Any, int] = {}
         self.recorded: dict[Any, tuple[ModuleCall, Any]] = {}
         self.configs: dict[int, dict[str, Any]] = {}
-        self.hook_dicts: dict[str, Any] = {k: OrderedDict() for k in _HOOK_DICTS}
+        self.hook_dicts: dict[str, Any] = {k: _NoHooks() for k in _HOOK_DICTS}
         self.no_names: set[str] = set()  # see _copy
         # Each copy's state as the copy made it (see _unchanged): a module is alike another
         # only while its state is still that.
@@ -1009,8 +1024,7 @@ def fast_trace(
             tracer.model(*sym_args, **sym_kwargs)
         if not tracer.roots:
             raise Unsupported("the model was not called as a module")
-        if any(tracer.hook_dicts.values()):
-            # on modules that had none: shared, so run for all of them, and never replayed
+        if any(tracer.hook_dicts.values()):  # written past _NoHooks (dict.__setitem__)
             raise Unsupported("hooks registered by forward code")
         uncalled = tuple(tracer.uncalled())
     finally:
