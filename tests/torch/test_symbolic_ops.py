@@ -2080,6 +2080,19 @@ def test_every_handler_is_exercised() -> None:
     assert not untested
 
 
+def test_every_tensor_method_with_a_rule_is_a_traced_tensor_s_method() -> None:
+    """Forward code calls x.argsort() as often as torch.argsort(x): each Tensor method a
+    rule answers is routed from a SymTensor too (Python 3 never calls __idiv__/__rdiv__)."""
+    missing = [
+        f.__name__
+        for f in HANDLERS
+        if getattr(torch.Tensor, getattr(f, "__name__", ""), None) is f
+        and not hasattr(SymTensor, f.__name__)
+        and f.__name__ not in ("__idiv__", "__rdiv__")
+    ]
+    assert not missing
+
+
 def test_a_tensor_stored_for_a_move_counts_as_made_on_meta() -> None:
     """torch.tensor without a device is answered only at a known site that stores it and
     moves it to its inputs' device before any use (transformers' sliding-window cache

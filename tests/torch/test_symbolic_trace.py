@@ -693,3 +693,15 @@ def test_a_traced_tensor_reads_as_the_meta_tensor_it_stands_for(meta_tensor: Any
     traced = kind(meta_tensor.shape, meta_tensor.dtype, meta_tensor.stride(),
                   requires_grad=meta_tensor.requires_grad)  # fmt: skip
     assert repr(traced) == repr(meta_tensor)
+
+
+class _NewMethods(nn.Module):
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        values, indices = x.sort(0, descending=True)
+        return x.argsort(-1), values, indices, x.asinh().sinh(), x.log2().frac()
+
+
+def test_sort_and_float_functions_called_as_methods_run_on_traced_tensors() -> None:
+    fast = trace(_NewMethods(), input_size=(2, 3), tracer="symbolic")
+    assert fast.traced_by == "symbolic"
+    assert _as_data(fast) == _as_data(trace(_NewMethods(), input_size=(2, 3), tracer="meta"))

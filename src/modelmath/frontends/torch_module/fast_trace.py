@@ -19,13 +19,15 @@ Blocks alike are traced once. Each module gets a structural signature (its class
 plain attributes, its tensors' shapes, dtypes and strides, its children's signatures); a
 later call of a module with the signature of one already traced, given inputs of the
 same shapes (and the same aliasing), replays that record onto its own modules without
-running the forward code. Only when the first block's calls all stay inside it, and not
-in training mode, where forward code may draw random numbers.
+running the forward code. Only when the first block's calls all stay inside it, not in
+training mode, where forward code may draw random numbers, and only while every module
+involved is as the copy made it (forward code may write to a module: see _unchanged).
 
 The copy shares nothing mutable with the user's model: parameters and buffers become
-SymTensors, containers of plain values are copied, the forward hook dictionaries are
-checked empty, and any attribute that is not plain data makes the fast tracer give up.
-The user's model is never touched.
+SymTensors, containers of plain values are copied, the hook dictionaries are the copy's
+own (a module's forward hooks copied, and run as Module.__call__ runs them), and any
+attribute that is not plain data makes the fast tracer give up. The user's model is never
+touched.
 
 >>> import torch
 >>> t = fast_trace(torch.nn.Sequential(torch.nn.Linear(4, 2)),
@@ -103,9 +105,8 @@ _NAMES: dict[Any, tuple[str, bool]] = {}
 _DUNDER_SHOWN = ("__matmul__", "__rmatmul__")
 
 
-# What every module holds for torch's own bookkeeping (its tensors, children, hooks, mode);
-# the copy replaces the first ones and shares the hook dictionaries (the forward ones are
-# checked to be empty; the state-dict ones never run in a forward pass).
+# What every module holds for torch's own bookkeeping (its tensors, children, hooks, mode,
+# the names of its non-persistent buffers): the copy replaces each of them.
 _BOOKKEEPING = frozenset(torch.nn.Module().__dict__)
 # Its dictionaries of hooks: the copy's are never the model's (forward code may register
 # hooks on the copy, as transformers does to record the outputs asked for).
@@ -674,7 +675,7 @@ class FastTracer(Tracer):
             signature.append(())
         if module._buffers:
             syms, buffers, buffer_keys = self._slots(
-                module._buffers, prefix, True, get("_non_persistent_buffers_set", ())
+                module._buffers, prefix, True, get(_NON_PERSISTENT, ())
             )
             copied["_buffers"] = _registry(syms, writes)
             signature.append(buffer_keys)
@@ -706,8 +707,8 @@ class FastTracer(Tracer):
         else:
             signatures[id(new)] = None
         # Module.__call__ reads _call_impl from the instance first: the traced forward is
-        # called without _call_impl's hook checks (the copy has no hooks: checked above,
-        # and global ones before the pass). ``forward`` is the same, for code calling it.
+        # called instead of _call_impl (it runs the copy's forward hooks itself; global
+        # hooks are refused before the pass). ``forward`` is the same, for code calling it.
         copied["forward"] = copied["_call_impl"] = self._forward(new, cls.forward)
         # What _unchanged compares with (see there).
         self.pristine[id(new)] = (len(copied), self.train, read, held_values, writes, held)

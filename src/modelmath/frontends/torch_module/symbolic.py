@@ -470,7 +470,9 @@ METHODS = (
     "bitwise_xor", "bitwise_not", "logical_and", "logical_or", "logical_not", "detach",
     "copy_", "scatter", "scatter_", "masked_fill", "masked_fill_", "__setitem__",
     "logsumexp", "__rtruediv__", "baddbmm", "clamp_min", "clamp_max", "unfold", "floor",
-    "ceil", "trunc", "all", "any",
+    "ceil", "trunc", "all", "any", "sort", "argsort", "exp2", "log2", "log10", "acos", "asin",
+    "atan", "cosh", "sinh", "acosh", "asinh", "atanh", "erfc", "erfinv", "lgamma", "digamma",
+    "i0", "sinc", "deg2rad", "rad2deg", "frac",
 )  # fmt: skip
 
 for _name in METHODS:

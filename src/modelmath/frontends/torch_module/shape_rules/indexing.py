@@ -120,7 +120,7 @@ def _topk(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
 
 def _sorted(x: Any, dim: Any, descending: Any, stable: Any) -> tuple[SymTensor, SymTensor]:
     """torch.sort's values and int64 indices: each laid out as ``torch.empty_like`` of the
-    input (torch's meta kernel makes them so), see :func:`_like`."""
+    input (torch's meta kernel makes them so, see :func:`_reference_strides`)."""
     x = _sym(x)
     if not isinstance(descending, bool) or stable not in (None, False, True):
         raise Unsupported("sort flags that are not bools")
