@@ -705,3 +705,34 @@ def test_sort_and_float_functions_called_as_methods_run_on_traced_tensors() -> N
     fast = trace(_NewMethods(), input_size=(2, 3), tracer="symbolic")
     assert fast.traced_by == "symbolic"
     assert _as_data(fast) == _as_data(trace(_NewMethods(), input_size=(2, 3), tracer="meta"))
+
+
+class _KeepsATensorSetting(nn.Module):
+    """A layer whose listed setting is a tensor (a class's __constants__ naming one), and
+    which forward never calls: its config writes the tensor as each tracer writes it."""
+
+    __constants__ = ("scale",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("scale", torch.ones(3))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.scale
+
+
+class _LeavesOneUncalled(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.used, self.unused = _KeepsATensorSetting(), _KeepsATensorSetting()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.used(x)
+
+
+def test_a_tensor_among_a_layer_s_settings_is_written_as_the_meta_tracer_writes_it() -> None:
+    model = _LeavesOneUncalled()
+    fast = trace(model, input_size=(2, 3), tracer="symbolic")
+    assert fast.traced_by == "symbolic"
+    assert _as_data(fast) == _as_data(trace(model, input_size=(2, 3), tracer="meta"))
+    assert fast.uncalled[0].config["scale"] == "tensor(..., device='meta', size=(3,))"

@@ -18,6 +18,8 @@ from typing import Any
 
 import torch
 
+from modelmath.frontends.torch_module.symbolic import SymParameter, SymTensor
+
 # Settings a class keeps outside ``__constants__``.
 _EXTRA: dict[str, tuple[str, ...]] = {
     "MultiheadAttention": (
@@ -57,6 +59,8 @@ def plain(value: Any) -> Any:
         return value
     if kind is tuple and all(type(v) in _SCALARS for v in value):
         return value
+    if kind is SymTensor or kind is SymParameter:  # its repr, without a type test on it
+        return repr(value)  # the meta tensor's it stands for, as the meta tracer writes it
     if isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (tuple, list, torch.Size)):
