@@ -1686,6 +1686,14 @@ def _random_and_sort_cases(c: Callable[..., Case]) -> Iterator[Case]:
         yield c(func, 2, 3, device="meta", generator=None)
         yield c(func, 2, 3, device="meta", dtype=torch.long, must=False)  # torch refuses
         yield c(func, 2, 3, must=False)  # on the CPU: not a traced tensor
+    yield c(torch.randint, 10, (2, 3), device="meta")
+    yield c(torch.randint, 2, 10, (4,), device="meta", dtype=torch.int32)
+    yield c(torch.randint, low=1, high=5, size=(2, 2), device="meta")
+    yield c(torch.randint, 5, size=(3,), device="meta", dtype=torch.float32)
+    yield c(torch.randint, 0, 10, (2,), device="meta", generator=None)
+    yield c(torch.randint, 10, (2, 3), must=False)  # on the CPU
+    yield c(torch.randint, 5, 5, (2,), device="meta", must=False)  # empty range: torch raises
+    yield c(torch.randint, 2.5, (2,), device="meta", must=False)
     for t in _layouts():
         for func in (torch.rand_like, torch.randn_like):
             yield c(func, t)

@@ -171,8 +171,18 @@ _ZOO_SITES.update(
         ("doge", "DogeAttention.prepare_dynamic_mask"),
         ("funnel", "FunnelAttentionStructure.stride_pool"),  # a tensor, or a tuple of them?
         ("funnel", "FunnelAttentionStructure.pool_tensor"),
+        # is the attention mask already a dictionary of masks by layer type?
+        ("gemma4", "Gemma4Model.forward"),
+        ("gemma4_unified", "Gemma4UnifiedModel.forward"),
+        ("diffusion_gemma", "DiffusionGemmaEncoderModel.forward"),
+        ("diffusion_gemma", "DiffusionGemmaEncoderTextModel.forward"),
+        ("recurrent_gemma", "RecurrentGemmaModel.forward"),
     )
 )
+# DeepSeek V4's attention asks only whether its mask is a tensor: a real one is.
+_ZOO_SITES[
+    ("transformers/models/deepseek_v4/modeling_deepseek_v4.py", "DeepseekV4Attention.forward")
+] = "tensor"
 # Python code that may make a type test itself names one of these (or matches a class
 # pattern).
 _TYPE_TEST_NAMES = frozenset({"isinstance", "issubclass", "__class__", "getattr"})

@@ -143,6 +143,27 @@ def _random(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
 HANDLERS[torch.rand] = HANDLERS[torch.randn] = _random
 
 
+@_register(torch.randint)
+def _randint(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.randint(high, size) or randint(low, high, size): int64 unless given, made as
+    torch.empty is (values never read). Bounds as Python ints, low below high."""
+    options = dict(kwargs)
+    generator = options.pop("generator", None)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise Unsupported("a generator that is not a torch.Generator")
+    names = ("low", "high", "size") if len(args) == 3 or "low" in options else ("high", "size")
+    bound = _bind(args, {k: options.pop(k) for k in names if k in options}, names,
+                  (0, _MISSING, _MISSING) if len(names) == 3 else (_MISSING, _MISSING))  # fmt: skip
+    low, high, size = bound if len(bound) == 3 else (0, *bound)
+    if type(low) is not int or type(high) is not int or not low < high:
+        raise Unsupported("randint bounds that are not ints, low below high")
+    shape = _sizes((size,), {})
+    dtype = _factory_options(options, torch.int64)
+    if dtype == torch.bool or dtype.is_complex:
+        raise Unsupported("random ints of a bool dtype")
+    return _new(shape, dtype)
+
+
 def _scalar_dtype(value: Any) -> torch.dtype:
     """torch's dtype for a Python number: bool, int64, or the default float type."""
     if isinstance(value, bool):
