@@ -417,10 +417,16 @@ def _elementwise(operands: Sequence[Any], dtype: torch.dtype | None = None) -> S
     shape: Shape = ()
     for t in tensors:
         shape = _broadcast(shape, t._shape)
-    if any(t.dtype != dtype for t in tensors):
-        tensors = [t if t.dtype == dtype else _converted_operand(t, dtype) for t in tensors]
     # on meta these run torch's Python references, not TensorIterator: laid out as they are
-    return SymTensor(shape, dtype, _reference_layout(shape, tensors))
+    return SymTensor(shape, dtype, _reference_layout(shape, _all_converted(tensors, dtype)))
+
+
+def _all_converted(tensors: list[SymTensor], dtype: torch.dtype) -> list[SymTensor]:
+    """``tensors`` as a reference kernel computing in ``dtype`` sees them: each of another
+    dtype converted first (see :func:`_converted_operand`)."""
+    if all(t.dtype == dtype for t in tensors):
+        return tensors
+    return [t if t.dtype == dtype else _converted_operand(t, dtype) for t in tensors]
 
 
 def _binary(names: Sequence[str], defaults: Sequence[Any], *, inplace: bool = False) -> Handler:

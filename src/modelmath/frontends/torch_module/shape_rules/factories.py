@@ -125,14 +125,18 @@ for _func in (torch.zeros, torch.ones, torch.empty):
     HANDLERS[_func] = _filled
 
 
+def _drawn_by(generator: Any) -> None:
+    """A random factory's generator: none, or a torch.Generator (it draws values only)."""
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise Unsupported("a generator that is not a torch.Generator")
+
+
 def _random(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.rand and torch.randn: made as torch.empty is, of a float dtype (torch refuses
     others). Their values are never read (a traced tensor has none): ViT-MAE's noise is
     only sorted, and the sort's indices only gather rows."""
     options = dict(kwargs)
-    generator = options.pop("generator", None)
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise Unsupported("a generator that is not a torch.Generator")
+    _drawn_by(options.pop("generator", None))
     shape = _sizes(args, options)
     dtype = _factory_options(options, torch.get_default_dtype())
     if not dtype.is_floating_point:
@@ -148,9 +152,7 @@ def _randint(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     """torch.randint(high, size) or randint(low, high, size): int64 unless given, made as
     torch.empty is (values never read). Bounds as Python ints, low below high."""
     options = dict(kwargs)
-    generator = options.pop("generator", None)
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise Unsupported("a generator that is not a torch.Generator")
+    _drawn_by(options.pop("generator", None))
     names = ("low", "high", "size") if len(args) == 3 or "low" in options else ("high", "size")
     bound = _bind(args, {k: options.pop(k) for k in names if k in options}, names,
                   (0, _MISSING, _MISSING) if len(names) == 3 else (_MISSING, _MISSING))  # fmt: skip

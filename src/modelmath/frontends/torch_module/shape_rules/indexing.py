@@ -28,7 +28,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _sym,
     _wrap,
 )
-from modelmath.frontends.torch_module.shape_rules.elementwise import _reference_strides
+from modelmath.frontends.torch_module.shape_rules.elementwise import _iter_like
 from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported
 
 _INDEX_TYPES = (torch.int64, torch.int32)
@@ -120,15 +120,14 @@ def _topk(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
 
 def _sorted(x: Any, dim: Any, descending: Any, stable: Any) -> tuple[SymTensor, SymTensor]:
     """torch.sort's values and int64 indices: each laid out as ``torch.empty_like`` of the
-    input (torch's meta kernel makes them so, see :func:`_reference_strides`)."""
+    input (torch's meta kernel makes them so), as a unary kernel's result is (_iter_like)."""
     x = _sym(x)
     if not isinstance(descending, bool) or stable not in (None, False, True):
         raise Unsupported("sort flags that are not bools")
     if x.dim() == 0 or x.dtype.is_complex:
         raise Unsupported("a sort of a 0-d or complex tensor")
     _wrap(dim, x.dim())
-    strides = _reference_strides(x._shape, [x._stride])
-    return SymTensor(x._shape, x.dtype, strides), SymTensor(x._shape, torch.int64, strides)
+    return _iter_like(x), _iter_like(x, torch.int64)
 
 
 @_register(torch.sort, torch.Tensor.sort)

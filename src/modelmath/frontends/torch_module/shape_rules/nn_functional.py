@@ -30,6 +30,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _sym,
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import _iterator_strides, _unary
+from modelmath.frontends.torch_module.shape_rules.pooling import _pool_size
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
@@ -201,8 +202,8 @@ def _unfold(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
     p, s = _ints(padding, 2, "padding"), _ints(stride, 2, "stride")
     if min(k) < 1 or min(d) < 1 or min(s) < 1 or min(p) < 0:
         raise Unsupported("unfold settings out of range")
-    blocks = [
-        (size + 2 * pad - dil * (ker - 1) - 1) // step + 1
+    blocks = [  # as many as a pooling window of these settings has positions
+        _pool_size(size, ker, step, pad, dil, False)
         for size, ker, dil, pad, step in zip(x._shape[-2:], k, d, p, s)
     ]
     if min(blocks) < 1:

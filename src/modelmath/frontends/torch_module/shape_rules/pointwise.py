@@ -30,7 +30,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _sym,
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import (
-    _converted_operand,
+    _all_converted,
     _elementwise,
     _expanded,
     _iter_like,
@@ -153,8 +153,7 @@ def _compare(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     if any(t.dtype.is_complex for t in tensors):
         raise Unsupported("a comparison of complex tensors")
     if len({t.dtype for t in tensors}) != 1:
-        promoted = _result_dtype(tensors)
-        tensors = [t if t.dtype == promoted else _converted_operand(t, promoted) for t in tensors]
+        tensors = _all_converted(tensors, _result_dtype(tensors))
     shape, strides = _layout(tensors)
     return SymTensor(shape, torch.bool, strides)
 
