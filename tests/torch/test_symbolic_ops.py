@@ -1614,11 +1614,26 @@ def _selection_cases(c: Callable[..., Case]) -> Iterator[Case]:
         ("b i d, b j d -> b j i", meta(2, 7, 8), meta(2, 9, 8)),
         ("cXYZd,cYaZ->YXcad", meta(4, 1, 5, 3, 4), meta(4, 5, 5, 3)),
         ("abc,cd->dab", meta(2, 3, 4), meta(4, 5)),
+        # an ellipsis the output keeps, over as many axes in each operand that has one
+        ("...si,...id->...sd", meta(2, 7, 5), meta(2, 5, 4)),
+        ("...si,...id->...sd", meta(3, 2, 7, 5), meta(3, 2, 5, 4)),
+        ("...si,...id->s...d", meta(3, 2, 7, 5), meta(3, 2, 5, 4, order=(3, 0, 1, 2))),
+        ("b...i,bij->b...j", meta(2, 3, 4, 5), meta(2, 5, 6)),
+        ("...ij,jk->...ik", meta(2, 3), meta(3, 4)),  # over no axes
+        ("...ij,jk->...ik", meta(4, 2, 3), meta(3, 4)),
+        ("ij,...jk->i...k", meta(2, 3), meta(5, 3, 4)),
+        ("...ZA,...Ab->...bZ", meta(2, 7, 5), meta(2, 5, 4)),  # upper-case labels beside
     ]:
         yield c(torch.einsum, eq, a, b_)
+        yield c(torch.einsum, eq, [a, b_])  # the operands in a list (CvT's, ProphetNet's)
+        yield c(torch.einsum, eq, (a, b_))
     refused = [
         ("ij,jk", meta(2, 3), meta(3, 4)),  # implicit output
-        ("...ij,jk->...ik", meta(2, 3), meta(3, 4)),
+        ("...ij,jk->ik", meta(5, 2, 3), meta(3, 4)),  # the ellipsis summed
+        ("...ij,...jk->...ik", meta(5, 2, 3), meta(6, 5, 3, 4)),  # broadcast, right-aligned
+        ("...ij,...jk->...ik", meta(1, 2, 3), meta(5, 3, 4)),  # broadcast from size 1
+        ("...i...j,jk->...ik", meta(5, 2, 3), meta(3, 4)),  # written twice
+        ("ij,jk->...ik", meta(2, 3), meta(3, 4)),  # in the output only
         ("ii,ij->ij", meta(3, 3), meta(3, 4)),  # a diagonal
         ("ij,jk->ijk", meta(2, 3), meta(3, 4)),  # no contraction: a broadcast product
         ("ij,k->i", meta(2, 3), meta(4)),  # sums of one operand's labels
@@ -1632,6 +1647,8 @@ def _selection_cases(c: Callable[..., Case]) -> Iterator[Case]:
     for eq, a, b_ in refused:
         yield c(torch.einsum, eq, a, b_, must=False)
     yield c(torch.einsum, "ij,jk,kl->il", meta(2, 3), meta(3, 4), meta(4, 5), must=False)
+    yield c(torch.einsum, "ij,jk,kl->il", [meta(2, 3), meta(3, 4), meta(4, 5)], must=False)
+    yield c(torch.einsum, "ij,jk->ik", [meta(2, 3)], must=False)
 
 
 def _attention_cases(c: Callable[..., Case]) -> Iterator[Case]:
@@ -2081,9 +2098,41 @@ def test_detach_is_a_new_tensor() -> None:
         assert got is not x and type(got) is SymTensor and not got.requires_grad
 
 
+_GRAD_FLAGS = ((), (True,), (False,))
+
+
+@pytest.mark.parametrize("flag", _GRAD_FLAGS, ids=["default", "true", "false"])
+@pytest.mark.parametrize(
+    "dtype,param",
+    [(torch.float32, False), (torch.float16, False), (torch.int64, False), (torch.bool, False),
+     (torch.complex64, False), (torch.float32, True)],
+)  # fmt: skip
+def test_requires_grad_in_place_is_torch_s(dtype: torch.dtype, param: bool, flag: Any) -> None:
+    """``x.requires_grad_(flag)`` returns ``x`` itself with torch's flag; where torch raises
+    (an integer dtype made to require grad), the rule refuses. (Not among CASES: torch's
+    call there sets the flag of the case's own tensor before the rule sees it.)"""
+    t = meta(2, 3, dtype=dtype, param=param)
+    x = _sym(meta(2, 3, dtype=dtype, param=param))
+    try:
+        with torch.no_grad():
+            expected: Any = t.requires_grad_(*flag)
+    except RuntimeError:
+        expected = _REFUSED
+    try:
+        got = HANDLERS[torch.Tensor.requires_grad_]((x, *flag), {}, [])
+    except Unsupported:
+        # Refused where torch raises, and where a tensor requiring grad is turned off
+        # (torch's answer depends on whether it is a leaf, which a traced one does not say).
+        assert expected is _REFUSED or (param and flag == (False,))
+        return
+    assert expected is not _REFUSED
+    assert got is x and _describe(got) == _describe(expected)
+
+
 def test_every_handler_is_exercised() -> None:
     # tested below: iteration, and the grad mode (which returns None, as a refusal reads)
     tested = {c[1] for c in CASES} | {torch.Tensor.__iter__, torch._C._set_grad_enabled}
+    tested.add(torch.Tensor.requires_grad_)  # see test_requires_grad_in_place_is_torch_s
     untested = [getattr(f, "__name__", str(f)) for f in HANDLERS if f not in tested]
     assert not untested
 

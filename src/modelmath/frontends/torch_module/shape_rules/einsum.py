@@ -13,10 +13,11 @@ output; the product is viewed back in that order and permuted into the frame;
 the contracted axes (now of size 1) are dropped by a view. The result's strides are
 those of that permuted view, not row-major.
 
-Only the plain case is followed: an explicit ``->``, no ellipsis, no label twice in one
-term, every contracted label in both operands with one size above 1, output labels of
-one size where both operands have them, no empty operand. The rest (sums of a label of
-one operand, broadcasting, diagonals, a product without contraction) is refused.
+Only the plain case is followed: an explicit ``->`` (with an ellipsis where the operands
+have one, over as many axes in each), no label twice in one term, every contracted label
+in both operands with one size above 1, output labels of one size where both operands
+have them, no empty operand. The rest (sums of a label of one operand, broadcasting,
+diagonals, a product without contraction) is refused.
 
 >>> import torch
 >>> aten = []
@@ -44,8 +45,9 @@ from modelmath.frontends.torch_module.symbolic import (
 )
 
 
-def _terms(equation: Any) -> tuple[str, str, str]:
-    """The two input terms and the output term of a plain equation."""
+def _terms(equation: Any, ranks: Sequence[int]) -> tuple[str, str, str]:
+    """The two input terms and the output term of a plain equation, each ellipsis written
+    as labels of its own (see :func:`_without_ellipsis`)."""
     if not isinstance(equation, str):
         raise Unsupported("an einsum equation that is not a string")
     text = equation.replace(" ", "")
@@ -53,12 +55,40 @@ def _terms(equation: Any) -> tuple[str, str, str]:
     inputs = lhs.split(",")
     if not arrow or len(inputs) != 2:
         raise Unsupported("an einsum without an explicit output or of other than two operands")
+    if "..." in text:
+        inputs, out = _without_ellipsis(inputs, out, ranks)
     for term in (*inputs, out):
         if not all(c.isascii() and c.isalpha() for c in term) or len(set(term)) != len(term):
-            raise Unsupported("an einsum term with an ellipsis or a repeated label")
+            raise Unsupported("an einsum term with a repeated label")
     if not set(out) <= set(inputs[0]) | set(inputs[1]):
         raise Unsupported("an einsum output label found in no operand")
     return inputs[0], inputs[1], out
+
+
+def _without_ellipsis(
+    inputs: list[str], out: str, ranks: Sequence[int]
+) -> tuple[list[str], str]:
+    """The terms with each ``...`` replaced by letters no term uses, one per axis it
+    covers (MGP-STR's ``...si,...id->...sd``). torch lays the ellipsis's axes out where
+    the output's ``...`` stands, as it does labels written there: the same frame, so the
+    same product. Followed only where the output keeps the ellipsis (else its axes are
+    summed, in torch's own order) and every operand with one covers as many axes (else
+    they broadcast, right-aligned)."""
+    covered = {
+        rank - len(term.replace("...", "")) for term, rank in zip(inputs, ranks) if "..." in term
+    }
+    if "..." not in out or len(covered) != 1 or any(t.count("...") > 1 for t in (*inputs, out)):
+        raise Unsupported("an einsum ellipsis summed, broadcast, or written twice")
+    (n,) = covered
+    used = set("".join(inputs) + out)
+    free = [c for c in _LETTERS if c not in used]
+    if n < 0 or n > len(free):
+        raise Unsupported("an einsum ellipsis over more axes than its operand has")
+    labels = "".join(free[:n])
+    return [t.replace("...", labels) for t in inputs], out.replace("...", labels)
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _sizes(terms: Sequence[str], operands: Sequence[SymTensor]) -> dict[str, int]:
@@ -116,11 +146,15 @@ def _output(
 
 @_register(torch.einsum)
 def _einsum(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    """torch.einsum(equation, a, b): see the module docstring for the case followed."""
-    if kwargs or len(args) != 3:
+    """torch.einsum(equation, a, b), or with ``[a, b]``: see the module docstring for the
+    case followed."""
+    operands = args[1:]
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = operands[0]  # torch.einsum(equation, [a, b]) (CvT's, ProphetNet's)
+    if kwargs or len(operands) != 2:
         raise Unsupported("einsum of other than an equation and two operands")
-    left, right, out = _terms(args[0])
-    a, b = _sym(args[1]), _sym(args[2])
+    a, b = _sym(operands[0]), _sym(operands[1])
+    left, right, out = _terms(args[0], (a.dim(), b.dim()))
     if a.dtype != b.dtype or not a.dtype.is_floating_point:
         raise Unsupported("einsum of mixed or non-float dtypes")
     sizes = _sizes((left, right), (a, b))

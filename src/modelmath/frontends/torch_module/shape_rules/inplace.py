@@ -1,5 +1,5 @@
-"""Aliases and writes into a tensor: ``detach``, ``copy_``, item assignment (``x[i] = v``),
-``scatter``, ``masked_fill`` and their in-place forms.
+"""Aliases and writes into a tensor: ``detach``, ``copy_``, ``requires_grad_``, item
+assignment (``x[i] = v``), ``scatter``, ``masked_fill`` and their in-place forms.
 
 Shape rules registered into :data:`HANDLERS` (see the package docstring). An in-place op
 returns the very tensor it wrote into, as torch does; one that would raise in torch (a
@@ -67,6 +67,27 @@ def _copy(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
         raise Unsupported("a copy of complex tensors")
     if len(src._shape) > len(x._shape) or _broadcast(x._shape, src._shape) != x._shape:
         raise Unsupported("a copy from a tensor that does not broadcast to the target")
+    return x
+
+
+@_register(torch.Tensor.requires_grad_)
+def _requires_grad(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """``x.requires_grad_(flag)``: ``x`` itself, now requiring grad or not (MRA's
+    attention returns ``zeros_like(query).requires_grad_()``). A tensor that does not
+    require grad is a leaf, whose flag torch sets (to True only for a floating-point or
+    complex dtype); one that does may not be a leaf, where turning it off raises, and a
+    traced tensor does not say which: that case is refused."""
+    x, flag = _bind(args, kwargs, ("input", "requires_grad"), (_MISSING, True))
+    x = _sym(x)
+    if type(flag) is not bool:
+        raise Unsupported("requires_grad_ of a flag that is not a bool")
+    if x.requires_grad:
+        if not flag:
+            raise Unsupported("requires_grad_(False) on a tensor that may not be a leaf")
+        return x
+    if flag and not (x.dtype.is_floating_point or x.dtype.is_complex):
+        raise Unsupported("requires_grad_ on a tensor of a dtype that cannot require grad")
+    x.requires_grad = flag
     return x
 
 
