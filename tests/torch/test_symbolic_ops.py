@@ -837,6 +837,26 @@ def _advanced_indexing_cases(c: Callable[..., Case]) -> Iterator[Case]:
     for x in sources:
         for index in indices:
             yield c(get, x, index)
+    # lists of ints: torch makes a tensor of indices of each (Falcon's fused_qkv[..., [-2], :])
+    lists = [
+        [0, 2],
+        [-1],
+        (Ellipsis, [-2], slice(None)),
+        (slice(None), [0, 0, 2]),
+        ([3, 0], slice(None), [1, 2]),
+        (slice(None), [2], ids(1)),
+        (None, [1, -4]),
+        [6],  # out of range (torch's meta kernel does not check; a real pass raises)
+        (slice(None), [5]),
+        (slice(None), [-6]),
+        (slice(None), []),  # empty: refused
+        ([True, False, True, False],),  # a mask
+        (slice(None), [[0, 1]]),  # nested
+        (slice(None), [0.5]),
+    ]
+    for x in sources[:4]:
+        for index in lists:
+            yield c(get, x, index, must=index not in lists[-7:])
     yield c(get, meta(4, 5), (meta(4, dtype=torch.bool), slice(None)), must=False)  # a mask
     yield c(get, meta(4, 5), (ids(), slice(None)), must=False)  # 0-d: a select by value
     yield c(get, meta(4, 5), (ids(2, dtype=torch.int16), slice(None)), must=False)

@@ -113,7 +113,7 @@ def _take_rows(x: SymTensor, index: SymTensor) -> SymTensor:
 @_register(torch.Tensor.__getitem__)
 def _getitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """Basic indexing (ints, slices, None, ...): a view, as torch's applySlicing makes it;
-    with tensors of indices among them, a new tensor (:func:`_gather`)."""
+    with tensors (or lists of ints) of indices among them, a new tensor (:func:`_gather`)."""
     if kwargs or len(args) != 2:
         raise Unsupported("indexing with keywords")
     x, index = _sym(args[0]), args[1]
@@ -121,6 +121,11 @@ def _getitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
         return _take_rows(x, index)
     items = index if type(index) is tuple else (index,)
     tensors = False
+    # A list of ints is a tensor of indices (Falcon's fused_qkv[..., [-2], :]): torch
+    # makes one of it; its values are checked against the axis it indexes, below.
+    listed: dict[int, list[int]] = {}
+    if list in map(type, items):
+        items = tuple(_listed_index(item, listed) for item in items)
     for item in items:
         if type(item) is SymTensor:
             if item.dtype not in _INDEX_DTYPES or not item._shape:
@@ -138,6 +143,9 @@ def _getitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     indexed: list[tuple[int, SymTensor]] = []  # (axis of the view, tensor of indices)
     for item in items:
         if type(item) is SymTensor:
+            values = listed.get(id(item))
+            if values is not None and not all(-shape[dim] <= v < shape[dim] for v in values):
+                raise Unsupported("an index out of range")
             indexed.append((dim, item))
             dim += 1
         elif item is Ellipsis:
@@ -172,6 +180,19 @@ def _getitem(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
 
 
 _INDEX_DTYPES = (torch.int64, torch.int32)
+
+
+def _listed_index(item: Any, listed: dict[int, list[int]]) -> Any:
+    """``item``, or for a list of ints the int64 tensor of them torch makes (its values
+    kept in ``listed`` by the tensor's id). Lists of anything else (bools are a mask;
+    slices or lists make torch read the list as a tuple) and empty ones are refused."""
+    if type(item) is not list:
+        return item
+    if not item or not all(type(v) is int for v in item):
+        raise Unsupported("advanced indexing (lists, bools or other objects)")
+    t = SymTensor((len(item),), torch.int64)
+    listed[id(t)] = item
+    return t
 
 
 def _gather(
