@@ -960,7 +960,9 @@ def _conversion_cases(c: Callable[..., Case]) -> Iterator[Case]:
         yield c(to, t, meta(1, dtype=torch.bfloat16), must=False)
         yield c(to, t, meta(1), non_blocking=True)
         yield c(to, t, "cpu", must=False)
-        yield c(to, t, torch.float32, memory_format=torch.contiguous_format, must=False)
+        yield c(to, t, torch.float32, memory_format=torch.contiguous_format)
+        yield c(to, t, torch.float16, memory_format=torch.contiguous_format, must=False)
+        yield c(to, t, torch.float32, memory_format=torch.channels_last, must=False)
         for func in (torch.Tensor.float, torch.Tensor.half, torch.Tensor.double,
                      torch.Tensor.bfloat16, torch.Tensor.long, torch.Tensor.int,
                      torch.Tensor.bool):  # fmt: skip
@@ -969,6 +971,18 @@ def _conversion_cases(c: Callable[..., Case]) -> Iterator[Case]:
         yield c(torch.Tensor.type_as, t, meta(1, dtype=torch.int64), must=False)
     yield c(to, meta(2, 3), torch.float16)
     yield c(to, meta(2, 3, order=(1, 0)), torch.float16)
+    # to a row-major format: the input itself where torch suggests that format for it
+    # (any layout but a channels-last-like one, Lara's transposed query included), else
+    # a row-major copy
+    for t in (meta(2, 5, 3, 4).transpose(1, 2), meta(2, 3, 4, 5, order=(0, 2, 3, 1)),
+              meta(2, 1, 4, 5, order=(0, 2, 3, 1)), meta(2, 3, 1, 1, order=(0, 2, 3, 1)),
+              meta(2, 3, 4, 5, 6, order=(0, 2, 3, 4, 1)), meta(2, 3, 4, 5)[:, :, ::2],
+              meta(2, 3, 4, 5, order=(0, 2, 3, 1))[..., 1:], meta(1, 3, 1, 5).transpose(1, 3),
+              meta(3, 1, 1, 1).expand(3, 4, 1, 1)):  # fmt: skip
+        for dtype in (torch.float32, torch.float16, torch.int64):
+            yield c(to, t, dtype, memory_format=torch.contiguous_format)
+        yield c(to, t, torch.float32, copy=True, memory_format=torch.contiguous_format)
+        yield c(to, t, memory_format=torch.contiguous_format)
     yield c(torch.Tensor.float, meta(2, 3, dtype=torch.int64))
     yield c(to, meta(2, 3), torch.complex64, must=False)
     yield c(to, meta(2, 3), 0, must=False)  # a CUDA device by index

@@ -27,13 +27,21 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     HANDLERS,
     Handler,
     _bind,
+    _channels_last,
     _register,
     _sym,
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import _iterator_strides
-from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported, dense_layout
+from modelmath.frontends.torch_module.symbolic import (
+    SymTensor,
+    Unsupported,
+    contiguous_strides,
+    dense_layout,
+)
 
 _DEVICE_TYPES = (str, torch.device, int)
+# The layouts a conversion is followed to: the input's (preserved), or row-major.
+_MEMORY_FORMATS = (torch.preserve_format, torch.contiguous_format)
 
 
 def _check_meta(device: Any) -> None:
@@ -50,14 +58,23 @@ def _check_meta(device: Any) -> None:
 def _converted(x: SymTensor, dtype: torch.dtype | None, copy: Any, memory_format: Any) -> SymTensor:
     """``x`` as ``dtype``: ``x`` itself when nothing changes and no copy is asked for, else
     a new tensor with ``x``'s strides (``_to_copy`` with ``preserve_format`` keeps them
-    when the layout is dense) or, for another layout, dense in ``x``'s axis order."""
+    when the layout is dense) or, for another layout, dense in ``x``'s axis order; with
+    ``contiguous_format``, a new tensor is row-major."""
     if dtype is not None and (not isinstance(dtype, torch.dtype) or dtype.is_complex):
         raise Unsupported("a conversion to a dtype that is not a real dtype")
-    if not isinstance(copy, bool) or memory_format is not torch.preserve_format:
+    if not isinstance(copy, bool) or memory_format not in _MEMORY_FORMATS:
         raise Unsupported("a conversion with another memory format or copy flag")
     target = x.dtype if dtype is None else dtype
     if target == x.dtype and not copy:
-        return x
+        if memory_format is torch.preserve_format:
+            return x
+        # to_will_alias: the format asked for is the one torch suggests for x, which is
+        # row-major unless x's strides are channels-last-like, whether or not x is
+        # row-major (Lara's transposed x.to(torch.float32, memory_format=...) is x)
+        if not _channels_last(x._shape, x._stride):
+            return x
+    if memory_format is torch.contiguous_format:
+        return SymTensor(x._shape, target, contiguous_strides(x._shape))
     if 0 in x._shape:
         raise Unsupported("a conversion of an empty tensor")
     if dense_layout(x._shape, x._stride):
