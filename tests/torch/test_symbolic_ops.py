@@ -1777,6 +1777,19 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
             yield c(F.pad, t, (6, 7), mode, must=mode in ("constant", "replicate"))
     yield c(F.pad, x4, (1, 1), value=0.5)
     yield c(F.pad, x4, [1, 1, 2, 2], mode="constant", value=2)
+    # negative constant padding crops its side: beside a positive pad, a padded result as
+    # any other (RWKV's time shift); alone, torch clones the cropped view (not followed)
+    for t in (x3, x4, cl, meta(2, 5, 3).transpose(1, 2), meta(2, 3, 5, 6)[:, :, ::2],
+              meta(2, 1, 5, 6, order=(0, 2, 3, 1))):  # fmt: skip
+        yield c(F.pad, t, (0, 0, 1, -1))
+        yield c(F.pad, t, (-1, 2))
+        yield c(F.pad, t, (2, -1, -1, 1), value=0.5)
+        yield c(F.pad, t, (1, -1), "reflect", must=False)
+        yield c(F.pad, t, (0, -1), must=False)  # a crop alone
+        yield c(F.pad, t, (-1, -1, 0, 0), must=False)
+        yield c(F.pad, t, (-9, 1), must=False)  # crops more than the axis holds
+        yield c(F.pad, t, (1, -9), must=False)
+    yield c(F.pad, x4, (-6, 1), must=False)  # an empty cropped axis
     yield c(F.pad, x4, (1, -1), must=False)
     # a bool value (Granite Speech 5 pads its mask with False), into any real dtype
     for dtype in (torch.bool, torch.float32, torch.int64):

@@ -55,8 +55,13 @@ def _pad(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
         raise Unsupported("padding that is not pairs of ints")
     pads = _ints(pad, len(pad), "pad") if pad else ()
     n = len(pads) // 2
-    if not 0 < n <= x.dim() or min(pads) < 0 or 0 in x._shape:
-        raise Unsupported("negative padding, or of an empty tensor")
+    if not 0 < n <= x.dim() or 0 in x._shape:
+        raise Unsupported("padding of more axes than the input has, or of an empty tensor")
+    if min(pads) < 0 and (mode != "constant" or max(pads) <= 0 or not _cropped(x, pads)):
+        # A negative constant pad crops its side (RWKV's time shift, (0, 0, 1, -1)). With
+        # no positive pad at all, torch returns a clone of the cropped view, laid out as
+        # clone lays out a view: not followed.
+        raise Unsupported("negative padding other than a crop beside a pad")
     # Constant padding makes the result in the input's suggested memory format:
     # channels-last stays so (a row-major input too, when axes of size 1 make it look
     # channels-last), any other layout becomes row-major. The other modes' kernels make
@@ -86,6 +91,16 @@ def _pad(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> 
     if channels_last:
         return SymTensor(shape, x.dtype, _channels_last_strides(tuple(shape)))
     return _new(shape, x.dtype)
+
+
+def _cropped(x: SymTensor, pads: Sequence[int]) -> bool:
+    """Every padded axis keeps some of its elements once its negative pads crop it, and
+    has some after padding (torch refuses an empty one)."""
+    for i in range(len(pads) // 2):
+        size, left, right = x._shape[-1 - i], pads[2 * i], pads[2 * i + 1]
+        if size + min(left, 0) + min(right, 0) <= 0 or size + left + right <= 0:
+            return False
+    return True
 
 
 @_register(F.instance_norm)
