@@ -1146,12 +1146,16 @@ def _where_and_scan_cases(c: Callable[..., Case]) -> Iterator[Case]:
     yield c(torch._weight_norm, meta(5, 4, 8).permute(2, 1, 0), meta(1, 1, 5), 2, must=False)
     yield c(torch._weight_norm, meta(8, 1, 5).as_strided((8, 1, 5), (5, 100, 1)), meta(8, 1, 1),
             0, must=False)  # fmt: skip
-    # normalize: the input divided by its expanded norm
-    extra = [meta(2, 4, 6)[:, ::2], meta(1, 3, 5), meta(2, 4, 7, 8, order=(0, 2, 1, 3))]
+    # normalize: the input divided by its expanded norm, each step as torch lays it out
+    # (axes of size 1 with odd strides included: SwinV2's attention)
+    extra = [
+        meta(2, 4, 6)[:, ::2], meta(1, 3, 5), meta(2, 4, 7, 8, order=(0, 2, 1, 3)),
+        meta(1, 3, 5).as_strided((1, 3, 5), (7, 5, 1)), meta(3, 1, 5).transpose(0, 1),
+        meta(2, 1, 4, 5, order=(0, 2, 3, 1)), meta(1, 4, 1, 6).permute(2, 3, 0, 1),
+    ]  # fmt: skip
     for t in [*_layouts(), *extra]:
         broadcast = any(st == 0 and n > 1 for n, st in zip(t.shape, t.stride()))
-        odd = 1 in t.shape and t.stride() != meta(*t.shape).stride()
-        plain = t.numel() > 0 and not broadcast and not odd
+        plain = t.numel() > 0 and not broadcast
         yield c(F.normalize, t, dim=-1, must=plain)
         yield c(F.normalize, t, 1.0, 0, must=plain)
         yield c(F.normalize, t, float("inf"), 1, 1e-6, must=plain and t.dim() > 1)
