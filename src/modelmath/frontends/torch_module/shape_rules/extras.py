@@ -135,14 +135,21 @@ def _prelu(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -
     return _like(x)
 
 
-def _shrink(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
-    x, lambd = _bind(args, kwargs, ("input", "lambd"), (_MISSING, 0.5))
-    if not isinstance(lambd, (int, float)) or isinstance(lambd, bool) or lambd < 0:
-        raise Unsupported("a shrink threshold below 0")  # softshrink refuses it
-    return _activation_like(_float_input(x))
+def _shrink(clamps: bool) -> Handler:
+    """softshrink and hardshrink (whose kernel lays out as the clamping ones do, see
+    _activation_like)."""
+
+    def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+        x, lambd = _bind(args, kwargs, ("input", "lambd"), (_MISSING, 0.5))
+        if not isinstance(lambd, (int, float)) or isinstance(lambd, bool) or lambd < 0:
+            raise Unsupported("a shrink threshold below 0")  # softshrink refuses it
+        return _activation_like(_float_input(x), clamps=clamps)
+
+    return handler
 
 
-HANDLERS[F.softshrink] = HANDLERS[F.hardshrink] = _shrink
+HANDLERS[F.softshrink] = _shrink(clamps=False)
+HANDLERS[F.hardshrink] = _shrink(clamps=True)
 
 
 @_register(torch.bilinear)  # F.bilinear is torch.bilinear
