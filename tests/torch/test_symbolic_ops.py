@@ -729,6 +729,22 @@ def _cases() -> Iterator[Case]:
         yield c(F.dropout, t, 0.5, True, must=False)
         yield c(torch.prelu, t, meta(t.shape[1]), must=False)
         yield c(torch.prelu, t, meta(1), must=False)
+    # kernels that make their input contiguous first keep a contiguous one as it is, and
+    # lay out its axes of size 1 each their own way when their strides are odd (SegFormer's
+    # layer norm input): refused, as are half-precision element-wise ops on such axes
+    # (computed in float32); the old rules answered each of these wrong
+    odd_rows = meta(8).as_strided((2, 1, 4), (4, 1, 1))
+    yield c(F.layer_norm, odd_rows, (4,), meta(4), meta(4), must=False)
+    yield c(F.rms_norm, odd_rows, (4,), meta(4), must=False)
+    yield c(torch.softmax, meta(3).as_strided((1, 3), (1, 1)), -1, must=False)
+    yield c(torch.log_softmax, meta(3).as_strided((1, 3), (1, 1)), 0, must=False)
+    yield c(F.group_norm, meta(9).as_strided((3, 1, 3), (3, 1, 1)), 1, must=False)
+    yield c(F.instance_norm, meta(24).as_strided((4, 3, 2, 1), (6, 2, 1, 6)), must=False)
+    yield c(F.glu, meta(4).as_strided((1, 2, 2, 1), (4, 2, 1, 1)), 2, must=False)
+    half_odd = meta(10, dtype=torch.float16).as_strided((1, 5), (1, 2))
+    yield c(torch.exp, half_odd, must=False)
+    yield c(torch.add, half_odd, 1, must=False)
+    yield c(torch.gt, half_odd, 0.5, must=False)
     # logsigmoid of inputs of any layout (xLSTM's gates: axes of size 1 with odd strides),
     # as its decomposition's steps lay it out (half precision computed in float32)
     odd = [meta(4, 1, 3).as_strided((4, 1, 3), (12, 2, 2)), meta(2, 4, 2, 1, order=(0, 1, 3, 2)),

@@ -10,7 +10,13 @@ from typing import Any
 import torch
 
 from modelmath.frontends.torch_module.records import AtenOp
-from modelmath.frontends.torch_module.symbolic import Shape, SymTensor, Unsupported
+from modelmath.frontends.torch_module.symbolic import (
+    Shape,
+    SymTensor,
+    Unsupported,
+    contiguous_strides,
+    is_contiguous,
+)
 
 Handler = Callable[[Sequence[Any], Mapping[str, Any], list[AtenOp]], Any]
 HANDLERS: dict[Any, Handler] = {}
@@ -101,6 +107,18 @@ def _broadcast(a: Shape, b: Shape) -> Shape:
             raise Unsupported("shapes that do not broadcast")
         out.append(y if x == 1 else x)
     return tuple(reversed(out))
+
+
+def _row_major_or_refused(x: SymTensor, what: str) -> SymTensor:
+    """``x``, for a rule whose kernel makes its input contiguous first and lays its result
+    out row-major: refused when ``x`` is contiguous as torch counts it (axes of size 1
+    aside) but those axes' strides are not row-major, which torch does not copy and its
+    kernels lay out each their own way (fuzzed against torch on meta: layer norm, RMS
+    norm, group norm, instance norm, softmax and GLU answered such layouts wrong)."""
+    shape, stride = x._shape, x._stride
+    if 0 not in shape and stride != contiguous_strides(shape) and is_contiguous(shape, stride):
+        raise Unsupported(f"{what} of an input whose axes of size 1 have odd strides")
+    return x
 
 
 def _float_input(x: Any) -> SymTensor:

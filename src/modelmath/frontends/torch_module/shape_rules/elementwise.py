@@ -22,6 +22,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _float_input,
     _new,
     _register,
+    _row_major_or_refused,
     _sym,
     _wrap,
 )
@@ -181,7 +182,11 @@ def _reference_layout(shape: Shape, tensors: Sequence[SymTensor]) -> Shape:
     """The strides of an element-wise result of ``shape`` made by torch's reference
     kernels (add, mul, comparisons, where, ... on meta) from ``tensors``: each expanded to
     the shape first (a 0-d tensor too; Python numbers take no part: torch passes them as
-    CPU scalars, which the references leave out)."""
+    CPU scalars, which the references leave out). Half-precision operands, which the
+    references compute in float32, with axes of size 1 of odd strides come out otherwise:
+    refused (fuzzed against torch on meta)."""
+    if any(t.dtype in _HALF for t in tensors) and any(map(_odd, tensors)):
+        raise Unsupported("a half-precision element-wise op on axes of size 1 with odd strides")
     return _reference_strides(shape, [_expanded(t, shape) for t in tensors])
 
 
@@ -229,8 +234,15 @@ def _activation_like(x: SymTensor, *, clamps: bool = False) -> SymTensor:
 def _iter_like(x: SymTensor, dtype: torch.dtype | None = None) -> SymTensor:
     """The result of a unary kernel (neg, exp, pow by a number, ...) of ``x``: on meta
     torch runs its Python reference, laid out as :func:`_reference_strides` says (checked
-    against torch over random layouts, size-1 axes with odd strides and slices included)."""
-    return SymTensor(x._shape, dtype or x.dtype, _reference_strides(x._shape, (x._stride,)))
+    against torch over random layouts, size-1 axes with odd strides and slices included;
+    in half precision, which the references compute in float32, those are refused)."""
+    dtype = dtype or x.dtype
+    if dtype in _HALF and _odd(x):
+        raise Unsupported("a half-precision element-wise op on axes of size 1 with odd strides")
+    return SymTensor(x._shape, dtype, _reference_strides(x._shape, (x._stride,)))
+
+
+_HALF = (torch.float16, torch.bfloat16)
 
 
 def _unary(
@@ -350,7 +362,7 @@ def _softmax(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     x, dim, _level, dtype = _bind(
         args, kwargs, ("input", "dim", "_stacklevel", "dtype"), (_MISSING, None, 3, None)
     )
-    x = _float_input(x)
+    x = _row_major_or_refused(_float_input(x), "softmax")
     if dim is None or (dtype is not None and not isinstance(dtype, torch.dtype)):
         raise Unsupported("softmax without dim")
     _wrap(dim, x.dim())
@@ -363,7 +375,7 @@ HANDLERS[F.softmax] = HANDLERS[F.log_softmax] = _softmax
 @_register(torch.Tensor.softmax, torch.Tensor.log_softmax, torch.softmax, torch.log_softmax)
 def _softmax_method(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     x, dim, dtype = _bind(args, kwargs, ("input", "dim", "dtype"), (_MISSING, _MISSING, None))
-    x = _float_input(x)
+    x = _row_major_or_refused(_float_input(x), "softmax")
     if dtype is not None and not isinstance(dtype, torch.dtype):
         raise Unsupported("softmax to a dtype given otherwise")
     _wrap(dim, x.dim())
@@ -443,7 +455,11 @@ def _elementwise(operands: Sequence[Any], dtype: torch.dtype | None = None) -> S
     shape: Shape = ()
     for t in tensors:
         shape = _broadcast(shape, t._shape)
-    # on meta these run torch's Python references, not TensorIterator: laid out as they are
+    # on meta these run torch's Python references, not TensorIterator: laid out as they
+    # are (in half precision they compute in float32, and inputs with axes of size 1 of
+    # odd strides then come out otherwise: refused)
+    if dtype in _HALF and any(map(_odd, tensors)):
+        raise Unsupported("a half-precision element-wise op on axes of size 1 with odd strides")
     return SymTensor(shape, dtype, _reference_layout(shape, _all_converted(tensors, dtype)))
 
 

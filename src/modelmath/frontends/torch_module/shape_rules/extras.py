@@ -25,6 +25,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _new,
     _prod,
     _register,
+    _row_major_or_refused,
     _sym,
     _wrap,
 )
@@ -112,7 +113,7 @@ def _instance_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[At
     x, mean, var, w, b, use_stats, _momentum, _eps = _bind(
         args, kwargs, names, (_MISSING, None, None, None, None, True, 0.1, 1e-5)
     )
-    x = _float_input(x)
+    x = _row_major_or_refused(_float_input(x), "instance norm")
     if x.dim() < 3 or 0 in x._shape or not isinstance(use_stats, bool):
         raise Unsupported("instance norm of an input without spatial axes")
     for t in (mean, var, w, b):
@@ -208,7 +209,7 @@ HANDLERS[F.softmin] = _softmax
 def _row_major(x: Any, what: str) -> SymTensor:
     """A float input these rules follow only row-major: other layouts come out as the
     kernel makes them."""
-    t = _float_input(x)
+    t = _row_major_or_refused(_float_input(x), what)
     if not is_contiguous(t._shape, t._stride) or 0 in t._shape:
         raise Unsupported(f"{what} of a non-contiguous or empty input")
     return t

@@ -20,6 +20,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _ints,
     _new,
     _register,
+    _row_major_or_refused,
     _sym,
     _wrap,
 )
@@ -111,7 +112,7 @@ def _layer_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
         ("input", "normalized_shape", "weight", "bias", "eps"),
         (_MISSING, _MISSING, None, None, 1e-5),
     )
-    x = _float_input(x)
+    x = _row_major_or_refused(_float_input(x), "layer norm")
     normalized = _trailing(x, shape, "layer norm")
     for t in (w, b):
         if t is not None and (_sym(t)._shape != normalized or t.dtype != x.dtype):
@@ -127,7 +128,7 @@ def _group_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
         ("input", "num_groups", "weight", "bias", "eps"),
         (_MISSING, _MISSING, None, None, 1e-5),
     )
-    x = _float_input(x)
+    x = _row_major_or_refused(_float_input(x), "group norm")
     if x.dim() < 2 or not isinstance(groups, int) or groups < 1 or x._shape[1] % groups:
         raise Unsupported("group norm of channels the groups do not divide")
     for t in (w, b):
@@ -144,7 +145,7 @@ def _rms_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
         ("input", "normalized_shape", "weight", "eps"),
         (_MISSING, _MISSING, None, None),
     )
-    x = _float_input(x)
+    x = _row_major_or_refused(_float_input(x), "RMS norm")
     normalized = _trailing(x, shape, "RMS norm")
     if x.dtype not in (torch.float32, torch.float64) or not is_contiguous(x._shape, x._stride):
         raise Unsupported("RMS norm of a half-precision or non-contiguous input")
