@@ -66,7 +66,7 @@ def _batch_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
         raise Unsupported("batch norm in training with one value per channel")
     if not training and (mean is None or var is None):
         raise Unsupported("batch norm in eval without running statistics")
-    if is_contiguous(x._shape, x._stride):  # the common case: a row-major result
+    if x._stride == contiguous_strides(x._shape):  # the common case: a row-major result
         return _new(x._shape, x.dtype)
     return _batch_norm_layout(x, bool(training), w, b)
 
