@@ -734,7 +734,14 @@ def _cases() -> Iterator[Case]:
     # layer norm input): refused, as are half-precision element-wise ops on such axes
     # (computed in float32); the old rules answered each of these wrong
     odd_rows = meta(8).as_strided((2, 1, 4), (4, 1, 1))
-    yield c(F.layer_norm, odd_rows, (4,), meta(4), meta(4), must=False)
+    # (layer norm follows its decomposition on float32 and float64 inputs of any layout)
+    yield c(F.layer_norm, odd_rows, (4,), meta(4), meta(4))
+    yield c(F.layer_norm, odd_rows, (1, 4), None, meta(1, 4))
+    yield c(F.layer_norm, meta(3, 1, 5).as_strided((3, 1, 5), (5, 100, 1)), (5,), meta(5))
+    yield c(F.layer_norm, meta(2, 5, 4).transpose(1, 2), (5,))
+    yield c(F.layer_norm, odd_rows.to(torch.float64), (4,))
+    yield c(F.layer_norm, meta(8, dtype=torch.float16).as_strided((2, 1, 4), (4, 1, 1)), (4,),
+            must=False)  # fmt: skip
     yield c(F.rms_norm, odd_rows, (4,), meta(4), must=False)
     yield c(torch.softmax, meta(3).as_strided((1, 3), (1, 1)), -1, must=False)
     yield c(torch.log_softmax, meta(3).as_strided((1, 3), (1, 1)), 0, must=False)
