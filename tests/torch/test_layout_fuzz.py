@@ -106,6 +106,37 @@ RULES: dict[str, tuple[Any, Callable[[torch.Tensor], tuple[Any, ...]]]] = {
     "pad": (F.pad, lambda x: (x, (1, 1))),
     "conv2d": (F.conv2d, lambda x: (x, _meta(2, x.shape[1], 1, 1))),
     "interpolate": (F.interpolate, lambda x: (x, None, 2.0, "nearest")),
+    "transpose": (torch.transpose, lambda x: (x, 0, -1)),
+    "permute": (torch.Tensor.permute, lambda x: (x, *reversed(range(x.dim())))),
+    "reshape": (torch.reshape, lambda x: (x, (-1,))),
+    "flatten": (torch.flatten, lambda x: (x, 1)),
+    "unsqueeze": (torch.unsqueeze, lambda x: (x, 1)),
+    "squeeze": (torch.squeeze, lambda x: (x,)),
+    "expand": (torch.Tensor.expand, lambda x: (x, 2, *x.shape)),
+    "getitem": (torch.Tensor.__getitem__, lambda x: (x, (Ellipsis, slice(1, None)))),
+    "chunk": (torch.chunk, lambda x: (x, 2, -1)),
+    "split": (torch.split, lambda x: (x, 1, 0)),
+    "unbind": (torch.unbind, lambda x: (x, 0)),
+    "cat": (torch.cat, lambda x: ([x, x], 0)),
+    "cat_row_major": (torch.cat, lambda x: ([x, _meta(*x.shape)], -1)),
+    "stack": (torch.stack, lambda x: ([x, x], 1)),
+    "repeat": (torch.Tensor.repeat, lambda x: (x, *([2] + [1] * (x.dim() - 1)))),
+    "sum_keepdim": (torch.sum, lambda x: (x, 0, True)),
+    "max_dim": (torch.max, lambda x: (x, -1)),
+    "argmax": (torch.argmax, lambda x: (x, -1)),
+    "topk": (torch.topk, lambda x: (x, 1)),
+    "norm": (torch.norm, lambda x: (x, 2, -1, True)),
+    "tril": (torch.tril, lambda x: (x,)),
+    "triu": (torch.triu, lambda x: (x, 1)),
+    "bmm": (torch.matmul, lambda x: (_meta(x.shape[0], 2, x.shape[-2]), x)),
+    "sdpa": (F.scaled_dot_product_attention, lambda x: (x, x, x)),
+    "index_select": (torch.index_select, lambda x: (x, 0, _meta(2, dtype=torch.int64))),
+    "masked_fill_inplace": (
+        torch.Tensor.masked_fill_, lambda x: (x.clone(), _meta(*x.shape, dtype=torch.bool), 0.0)
+    ),
+    "zeros_like": (torch.zeros_like, lambda x: (x,)),
+    "new_zeros": (torch.Tensor.new_zeros, lambda x: (x, (2, 3))),
+    "type_as": (torch.Tensor.type_as, lambda x: (x, _meta(1, dtype=torch.float64))),
 }
 
 
@@ -124,6 +155,8 @@ def _layout_of(t: Any) -> Any:
         return tuple(t._shape), tuple(t._stride), t.dtype
     if isinstance(t, torch.Tensor):
         return tuple(t.shape), tuple(t.stride()), t.dtype
+    if isinstance(t, (list, tuple)):  # torch's named tuples (max, topk) among them
+        return tuple(_layout_of(v) for v in t)
     return t
 
 

@@ -121,6 +121,16 @@ def _row_major_or_refused(x: SymTensor, what: str) -> SymTensor:
     return x
 
 
+def _size_one_axes_row_major(x: SymTensor, what: str) -> SymTensor:
+    """``x``, refused when it has axes of size 1 (or broadcast ones) and is not laid out
+    exactly row-major: for a few kernels (tril and triu, a norm keeping its axes) the
+    layout fuzz found torch's strides of such axes followed no rule these know."""
+    shape, stride = x._shape, x._stride
+    if (1 in shape or 0 in stride) and stride != contiguous_strides(shape):
+        raise Unsupported(f"{what} of an input with axes of size 1 not laid out row-major")
+    return x
+
+
 def _float_input(x: Any) -> SymTensor:
     t = _sym(x)
     if not t.dtype.is_floating_point:

@@ -26,6 +26,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _prod,
     _register,
     _row_major_or_refused,
+    _size_one_axes_row_major,
     _sym,
     _wrap,
 )
@@ -297,7 +298,7 @@ def _triangle(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
     """The lower or upper triangle of the last two axes (a causal mask): a new row-major
     tensor of the input's shape and dtype, as torch's tril and triu make it."""
     x, diagonal = _bind(args, kwargs, ("input", "diagonal"), (_MISSING, 0))
-    x = _sym(x)
+    x = _size_one_axes_row_major(_sym(x), "a triangle")
     if x.dim() < 2 or type(diagonal) is not int:
         raise Unsupported("a triangle of fewer than 2 axes, or by a diagonal not an int")
     return _new(x._shape, x.dtype)

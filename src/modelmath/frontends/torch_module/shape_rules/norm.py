@@ -28,6 +28,7 @@ from modelmath.frontends.torch_module.shape_rules.conversions import _converted
 from modelmath.frontends.torch_module.shape_rules.elementwise import (
     _elementwise,
 )
+from modelmath.frontends.torch_module.shape_rules.views import norm_result
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
@@ -207,7 +208,8 @@ def _weight_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
 @_register(F.normalize)
 def _normalize(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """F.normalize(input, p, dim, eps): ``input / norm(input).clamp_min(eps).expand_as(input)``
-    as torch writes it, each step by its own rule (so laid out as torch lays each out;
+    as torch writes it, each step by its own rule (the norm's result as
+    :func:`norm_result` makes it; so laid out as torch lays each out;
     over 20,000 fuzzed layouts, axes of size 1 with odd strides and gaps included, the
     steps' result was torch's every time). Broadcast and empty inputs are refused, and so
     is ``out``."""
@@ -220,7 +222,7 @@ def _normalize(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp
     dim = _wrap(dim, x.dim())
     if any(st == 0 and n > 1 for n, st in zip(x._shape, x._stride)) or 0 in x._shape:
         raise Unsupported("normalize of a broadcast or empty input")
-    norm = HANDLERS[torch.Tensor.norm]((x, p, dim, True), {}, aten)
+    norm = norm_result(x, dim, True)
     norm = HANDLERS[torch.Tensor.clamp_min]((norm, eps), {}, aten)
     norm = HANDLERS[torch.Tensor.expand_as]((norm, x), {}, aten)
     return HANDLERS[torch.Tensor.__truediv__]((x, norm), {}, aten)

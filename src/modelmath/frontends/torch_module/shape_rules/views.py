@@ -24,6 +24,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _new,
     _prod,
     _register,
+    _size_one_axes_row_major,
     _sym,
     _wrap,
 )
@@ -496,6 +497,16 @@ def _vector_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
         raise Unsupported("a vector norm with a dtype, or of an order that is not a number")
     if x.dim() == 0:
         raise Unsupported("a vector norm of a 0-d tensor")
+    if keepdim is True:
+        _size_one_axes_row_major(x, "a vector norm keeping its axes")
+    return norm_result(x, dim, keepdim)
+
+
+def norm_result(x: SymTensor, dim: Any, keepdim: Any) -> SymTensor:
+    """A vector norm's result over ``dim``: a fresh row-major tensor (as the layout fuzz
+    found torch's, but for inputs with axes of size 1 kept by ``keepdim``, which
+    :func:`_vector_norm` refuses and F.normalize, whose division lays its result out
+    anew, takes)."""
     return _nonempty(_reduced(x, dim, keepdim), x)
 
 
