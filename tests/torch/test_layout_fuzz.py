@@ -137,6 +137,33 @@ RULES: dict[str, tuple[Any, Callable[[torch.Tensor], tuple[Any, ...]]]] = {
     "zeros_like": (torch.zeros_like, lambda x: (x,)),
     "new_zeros": (torch.Tensor.new_zeros, lambda x: (x, (2, 3))),
     "type_as": (torch.Tensor.type_as, lambda x: (x, _meta(1, dtype=torch.float64))),
+    "avg_pool2d": (F.avg_pool2d, lambda x: (x, 1)),
+    "max_pool2d": (F.max_pool2d, lambda x: (x, 1)),
+    "adaptive_avg_pool2d": (F.adaptive_avg_pool2d, lambda x: (x, 1)),
+    "adaptive_max_pool2d": (F.adaptive_max_pool2d, lambda x: (x, 1)),
+    "repeat_interleave": (torch.repeat_interleave, lambda x: (x, 2, 0)),
+    "gather": (torch.gather, lambda x: (x, 0, _meta(*x.shape, dtype=torch.int64))),
+    "pixel_shuffle": (F.pixel_shuffle, lambda x: (x, 1)),
+    "dropout2d": (F.dropout2d, lambda x: (x, 0.5, False)),
+    "mean": (torch.mean, lambda x: (x, 0)),
+    "prod": (torch.prod, lambda x: (x, -1)),
+    "logsumexp": (torch.logsumexp, lambda x: (x, -1, True)),
+    "sort": (torch.sort, lambda x: (x, 0)),
+    "argsort": (torch.argsort, lambda x: (x, -1)),
+    "scatter": (
+        torch.scatter, lambda x: (x, 0, _meta(*x.shape, dtype=torch.int64), _meta(*x.shape))
+    ),
+    "unfold": (torch.Tensor.unfold, lambda x: (x, -1, 1, 1)),
+    "conv1d": (F.conv1d, lambda x: (x, _meta(2, x.shape[1], 1))),
+    "instance_norm": (F.instance_norm, lambda x: (x,)),
+    "local_response_norm": (F.local_response_norm, lambda x: (x, 2)),
+    "hardswish": (F.hardswish, lambda x: (x,)),
+    "square": (torch.square, lambda x: (x,)),
+    "minimum": (torch.minimum, lambda x: (x, _meta(*x.shape))),
+    "baddbmm": (torch.baddbmm, lambda x: (_meta(1), x, _meta(x.shape[0], x.shape[-1], 2))),
+    "bmm_of_3d": (torch.bmm, lambda x: (x, _meta(x.shape[0], x.shape[-1], 2))),
+    "mm": (torch.mm, lambda x: (x, _meta(x.shape[-1], 2))),
+    "einsum": (torch.einsum, lambda x: ("...ij,jk->...ik", x, _meta(x.shape[-1], 2))),
 }
 
 
