@@ -4,7 +4,8 @@
 more (seeded, so every run sees the same): permuted, gapped, broadcast, and with axes
 of size 1 whose strides are anything at all, the layouts on which kernels differ most.
 Each rule may refuse a layout, but a layout it answers must come out exactly as torch
-lays it out on meta: shape, strides and dtype. (This audit found activations, norms,
+lays it out on meta: shape, strides, dtype, device and requires_grad (test_symbolic_ops'
+description of a tensor). (This audit found activations, norms,
 softmax, GLU and half-precision element-wise ops answering some of these wrong.)
 """
 
@@ -17,9 +18,10 @@ from typing import Any
 import pytest
 import torch
 import torch.nn.functional as F
+from test_symbolic_ops import _describe, _sym
 
 from modelmath.frontends.torch_module.shape_rules import HANDLERS
-from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported
+from modelmath.frontends.torch_module.symbolic import Unsupported
 
 LAYOUTS = 300  # per rule; each rule sees the same ones
 
@@ -167,26 +169,6 @@ RULES: dict[str, tuple[Any, Callable[[torch.Tensor], tuple[Any, ...]]]] = {
 }
 
 
-def _sym(obj: Any, memo: dict[int, SymTensor]) -> Any:
-    if isinstance(obj, torch.Tensor):
-        if id(obj) not in memo:
-            memo[id(obj)] = SymTensor(tuple(obj.shape), obj.dtype, tuple(obj.stride()))
-        return memo[id(obj)]
-    if isinstance(obj, (list, tuple)) and not isinstance(obj, torch.Size):
-        return type(obj)(_sym(v, memo) for v in obj)
-    return obj
-
-
-def _layout_of(t: Any) -> Any:
-    if isinstance(t, SymTensor):
-        return tuple(t._shape), tuple(t._stride), t.dtype
-    if isinstance(t, torch.Tensor):
-        return tuple(t.shape), tuple(t.stride()), t.dtype
-    if isinstance(t, (list, tuple)):  # torch's named tuples (max, topk) among them
-        return tuple(_layout_of(v) for v in t)
-    return t
-
-
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_rule_lays_out_every_fuzzed_layout_it_answers_as_torch(name: str) -> None:
     func, arguments = RULES[name]
@@ -206,10 +188,10 @@ def test_rule_lays_out_every_fuzzed_layout_it_answers_as_torch(name: str) -> Non
         try:
             with torch.no_grad():
                 expected = func(*args, **kwargs)
-            got = HANDLERS[func](_sym(args, {}), kwargs, [])
+            got = HANDLERS[func](_sym(args), kwargs, [])
         except Unsupported:
             continue
         answered += 1
-        found, wanted, given = _layout_of(got), _layout_of(expected), _layout_of(x)
+        found, wanted, given = _describe(got), _describe(expected), _describe(x)
         assert found == wanted, f"{name} of {given}: {found}, torch {wanted}"
     assert answered, f"{name} answered none of the fuzzed layouts"

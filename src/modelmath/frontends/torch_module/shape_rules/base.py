@@ -109,7 +109,7 @@ def _broadcast(a: Shape, b: Shape) -> Shape:
     return tuple(reversed(out))
 
 
-def _row_major_or_refused(x: SymTensor, what: str) -> SymTensor:
+def _refuse_odd_contiguous(x: SymTensor, what: str) -> SymTensor:
     """``x``, for a rule whose kernel makes its input contiguous first and lays its result
     out row-major: refused when ``x`` is contiguous as torch counts it (axes of size 1
     aside) but those axes' strides are not row-major, which torch does not copy and its
@@ -135,6 +135,16 @@ def _float_input(x: Any) -> SymTensor:
     t = _sym(x)
     if not t.dtype.is_floating_point:
         raise Unsupported("an activation of a non-float tensor")
+    return t
+
+
+def _contiguous_float(x: Any, what: str) -> SymTensor:
+    """A float input the rule follows only when torch calls it contiguous (axes of size 1
+    with odd strides refused, see :func:`_refuse_odd_contiguous`) and not empty: such a
+    kernel's result is then row-major; other layouts come out as the kernel makes them."""
+    t = _refuse_odd_contiguous(_float_input(x), what)
+    if not is_contiguous(t._shape, t._stride) or 0 in t._shape:
+        raise Unsupported(f"{what} of a non-contiguous or empty input")
     return t
 
 

@@ -21,8 +21,8 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _broadcast,
     _float_input,
     _new,
+    _refuse_odd_contiguous,
     _register,
-    _row_major_or_refused,
     _sym,
     _wrap,
 )
@@ -226,8 +226,8 @@ def _activation_like(x: SymTensor, *, clamps: bool = False) -> SymTensor:
         if clamps or not dense_layout(shape, stride):
             raise Unsupported("an element-wise op on a layout whose result depends on the kernel")
         return SymTensor(shape, x.dtype, _reference_strides(shape, (stride,)))
-    if _iterator_strides(shape, (x,)) == stride:
-        return _like(x)
+    if _iterator_strides(shape, (x,)) == stride:  # as _like answers (x is not _odd)
+        return SymTensor(shape, x.dtype, stride)
     if 1 in shape or 0 in stride:
         raise Unsupported("an element-wise op on a layout whose result depends on the kernel")
     return SymTensor(shape, x.dtype, _reference_strides(shape, (stride,)))
@@ -364,7 +364,7 @@ def _softmax(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp])
     x, dim, _level, dtype = _bind(
         args, kwargs, ("input", "dim", "_stacklevel", "dtype"), (_MISSING, None, 3, None)
     )
-    x = _row_major_or_refused(_float_input(x), "softmax")
+    x = _refuse_odd_contiguous(_float_input(x), "softmax")
     if dim is None or (dtype is not None and not isinstance(dtype, torch.dtype)):
         raise Unsupported("softmax without dim")
     _wrap(dim, x.dim())
@@ -377,7 +377,7 @@ HANDLERS[F.softmax] = HANDLERS[F.log_softmax] = _softmax
 @_register(torch.Tensor.softmax, torch.Tensor.log_softmax, torch.softmax, torch.log_softmax)
 def _softmax_method(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     x, dim, dtype = _bind(args, kwargs, ("input", "dim", "dtype"), (_MISSING, _MISSING, None))
-    x = _row_major_or_refused(_float_input(x), "softmax")
+    x = _refuse_odd_contiguous(_float_input(x), "softmax")
     if dtype is not None and not isinstance(dtype, torch.dtype):
         raise Unsupported("softmax to a dtype given otherwise")
     _wrap(dim, x.dim())
@@ -607,7 +607,7 @@ def _logsigmoid(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
     the four float dtypes, axes of size 1 with odd strides included (xLSTM's gates)."""
     (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
     x = _float_input(x)
-    half = x.dtype in (torch.float16, torch.bfloat16)
+    half = x.dtype in _HALF
     if not half and x.dtype not in (torch.float32, torch.float64):
         raise Unsupported(f"logsigmoid of {x.dtype}")
     y = _iter_like(x, torch.float32) if half else x

@@ -20,12 +20,13 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _broadcast,
     _channels_last,
     _channels_last_strides,
+    _contiguous_float,
     _float_input,
     _ints,
     _new,
     _prod,
+    _refuse_odd_contiguous,
     _register,
-    _row_major_or_refused,
     _size_one_axes_row_major,
     _sym,
     _wrap,
@@ -41,7 +42,6 @@ from modelmath.frontends.torch_module.shape_rules.pooling import _adaptive, _poo
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
-    is_contiguous,
 )
 
 _PAD_RANKS = {1: (2, 3), 2: (3, 4), 3: (4, 5)}  # padded axes → input ranks torch pads so
@@ -114,7 +114,7 @@ def _instance_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[At
     x, mean, var, w, b, use_stats, _momentum, _eps = _bind(
         args, kwargs, names, (_MISSING, None, None, None, None, True, 0.1, 1e-5)
     )
-    x = _row_major_or_refused(_float_input(x), "instance norm")
+    x = _refuse_odd_contiguous(_float_input(x), "instance norm")
     if x.dim() < 3 or 0 in x._shape or not isinstance(use_stats, bool):
         raise Unsupported("instance norm of an input without spatial axes")
     for t in (mean, var, w, b):
@@ -207,19 +207,10 @@ HANDLERS[F.threshold] = _unary(
 HANDLERS[F.softmin] = _softmax
 
 
-def _row_major(x: Any, what: str) -> SymTensor:
-    """A float input these rules follow only row-major: other layouts come out as the
-    kernel makes them."""
-    t = _row_major_or_refused(_float_input(x), what)
-    if not is_contiguous(t._shape, t._stride) or 0 in t._shape:
-        raise Unsupported(f"{what} of a non-contiguous or empty input")
-    return t
-
-
 @_register(F.glu)
 def _glu(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     x, dim = _bind(args, kwargs, ("input", "dim"), (_MISSING, -1))
-    x = _row_major(x, "GLU")
+    x = _contiguous_float(x, "GLU")
     if x.dim() == 0:
         raise Unsupported("GLU of a 0-d tensor")
     dim = _wrap(dim, x.dim())
@@ -235,7 +226,7 @@ def _pixel_shuffle(up: bool) -> Handler:
 
     def handler(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
         x, r = _bind(args, kwargs, names, (_MISSING, _MISSING))
-        x = _row_major(x, "pixel shuffle")
+        x = _contiguous_float(x, "pixel shuffle")
         if not isinstance(r, int) or isinstance(r, bool) or r < 1 or x.dim() < 3:
             raise Unsupported("a shuffle factor that is not a positive int")
         *lead, c, h, w = x._shape
@@ -257,7 +248,7 @@ HANDLERS[F.pixel_unshuffle] = _pixel_shuffle(up=False)
 @_register(F.cosine_similarity)
 def _cosine(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     a, b, dim, eps = _bind(args, kwargs, ("x1", "x2", "dim", "eps"), (_MISSING, _MISSING, 1, 1e-8))
-    a, b = _row_major(a, "cosine similarity"), _row_major(b, "cosine similarity")
+    a, b = _contiguous_float(a, "cosine similarity"), _contiguous_float(b, "cosine similarity")
     if a.dtype != b.dtype or not isinstance(eps, (int, float)):
         raise Unsupported("cosine similarity of mixed dtypes")
     shape = _broadcast(a._shape, b._shape)
@@ -270,7 +261,7 @@ def _pairwise(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
     a, b, p, eps, keepdim = _bind(
         args, kwargs, ("x1", "x2", "p", "eps", "keepdim"), (_MISSING, _MISSING, 2.0, 1e-6, False)
     )
-    a, b = _row_major(a, "pairwise distance"), _row_major(b, "pairwise distance")
+    a, b = _contiguous_float(a, "pairwise distance"), _contiguous_float(b, "pairwise distance")
     if a.dtype != b.dtype or a.dim() != 2 or b.dim() != 2 or not isinstance(keepdim, bool):
         raise Unsupported("pairwise distance of other than matrices of one dtype")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (p, eps)):

@@ -24,10 +24,10 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _bind,
     _channels_last,
     _channels_last_strides,
+    _contiguous_float,
     _float_input,
     _ints,
     _register,
-    _row_major_or_refused,
     _sym,
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import _iterator_strides, _unary
@@ -114,15 +114,6 @@ def _interpolate(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
 
 
 # -- power pooling, local response norm, rrelu ------------------------------------------
-
-
-def _contiguous_float(x: Any, what: str) -> SymTensor:
-    """A float input laid out row-major: the element-wise steps these functions take after
-    their pooling then give a row-major result too."""
-    t = _row_major_or_refused(_float_input(x), what)
-    if not is_contiguous(t._shape, t._stride) or 0 in t._shape:
-        raise Unsupported(f"{what} of a non-contiguous or empty input")
-    return t
 
 
 def _lp_pool(nd: int) -> Handler:

@@ -19,16 +19,14 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _float_input,
     _ints,
     _new,
+    _refuse_odd_contiguous,
     _register,
-    _row_major_or_refused,
     _sym,
     _wrap,
 )
 from modelmath.frontends.torch_module.shape_rules.conversions import _converted
-from modelmath.frontends.torch_module.shape_rules.elementwise import (
-    _elementwise,
-)
-from modelmath.frontends.torch_module.shape_rules.views import norm_result
+from modelmath.frontends.torch_module.shape_rules.elementwise import _HALF, _elementwise
+from modelmath.frontends.torch_module.shape_rules.views import _norm_result
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
@@ -82,17 +80,24 @@ def _batch_norm_layout(x: SymTensor, training: bool, w: Any, b: Any) -> SymTenso
     modes and affine settings; where a step converts a layout whose conversion depends on
     the kernel, :func:`_elementwise` refuses, and so does this."""
     ndim, c = x.dim(), x._shape[1]
-    compute = torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+    compute = torch.float32 if x.dtype in _HALF else x.dtype
     ones = (1,) * (ndim - 2)
     if training:  # the batch's statistics: var_mean's result, kept as (1, C, 1, …)
         stat = SymTensor((1, c, *ones), compute)
     else:  # the running ones, as (C, 1, …): unsqueezed at the end, every stride 1
         stat = SymTensor((c, *ones), compute, (1,) * (ndim - 1))
+    affine = [SymTensor((c, *ones), t.dtype, (1,) * (ndim - 1)) for t in (w, b) if t is not None]
+    return _converted(_normalized(x, stat, affine), x.dtype, False, torch.preserve_format)
+
+
+def _normalized(x: SymTensor, stat: SymTensor, affine: list[SymTensor]) -> SymTensor:
+    """The element-wise steps of a norm's decomposition on meta: ``x`` less the mean,
+    times the inverse deviation (both laid out as ``stat``), then times the weight and
+    plus the bias where there are (``affine``), each laid out by :func:`_elementwise`."""
     out = _elementwise([_elementwise([x, stat]), stat])
-    for t in (w, b):
-        if t is not None:
-            out = _elementwise([out, SymTensor((c, *ones), t.dtype, (1,) * (ndim - 1))])
-    return _converted(out, x.dtype, False, torch.preserve_format)
+    for t in affine:
+        out = _elementwise([out, t])
+    return out
 
 
 def _trailing(x: SymTensor, shape: Any, what: str) -> tuple[int, ...]:
@@ -122,7 +127,7 @@ def _layer_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
         return _new(x._shape, x.dtype)
     if x.dtype in (torch.float32, torch.float64):
         return _layer_norm_layout(x, len(normalized), w is not None, b is not None)
-    _row_major_or_refused(x, "layer norm")
+    _refuse_odd_contiguous(x, "layer norm")
     return _new(x._shape, x.dtype)  # torch makes the input contiguous first
 
 
@@ -140,11 +145,9 @@ def _layer_norm_layout(x: SymTensor, k: int, weighted: bool, biased: bool) -> Sy
         x = SymTensor(shape, x.dtype, contiguous_strides(shape))
     kept = shape[: len(shape) - k]
     stat = SymTensor((*kept, *(1,) * k), x.dtype, (*contiguous_strides(kept), *(0,) * k))
-    out = _elementwise([_elementwise([x, stat]), stat])
-    for present in (weighted, biased):
-        if present:
-            out = _elementwise([out, SymTensor(shape[len(shape) - k :], x.dtype)])
-    return out
+    normalized = shape[len(shape) - k :]
+    affine = [SymTensor(normalized, x.dtype) for present in (weighted, biased) if present]
+    return _normalized(x, stat, affine)
 
 
 @_register(F.group_norm)
@@ -155,7 +158,7 @@ def _group_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
         ("input", "num_groups", "weight", "bias", "eps"),
         (_MISSING, _MISSING, None, None, 1e-5),
     )
-    x = _row_major_or_refused(_float_input(x), "group norm")
+    x = _refuse_odd_contiguous(_float_input(x), "group norm")
     if x.dim() < 2 or not isinstance(groups, int) or groups < 1 or x._shape[1] % groups:
         raise Unsupported("group norm of channels the groups do not divide")
     for t in (w, b):
@@ -172,7 +175,7 @@ def _rms_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
         ("input", "normalized_shape", "weight", "eps"),
         (_MISSING, _MISSING, None, None),
     )
-    x = _row_major_or_refused(_float_input(x), "RMS norm")
+    x = _refuse_odd_contiguous(_float_input(x), "RMS norm")
     normalized = _trailing(x, shape, "RMS norm")
     if x.dtype not in (torch.float32, torch.float64) or not is_contiguous(x._shape, x._stride):
         raise Unsupported("RMS norm of a half-precision or non-contiguous input")
@@ -209,7 +212,7 @@ def _weight_norm(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
 def _normalize(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """F.normalize(input, p, dim, eps): ``input / norm(input).clamp_min(eps).expand_as(input)``
     as torch writes it, each step by its own rule (the norm's result as
-    :func:`norm_result` makes it; so laid out as torch lays each out;
+    :func:`_norm_result` makes it; so laid out as torch lays each out;
     over 20,000 fuzzed layouts, axes of size 1 with odd strides and gaps included, the
     steps' result was torch's every time). Broadcast and empty inputs are refused, and so
     is ``out``."""
@@ -222,7 +225,7 @@ def _normalize(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp
     dim = _wrap(dim, x.dim())
     if any(st == 0 and n > 1 for n, st in zip(x._shape, x._stride)) or 0 in x._shape:
         raise Unsupported("normalize of a broadcast or empty input")
-    norm = norm_result(x, dim, True)
+    norm = _norm_result(x, dim, True)
     norm = HANDLERS[torch.Tensor.clamp_min]((norm, eps), {}, aten)
     norm = HANDLERS[torch.Tensor.expand_as]((norm, x), {}, aten)
     return HANDLERS[torch.Tensor.__truediv__]((x, norm), {}, aten)
