@@ -6,7 +6,8 @@ of size 1 whose strides are anything at all, the layouts on which kernels differ
 Each rule may refuse a layout, but a layout it answers must come out exactly as torch
 lays it out on meta: shape, strides, dtype, device and requires_grad (test_symbolic_ops'
 description of a tensor). (This audit found activations, norms,
-softmax, GLU and half-precision element-wise ops answering some of these wrong.)
+softmax, GLU and half-precision element-wise ops answering some of these wrong, and
+clamp with one bound.)
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ RULES: dict[str, tuple[Any, Callable[[torch.Tensor], tuple[Any, ...]]]] = {
         torch.Tensor.masked_fill, lambda x: (x, _meta(*x.shape, dtype=torch.bool), 0.0)
     ),
     "clamp": (torch.clamp, lambda x: (x, 0.0, 1.0)),
+    "clamp_min": (torch.clamp_min, lambda x: (x, 0.0)),
+    "clamp_max": (torch.clamp_max, lambda x: (x, 1.0)),
     "relu": (F.relu, lambda x: (x,)),
     "relu6": (F.relu6, lambda x: (x,)),
     "hardtanh": (F.hardtanh, lambda x: (x,)),
@@ -149,6 +152,8 @@ RULES: dict[str, tuple[Any, Callable[[torch.Tensor], tuple[Any, ...]]]] = {
     "dropout2d": (F.dropout2d, lambda x: (x, 0.5, False)),
     "mean": (torch.mean, lambda x: (x, 0)),
     "prod": (torch.prod, lambda x: (x, -1)),
+    "var_keepdim": (torch.var, lambda x: (x, -1, False, True)),
+    "std": (torch.std, lambda x: (x, 0)),
     "logsumexp": (torch.logsumexp, lambda x: (x, -1, True)),
     "sort": (torch.sort, lambda x: (x, 0)),
     "argsort": (torch.argsort, lambda x: (x, -1)),

@@ -482,7 +482,7 @@ METHODS = (
     "logsumexp", "__rtruediv__", "baddbmm", "clamp_min", "clamp_max", "unfold", "floor",
     "ceil", "trunc", "all", "any", "sort", "argsort", "exp2", "log2", "log10", "acos", "asin",
     "atan", "cosh", "sinh", "acosh", "asinh", "atanh", "erfc", "erfinv", "lgamma", "digamma",
-    "i0", "sinc", "deg2rad", "rad2deg", "frac", "requires_grad_",
+    "i0", "sinc", "deg2rad", "rad2deg", "frac", "requires_grad_", "var", "std",
 )  # fmt: skip
 
 for _name in METHODS:

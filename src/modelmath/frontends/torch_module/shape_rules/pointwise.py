@@ -221,10 +221,12 @@ def _where_method(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Ate
 @_register(torch.clamp, torch.clip, torch.Tensor.clamp, torch.Tensor.clip)
 def _clamp(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.clamp(input, min, max) by numbers: the input's shape, its dtype (a float bound
-    on an integer tensor promotes it: refused). On meta, torch's Python reference runs it
-    as a where per bound (``where(ge(a, min) | isnan(a), a, min)``), and so it is laid out
-    here; tensor bounds, and inputs broadcast along an axis (laid out otherwise by one of
-    those steps), are refused."""
+    on an integer tensor promotes it). On meta, torch's Python reference runs it as a
+    where per bound, ``where(ge(a, min) | isnan(a), a, min)`` (isnan being ``ne(a, a)``),
+    and so it is laid out here, by those steps' own rules: the ``|`` of two bool tensors
+    lays out axes of size 1 its own way (the layout fuzz found a lower bound alone answered
+    wrong when that step was skipped). Tensor bounds, and inputs broadcast along an axis,
+    are refused."""
     x, low, high = _bind(args, kwargs, ("input", "min", "max"), (_MISSING, None, None))
     x = _sym(x)
     bounds = [b for b in (low, high) if b is not None]
@@ -235,12 +237,14 @@ def _clamp(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -
     dtype = _result_dtype((x, *bounds))
     if any(st == 0 and size > 1 for size, st in zip(x._shape, x._stride)):
         raise Unsupported("clamp of a broadcast input")
-    shape, strides = x._shape, x._stride
-    number = (0,) * len(shape)
-    for _ in bounds:
-        condition = _reference_strides(shape, (strides,))
-        strides = _reference_strides(shape, (condition, strides, number))
-    return SymTensor(shape, dtype, strides)
+    result = x
+    for bound, compare in ((low, torch.ge), (high, torch.le)):
+        if bound is not None:
+            within = HANDLERS[compare]((result, bound), {}, aten)
+            nan = HANDLERS[torch.ne]((result, result), {}, aten)
+            condition = HANDLERS[torch.bitwise_or]((within, nan), {}, aten)
+            result = HANDLERS[torch.where]((condition, result, bound), {}, aten)
+    return SymTensor(x._shape, dtype, result._stride)
 
 
 @_register(torch.clamp_min, torch.Tensor.clamp_min)

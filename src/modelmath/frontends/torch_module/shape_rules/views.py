@@ -447,6 +447,40 @@ HANDLERS[torch.sum] = HANDLERS[torch.Tensor.sum] = _reduction(_REDUCTION_NAMES, 
 _PROD = _reduction(_REDUCTION_NAMES, mean=False)
 
 
+@_register(torch.var, torch.Tensor.var, torch.std, torch.Tensor.std)
+def _var_or_std(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.var/std of a float tensor (xLSTM's ``x.var(dim=-1, keepdim=True,
+    unbiased=False)``): over all elements, or ``dim`` reduced away (kept as 1 with
+    ``keepdim``), a fresh row-major tensor of the input's dtype. Its overloads: ``(input,
+    unbiased)``, ``(input, dim, unbiased, keepdim)`` and ``(input, dim, *, correction,
+    keepdim)``; an integer or complex input, and both ``unbiased`` and ``correction``
+    given, are refused (torch raises for the first and last)."""
+    if len(args) > 1 and type(args[1]) is bool:  # (input, unbiased)
+        if len(args) > 2 or set(kwargs) - {"unbiased"}:
+            raise Unsupported("var/std(input, unbiased) with more arguments")
+        x, dim, keepdim, unbiased, correction = args[0], None, False, args[1], None
+    else:
+        x, dim, unbiased, keepdim, correction = _bind(
+            args, kwargs, ("input", "dim", "unbiased", "keepdim", "correction"),
+            (_MISSING, None, None, False, None),
+        )  # fmt: skip
+    x = _sym(x)
+    if x.dtype not in _FLOATS:
+        raise Unsupported("var/std of a tensor that is not floating point")
+    if unbiased is not None and correction is not None:
+        raise Unsupported("var/std with both unbiased and correction")
+    if unbiased is not None and type(unbiased) is not bool:
+        raise Unsupported("var/std's unbiased that is not a bool")
+    if correction is not None and type(correction) not in (int, float):
+        raise Unsupported("var/std's correction that is not a number")
+    if dim == () or dim == []:
+        raise Unsupported("var/std over no axes")
+    return _new(_reduced(x, dim, keepdim)[0]._shape, x.dtype)
+
+
+_FLOATS = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
+
+
 @_register(torch.all, torch.Tensor.all, torch.any, torch.Tensor.any)
 def _all_any(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """torch.all/any(input, dim=None, keepdim=False): a bool tensor, ``dim`` reduced away
