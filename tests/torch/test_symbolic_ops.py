@@ -2117,6 +2117,22 @@ def _padding_and_factory_cases(c: Callable[..., Case]) -> Iterator[Case]:
         yield c(F.interpolate, meta(*shape, order=order), scale_factor=2, mode="bilinear",
                 must=plain)  # fmt: skip
     yield c(F.interpolate, meta(2, 3, 5, 5)[:, :, ::2], scale_factor=2)
+    # the interpolating modes on inputs with axes of size 1 laid out oddly: their
+    # decomposition's steps, by their own rules (the first: the layout fuzz's, whose C axis
+    # comes out with stride 16; YOLOS's position embedding, permuted with a batch of 1)
+    odd = [meta(14).as_strided((2, 1, 2, 1), (1, 7, 2, 7)),
+           meta(1, 64, 64, 108).permute(0, 3, 1, 2),
+           meta(3, 1, 4, 5).as_strided((3, 1, 4, 5), (20, 100, 5, 1))[..., ::2],
+           meta(16).as_strided((1, 4, 4), (7, 4, 1)),
+           meta(60).as_strided((1, 3, 2, 5, 2), (1, 20, 10, 2, 1))]  # fmt: skip
+    for t in odd:
+        nd = t.dim() - 2
+        mode = {1: "linear", 2: "bilinear", 3: "trilinear"}[nd]
+        yield c(F.interpolate, t, scale_factor=2, mode=mode)
+        yield c(F.interpolate, t, size=(3, 5, 2)[:nd], mode=mode, align_corners=True)
+        if nd == 2:
+            yield c(F.interpolate, t, scale_factor=1.5, mode="bicubic")
+            yield c(F.interpolate, t.half(), scale_factor=2, mode=mode, must=False)
 
     # power pooling, local response norm, rrelu
     for func, t in ((F.lp_pool1d, meta(2, 3, 11)), (F.lp_pool2d, meta(2, 3, 11, 10))):

@@ -2,7 +2,8 @@
 registered into :data:`~modelmath.frontends.torch_module.shape_rules.HANDLERS`.
 
 >>> import torch
->>> import torch.nn.functional as F
+>>> import torch
+import torch.nn.functional as F
 >>> HANDLERS[F.interpolate]((SymTensor((1, 3, 5, 5), torch.float32),),
 ...     {"scale_factor": 1.5, "mode": "bilinear"}, []).shape
 torch.Size([1, 3, 7, 7])
@@ -10,10 +11,12 @@ torch.Size([1, 3, 7, 7])
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import torch
 import torch.nn.functional as F
 
 from modelmath.frontends.torch_module.records import AtenOp
@@ -35,6 +38,7 @@ from modelmath.frontends.torch_module.shape_rules.pooling import _pool_size
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
     Unsupported,
+    contiguous_strides,
     is_contiguous,
 )
 
@@ -50,6 +54,55 @@ _MODES: dict[str, int | None] = {
     "bicubic": 2,
     "trilinear": 3,
 }
+
+
+# The modes that interpolate (the others pick or pool input values).
+_INTERPOLATING = ("linear", "bilinear", "bicubic", "trilinear")
+
+
+def _decomposed(x: SymTensor, sizes: Sequence[int], mode: str, aten: list[AtenOp]) -> SymTensor:
+    """An interpolating mode's result for an input with axes of size 1 that is not
+    row-major: on meta torch runs its decomposition (``_upsample_linear``,
+    ``upsample_bicubic2d_default``), whose index and element-wise steps lay such axes out
+    their own way before its final ``contiguous()`` (the layout fuzz: (2, 1, 2, 1) of
+    strides (1, 7, 2, 7), bilinear ×2 → strides (8, 16, 2, 1)). Those steps are run here by
+    their own rules, on tensors of the shapes and layouts the decomposition makes (its
+    source indices and weights: fresh, row-major), so the answer is theirs or none. A
+    row-major input (9,919 of 9,919 sampled) and one without axes of size 1 (the fuzz) come
+    out row-major without them. Half precision, which it computes in float32 and casts
+    back, is refused."""
+    if x.dtype in (torch.float16, torch.bfloat16):
+        raise Unsupported("interpolate of a half-precision input with odd axes of size 1")
+    nd = len(sizes)
+    # Axis k's source indices and weights: shape (size_k, 1, ..., 1), up to the last axis.
+    shapes = [(n, *(1,) * (nd - 1 - k)) for k, n in enumerate(sizes)]
+    add, mul = HANDLERS[torch.add], HANDLERS[torch.mul]
+    index = HANDLERS[torch.Tensor.__getitem__]
+    where = (slice(None), slice(None), *(SymTensor(sh, torch.int64) for sh in shapes))
+
+    def load() -> SymTensor:  # aten._unsafe_index(input, [None, None, *indices])
+        return index((x, where), {}, aten)  # type: ignore[no-any-return]
+
+    def weight(k: int) -> SymTensor:
+        return SymTensor(shapes[k], x.dtype)
+
+    if mode == "bicubic":  # a sum over 4 x 4 loads, by x's weights, then by y's
+        rows = []
+        for _ in range(4):
+            terms = [mul((load(), weight(1)), {}, aten) for _ in range(4)]
+            rows.append(functools.reduce(lambda a, b: add((a, b), {}, aten), terms))
+        terms = [mul((r, weight(0)), {}, aten) for r in rows]
+        result = functools.reduce(lambda a, b: add((a, b), {}, aten), terms)
+    else:  # 2^nd loads, paired off axis by axis from the last: v1 + (v2 - v1) * w
+        vs = [load() for _ in range(2**nd)]
+        for k in reversed(range(nd)):
+            vs = [
+                add((v1, mul((HANDLERS[torch.sub]((v2, v1), {}, aten), weight(k)), {}, aten)),
+                    {}, aten)
+                for v1, v2 in zip(vs[::2], vs[1::2])
+            ]  # fmt: skip
+        result = vs[0]
+    return HANDLERS[torch.Tensor.contiguous]((result,), {}, aten)  # type: ignore[no-any-return]
 
 
 def _number(value: Any) -> bool:
@@ -107,6 +160,8 @@ def _interpolate(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
     # by a fresh tensor's .contiguous(format), some by .to(format) or a strided output;
     # those agree unless axes of size 1 make the layout ambiguous, which is refused.
     if not _channels_last(x._shape, x._stride):
+        if mode in _INTERPOLATING and 1 in x._shape and x._stride != contiguous_strides(x._shape):
+            return _decomposed(x, sizes, mode, aten)
         return SymTensor(shape, x.dtype)
     if min(shape[1:]) > 1 and x._stride == _channels_last_strides(x._shape):
         return SymTensor(shape, x.dtype, _channels_last_strides(shape))
