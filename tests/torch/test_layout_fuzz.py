@@ -6,8 +6,8 @@ of size 1 whose strides are anything at all, the layouts on which kernels differ
 Each rule may refuse a layout, but a layout it answers must come out exactly as torch
 lays it out on meta: shape, strides, dtype, device and requires_grad (test_symbolic_ops'
 description of a tensor). (This audit found activations, norms,
-softmax, GLU and half-precision element-wise ops answering some of these wrong, and
-clamp with one bound.)
+softmax, GLU and half-precision element-wise ops answering some of these wrong, then
+clamp with one bound and interpolate's interpolating modes.)
 """
 
 from __future__ import annotations
