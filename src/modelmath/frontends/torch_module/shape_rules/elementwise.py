@@ -540,7 +540,9 @@ def _rtruediv(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
     x = _float_input(x)
     if type(other) not in (int, float):
         raise Unsupported("a division of something else than a number by a tensor")
-    return _iter_like(x)
+    # each step by its own rule (as one unary op, some inputs with axes of size 1 came out
+    # wrong: the layout fuzz)
+    return HANDLERS[torch.mul]((HANDLERS[torch.reciprocal]((x,), {}, aten), other), {}, aten)
 
 
 def _division(*, inplace: bool) -> Handler:

@@ -201,9 +201,12 @@ for _nd in (1, 2, 3):
     )  # fmt: skip
 
 
+# Its kernel lays out axes of size 1 with odd strides as the clamping ones do (the layout
+# fuzz: a half (4, 5, 1, 4) of strides (20, 1, 100, 5)): such inputs are refused.
 HANDLERS[F.threshold] = _unary(
-    ("input", "threshold", "value", "inplace"), (_MISSING, _MISSING, _MISSING, False), inplace_at=3
-)
+    ("input", "threshold", "value", "inplace"), (_MISSING, _MISSING, _MISSING, False),
+    inplace_at=3, clamps=True,
+)  # fmt: skip
 HANDLERS[F.softmin] = _softmax
 
 

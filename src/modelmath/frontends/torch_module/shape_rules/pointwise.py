@@ -15,6 +15,7 @@ Python numbers); any other mix is refused.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -85,6 +86,22 @@ def _float_unary(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
 
 for _name in _FLOAT_UNARY:
     HANDLERS[getattr(torch, _name)] = HANDLERS[getattr(torch.Tensor, _name)] = _float_unary
+
+
+@_register(torch.sinc, torch.Tensor.sinc)
+def _sinc(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
+    """torch.sinc, as torch's reference runs it: ``a = pi * x``, then ``where(a == 0, 1,
+    sin(a) / a)``, each step by its own rule (as one unary op, it answered some inputs
+    with axes of size 1 wrong: the layout fuzz). Half precision, computed in float32 and
+    cast back, is laid out as the other unary float functions say (odd such inputs
+    refused)."""
+    result = _float_unary(args, kwargs, aten)  # its checks, and the half-precision answer
+    if result.dtype in (torch.float16, torch.bfloat16):
+        return result
+    (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
+    a = HANDLERS[torch.mul]((x, math.pi), {}, aten)
+    ratio = HANDLERS[torch.div]((HANDLERS[torch.sin]((a,), {}, aten), a), {}, aten)
+    return _where_of(HANDLERS[torch.eq]((a, 0), {}, aten), 1, ratio)
 
 
 @_register(torch.abs, torch.Tensor.abs, torch.Tensor.__abs__)
@@ -196,7 +213,14 @@ def _where_of(condition: Any, x: Any, y: Any) -> SymTensor:
         if _is_sym(t):
             shape = _broadcast(shape, t._shape)
     number = SymTensor((), dtype)
-    operands = [t if _is_sym(t) else number for t in (cond, x, y)]
+    # An operand of another dtype is converted to the result's first (the reference's
+    # type promotion), which lays out some inputs anew (the layout fuzz: a half (2, 1, 1)
+    # of strides (4, 8, 2) beside a float32 other): by the conversion's own rule.
+    operands = [cond] + [
+        (t if t.dtype == dtype else HANDLERS[torch.Tensor.to]((t, dtype), {}, []))
+        if _is_sym(t) else number
+        for t in (x, y)
+    ]  # fmt: skip
     strides = [_expanded(t, shape) for t in operands]
     return SymTensor(shape, dtype, _reference_strides(shape, strides))
 
@@ -381,7 +405,12 @@ def _logical_not(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[Aten
     x = _sym(x)
     if x.dtype.is_complex:
         raise Unsupported("a logical op on complex tensors")
-    return _iter_like(x, torch.bool)
+    # As torch's reference runs it, by those steps' own rules: ``a == 0``, or ``~a`` of a
+    # bool tensor (a half input, which that comparison lays out its own way, was answered
+    # wrong as a plain unary op: the layout fuzz)
+    if x.dtype == torch.bool:
+        return HANDLERS[torch.bitwise_not]((x,), {}, aten)
+    return HANDLERS[torch.eq]((x, 0), {}, aten)
 
 
 @_register(torch.bitwise_not, torch.Tensor.bitwise_not, torch.Tensor.__invert__)
