@@ -152,3 +152,28 @@ def test_the_tracer_and_its_copies_are_freed_without_the_garbage_collector(
         assert len(made) > 3 and all(ref() is None for ref in made)
     finally:
         gc.enable()
+
+
+class _HeldTransposed(nn.Module):
+    """A weight held transposed and a buffer held permuted: what forward code computes
+    from them is laid out after theirs, in a real pass."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(4, 3).t())
+        self.register_buffer("scale", torch.randn(3, 1, 4).permute(2, 1, 0))
+
+    def forward(self, x: torch.Tensor) -> Any:
+        return torch.relu(self.weight) * 2.0, self.scale + 1.0, x @ self.weight
+
+
+@pytest.mark.parametrize("tracer", ["symbolic", "meta"])
+def test_tensors_not_row_major_keep_their_layout_in_the_copy(tracer: str) -> None:
+    from output_strides import output_strides
+
+    model, x = _HeldTransposed(), torch.randn(2, 3)
+    with torch.no_grad():
+        real = [(tuple(t.shape), tuple(t.stride())) for t in model(x)]
+    traced = output_strides(model, [x], tracer)[1][("", 0)]
+    assert traced == real
+    assert real[0][1] == (1, 3)  # the weight's own layout, not a fresh one

@@ -70,7 +70,6 @@ from modelmath.frontends.torch_module.symbolic import (
     SymParameter,
     SymTensor,
     Unsupported,
-    contiguous_strides,
     set_dispatch,
 )
 from modelmath.frontends.torch_module.tracer import (
@@ -591,9 +590,10 @@ class FastTracer(Tracer):
             raise Unsupported(f"a tensor of type {kind.__name__}")
         if t.layout != torch.strided:
             raise Unsupported(f"a tensor of layout {t.layout}")
-        # SymTensor.__init__'s work, without its checks: a fresh (row-major) layout.
-        sym._shape = shape = tuple(t.shape)
-        sym._stride = contiguous_strides(shape)
+        # SymTensor.__init__'s work, without its checks, and the tensor's own layout (a
+        # weight held transposed lays out what forward code computes from it as it does).
+        sym._shape = tuple(t.shape)
+        sym._stride = tuple(t.stride())
         sym.dtype = t.dtype
         sym.requires_grad = t.requires_grad
         return sym

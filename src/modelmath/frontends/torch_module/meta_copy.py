@@ -41,7 +41,9 @@ _EMPTY = {dict, OrderedDict, set, list}
 
 
 def _to_meta(t: torch.Tensor) -> torch.Tensor:
-    """The meta twin of ``t``: same shape, dtype and gradient flag, no storage."""
+    """The meta twin of ``t``: same shape, strides, dtype and gradient flag, no storage
+    (a weight held transposed lays out what forward code computes from it as the real
+    one does)."""
     if is_lazy(t):
         # A lazy module's tensor has no shape until its first call: the twin is left
         # uninitialized too, on meta, and the copy's first call gives it its shape there
@@ -50,7 +52,10 @@ def _to_meta(t: torch.Tensor) -> torch.Tensor:
         return uninitialized(requires_grad=t.requires_grad, device="meta", dtype=t.dtype)  # type: ignore[no-any-return]
     if t.device.type == "meta" and not isinstance(t, torch.nn.Parameter):
         return t
-    meta = torch.empty(t.shape, dtype=t.dtype, device="meta")
+    if t.layout == torch.strided:
+        meta = torch.empty_strided(t.shape, t.stride(), dtype=t.dtype, device="meta")
+    else:
+        meta = torch.empty(t.shape, dtype=t.dtype, device="meta")
     if isinstance(t, torch.nn.Parameter):
         return torch.nn.Parameter(meta, requires_grad=t.requires_grad)
     return meta
