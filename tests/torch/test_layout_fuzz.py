@@ -53,6 +53,11 @@ def _meta(*shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     return torch.empty(shape, device="meta", dtype=dtype)
 
 
+def _setitem(x: torch.Tensor) -> tuple[Any, ...]:
+    """A copy of ``x`` to write into, an index and a value."""
+    return (x.clone(), (Ellipsis, 0), 1.0)
+
+
 # name → (function, its arguments given the fuzzed tensor)
 RULES: dict[str, tuple[Any, Callable[[torch.Tensor], tuple[Any, ...]]]] = {
     "exp": (torch.exp, lambda x: (x,)),
@@ -298,6 +303,86 @@ RULES: dict[str, tuple[Any, Callable[[torch.Tensor], tuple[Any, ...]]]] = {
         torch.addmm, lambda x: (_meta(x.shape[-1]), _meta(2, x.shape[-2]), x[(0,) * (x.dim() - 2)])
     ),
     "matmul_m": (torch.Tensor.matmul, lambda x: (_meta(2, x.shape[-2]), x)),
+    # A third audit's (it found a vector norm, F.unfold of a non-contiguous input and
+    # padding by zeros answering some of these wrong)
+    "unfold_f": (F.unfold, lambda x: (x, 1)),
+    "embedding_bag": (
+        F.embedding_bag, lambda x: (_meta(2, 3, dtype=torch.int64), x[(0,) * (x.dim() - 2)])
+    ),
+    "max_unpool2d": (F.max_unpool2d, lambda x: (x, _meta(*x.shape, dtype=torch.int64), 1)),
+    "linalg_norm": (torch.linalg.norm, lambda x: (x, None, -1, True)),
+    "weight_norm": (
+        torch._weight_norm, lambda x: (x, _meta(x.shape[0], *([1] * (x.dim() - 1))), 0)
+    ),
+    "norm_m": (torch.Tensor.norm, lambda x: (x, 2, 0)),
+    "split_m": (torch.Tensor.split, lambda x: (x, 1, -1)),
+    "unflatten_m": (torch.Tensor.unflatten, lambda x: (x, 0, (x.shape[0], 1))),
+    "ger": (torch.ger, lambda x: (x.flatten(), _meta(2))),
+    "setitem": (torch.Tensor.__setitem__, _setitem),
+    "neg_f": (torch.neg, lambda x: (x,)),
+    "ceil_f": (torch.ceil, lambda x: (x,)),
+    "digamma": (torch.digamma, lambda x: (x,)),
+    "bitwise_xor": (torch.bitwise_xor, lambda x: (x > 0, x < 1)),
+    "logical_or": (torch.logical_or, lambda x: (x > 0, x < 1)),
+    "xor_": (torch.Tensor.__xor__, lambda x: (x > 0, x < 1)),
+    "ior": (torch.Tensor.__ior__, lambda x: ((x > 0).clone(), x < 1)),
+    "isub": (torch.Tensor.__isub__, lambda x: (x.clone(), 1.0)),
+    "imul": (torch.Tensor.__imul__, lambda x: (x.clone(), 2.0)),
+    "idiv": (torch.Tensor.__itruediv__, lambda x: (x.clone(), 2.0)),
+    "sub_": (torch.Tensor.sub_, lambda x: (x.clone(), x)),
+    "div_": (torch.Tensor.div_, lambda x: (x.clone(), 2.0)),
+    "rmul": (torch.Tensor.__rmul__, lambda x: (x, 2.0)),
+    "radd": (torch.Tensor.__radd__, lambda x: (x, 2.0)),
+    "rsub_t": (torch.Tensor.__rsub__, lambda x: (x, _meta(x.shape[-1]))),
+    "rpow_int": (torch.Tensor.__rpow__, lambda x: (x, 2)),
+    "pow_half": (torch.pow, lambda x: (x, 0.5)),
+    "pow_m": (torch.Tensor.pow, lambda x: (x, 3)),
+    "int": (torch.Tensor.int, lambda x: (x,)),
+    "bfloat16": (torch.Tensor.bfloat16, lambda x: (x,)),
+    "to_dtype_copy": (torch.Tensor.to, lambda x: (x, torch.float64, False, True)),
+    "new_empty": (torch.Tensor.new_empty, lambda x: (x, (2, 3))),
+    "max_m": (torch.Tensor.max, lambda x: (x, -1)),
+    "min_t": (torch.min, lambda x: (x, _meta(*x.shape))),
+    "argmax_m": (torch.Tensor.argmax, lambda x: (x, 0, True)),
+    "all_m": (torch.Tensor.all, lambda x: (x > 0, -1)),
+    "any_dim": (torch.any, lambda x: (x > 0, 0, True)),
+    "softplus_beta": (F.softplus, lambda x: (x, 2.0, 10.0)),
+    "elu_alpha": (F.elu, lambda x: (x, 0.5)),
+    "hardtanh_r": (F.hardtanh, lambda x: (x, -2.0, 2.0)),
+    "relu6_": (F.relu6, lambda x: (x.clone(), True)),
+    "leaky_relu_": (F.leaky_relu, lambda x: (x.clone(), 0.1, True)),
+    "silu_": (F.silu, lambda x: (x.clone(), True)),
+    "dropout_": (F.dropout, lambda x: (x.clone(), 0.5, True, True)),
+    "adaptive_max_pool1d": (F.adaptive_max_pool1d, lambda x: (x, 1)),
+    "adaptive_max_pool3d": (F.adaptive_max_pool3d, lambda x: (x, 1)),
+    "lp_pool2d": (F.lp_pool2d, lambda x: (x, 2, 1)),
+    "lp_pool1d": (F.lp_pool1d, lambda x: (x, 2, 1)),
+    "interp_nearest_exact": (F.interpolate, lambda x: (x, None, 2.0, "nearest-exact")),
+    "interp_area": (F.interpolate, lambda x: (x, 2, None, "area")),
+    "pad_circular": (F.pad, lambda x: (x, (1, 1), "circular")),
+    "pad_const_val": (F.pad, lambda x: (x, (0, 1, 1, 0), "constant", 2.0)),
+    "conv2d_grouped": (
+        F.conv2d, lambda x: (x, _meta(x.shape[1], 1, 1, 1), None, 1, 0, 1, x.shape[1])
+    ),
+    "conv2d_strided": (F.conv2d, lambda x: (x, _meta(2, x.shape[1], 1, 1), None, 2)),
+    "linear_nobias": (F.linear, lambda x: (x, _meta(2, x.shape[-1]))),
+    "sdpa_causal": (F.scaled_dot_product_attention, lambda x: (x, x, x, None, 0.0, True)),
+    "bilinear_f": (F.bilinear, lambda x: (x, x, _meta(2, x.shape[-1], x.shape[-1]))),
+    "layer_norm_nw": (F.layer_norm, lambda x: (x, x.shape[-2:])),
+    "instance_norm_w": (
+        F.instance_norm, lambda x: (x, None, None, _meta(x.shape[1]), _meta(x.shape[1]))
+    ),
+    "batch_norm_train": (F.batch_norm, lambda x: (x, None, None, None, None, True)),
+    "normalize_dim0": (F.normalize, lambda x: (x, 2.0, 0)),
+    "glu_0": (F.glu, lambda x: (x, 0)),
+    "softmax_dtype": (torch.softmax, lambda x: (x, -1, torch.float64)),
+    "log_softmax_m": (torch.Tensor.log_softmax, lambda x: (x, 0)),
+    "tril_m": (torch.Tensor.tril, lambda x: (x, -1)),
+    "masked_fill_b": (torch.Tensor.masked_fill, lambda x: (x, _meta(1, dtype=torch.bool), 0.0)),
+    "where_scalar_x": (torch.where, lambda x: (x > 0, 1.0, x)),
+    "clamp_tensor_x": (torch.clamp, lambda x: (x, -1, 1)),
+    "pad_zero": (F.pad, lambda x: (x, (0, 0))),
+    "pad_zero_value": (F.pad, lambda x: (x, (0, 0, 0, 0), "constant", 1.0)),
 }
 
 

@@ -256,7 +256,34 @@ def _unfold(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
     if min(blocks) < 1:
         raise Unsupported("unfold blocks larger than the padded input")
     shape = (*x._shape[:-3], x._shape[-3] * k[0] * k[1], blocks[0] * blocks[1])
-    return SymTensor(shape, x.dtype)
+    if is_contiguous(x._shape, x._stride):
+        return SymTensor(shape, x.dtype)
+    # On meta torch runs its decomposition, whose steps lay out what a non-contiguous input
+    # gives them (the layout fuzz: one in six such inputs came out not row-major): run
+    # here by their own rules. Contiguous inputs came out row-major (313 of 313).
+    return _unfold_steps(x, k, d, p, s, blocks, aten)
+
+
+def _unfold_steps(
+    x: SymTensor, k: Sequence[int], d: Sequence[int], p: Sequence[int], s: Sequence[int],
+    blocks: Sequence[int], aten: list[AtenOp],
+) -> SymTensor:  # fmt: skip
+    """F.unfold as torch's ``im2col`` decomposition runs it: the input padded (by zeros
+    too), indexed by each block's rows (k_h, L_h, 1, 1) and columns (k_w, L_w), the axes
+    permuted to (N, C, k_h, k_w, L_h, L_w) and reshaped to (N, C·k_h·k_w, L)."""
+    batched = x.dim() == 4
+    if not batched:
+        x = HANDLERS[torch.unsqueeze]((x, 0), {}, aten)
+    padded = HANDLERS[F.pad]((x, (p[1], p[1], p[0], p[0])), {}, aten)
+    rows = SymTensor((k[0], blocks[0], 1, 1), torch.int64, (blocks[0], 1, 1, 1))
+    columns = SymTensor((k[1], blocks[1]), torch.int64)
+    picked = HANDLERS[torch.Tensor.__getitem__](
+        (padded, (slice(None), slice(None), rows, columns)), {}, aten
+    )
+    picked = HANDLERS[torch.Tensor.permute]((picked, 0, 1, 2, 4, 3, 5), {}, aten)
+    n, c = x._shape[:2]
+    out = HANDLERS[torch.reshape]((picked, (n, c * k[0] * k[1], blocks[0] * blocks[1])), {}, aten)
+    return out if batched else HANDLERS[torch.squeeze]((out, 0), {}, aten)  # type: ignore[no-any-return]
 
 
 @_register(F.mse_loss)
