@@ -261,16 +261,17 @@ def _unfold(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) 
     # On meta torch runs its decomposition, whose steps lay out what a non-contiguous input
     # gives them (the layout fuzz: one in six such inputs came out not row-major): run
     # here by their own rules. Contiguous inputs came out row-major (313 of 313).
-    return _unfold_steps(x, k, d, p, s, blocks, aten)
+    return _unfold_steps(x, k, p, blocks, aten)
 
 
 def _unfold_steps(
-    x: SymTensor, k: Sequence[int], d: Sequence[int], p: Sequence[int], s: Sequence[int],
-    blocks: Sequence[int], aten: list[AtenOp],
+    x: SymTensor, k: Sequence[int], p: Sequence[int], blocks: Sequence[int],
+    aten: list[AtenOp],
 ) -> SymTensor:  # fmt: skip
     """F.unfold as torch's ``im2col`` decomposition runs it: the input padded (by zeros
     too), indexed by each block's rows (k_h, L_h, 1, 1) and columns (k_w, L_w), the axes
-    permuted to (N, C, k_h, k_w, L_h, L_w) and reshaped to (N, C·k_h·k_w, L)."""
+    permuted to (N, C, k_h, k_w, L_h, L_w) and reshaped to (N, C·k_h·k_w, L). (Dilation
+    and stride change the indices' values and the block counts, not these layouts.)"""
     batched = x.dim() == 4
     if not batched:
         x = HANDLERS[torch.unsqueeze]((x, 0), {}, aten)
