@@ -2,8 +2,7 @@
 registered into :data:`~modelmath.frontends.torch_module.shape_rules.HANDLERS`.
 
 >>> import torch
->>> import torch
-import torch.nn.functional as F
+>>> import torch.nn.functional as F
 >>> HANDLERS[F.interpolate]((SymTensor((1, 3, 5, 5), torch.float32),),
 ...     {"scale_factor": 1.5, "mode": "bilinear"}, []).shape
 torch.Size([1, 3, 7, 7])
