@@ -32,7 +32,11 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _register,
     _sym,
 )
-from modelmath.frontends.torch_module.shape_rules.elementwise import _iterator_strides, _unary
+from modelmath.frontends.torch_module.shape_rules.elementwise import (
+    _HALF,
+    _iterator_strides,
+    _unary,
+)
 from modelmath.frontends.torch_module.shape_rules.pooling import _pool_size
 from modelmath.frontends.torch_module.symbolic import (
     SymTensor,
@@ -70,7 +74,7 @@ def _decomposed(x: SymTensor, sizes: Sequence[int], mode: str, aten: list[AtenOp
     row-major input (9,919 of 9,919 sampled) and one without axes of size 1 (the fuzz) come
     out row-major without them. Half precision, which it computes in float32 and casts
     back, is refused."""
-    if x.dtype in (torch.float16, torch.bfloat16):
+    if x.dtype in _HALF:
         raise Unsupported("interpolate of a half-precision input with odd axes of size 1")
     nd = len(sizes)
     # Axis k's source indices and weights: shape (size_k, 1, ..., 1), up to the last axis.

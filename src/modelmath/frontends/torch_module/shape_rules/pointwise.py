@@ -31,6 +31,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _sym,
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import (
+    _HALF,
     _all_converted,
     _elementwise,
     _expanded,
@@ -96,7 +97,7 @@ def _sinc(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) ->
     cast back, is laid out as the other unary float functions say (odd such inputs
     refused)."""
     result = _float_unary(args, kwargs, aten)  # its checks, and the half-precision answer
-    if result.dtype in (torch.float16, torch.bfloat16):
+    if result.dtype in _HALF:
         return result
     (x,) = _bind(args, kwargs, ("input",), (_MISSING,))
     a = HANDLERS[torch.mul]((x, math.pi), {}, aten)

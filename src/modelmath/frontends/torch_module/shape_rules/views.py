@@ -29,6 +29,7 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _wrap,
 )
 from modelmath.frontends.torch_module.symbolic import (
+    _FLOAT_TYPES,
     Shape,
     SymTensor,
     Unsupported,
@@ -465,7 +466,7 @@ def _var_or_std(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
             (_MISSING, None, None, False, None),
         )  # fmt: skip
     x = _sym(x)
-    if x.dtype not in _FLOATS:
+    if x.dtype not in _FLOAT_TYPES:
         raise Unsupported("var/std of a tensor that is not floating point")
     if unbiased is not None and correction is not None:
         raise Unsupported("var/std with both unbiased and correction")
@@ -477,8 +478,6 @@ def _var_or_std(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenO
         raise Unsupported("var/std over no axes")
     return _new(_reduced(x, dim, keepdim)[0]._shape, x.dtype)
 
-
-_FLOATS = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
 
 
 @_register(torch.all, torch.Tensor.all, torch.any, torch.Tensor.any)
