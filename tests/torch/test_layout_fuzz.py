@@ -7,7 +7,8 @@ Each rule may refuse a layout, but a layout it answers must come out exactly as 
 lays it out on meta: shape, strides, dtype, device and requires_grad (test_symbolic_ops'
 description of a tensor). (This audit found activations, norms,
 softmax, GLU and half-precision element-wise ops answering some of these wrong, then
-clamp with one bound and interpolate's interpolating modes.)
+clamp with one bound and interpolate's interpolating modes, and later audits the rules
+their sections below name.)
 """
 
 from __future__ import annotations
@@ -56,6 +57,43 @@ def _meta(*shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
 def _setitem(x: torch.Tensor) -> tuple[Any, ...]:
     """A copy of ``x`` to write into, an index and a value."""
     return (x.clone(), (Ellipsis, 0), 1.0)
+
+
+def _vec(x: torch.Tensor) -> torch.Tensor:
+    """A 1-d view of ``x`` with its last axis's stride."""
+    return x[(0,) * (x.dim() - 1)]
+
+
+def _weights(x: torch.Tensor, gates: int, bias: bool = True) -> list[torch.Tensor]:
+    """One recurrent layer's weights (hidden size 2) for input ``x``: ih, hh and biases."""
+    h, d = 2, x.dtype
+    found = [_meta(gates * h, x.shape[-1], dtype=d), _meta(gates * h, h, dtype=d)]
+    return found + ([_meta(gates * h, dtype=d), _meta(gates * h, dtype=d)] if bias else [])
+
+
+def _layer(x: torch.Tensor, gates: int, states: int, bias: bool = True) -> tuple[Any, ...]:
+    """torch.lstm/gru/rnn_* arguments for a (time, batch, features) input: one layer, one
+    direction, no dropout, not training, not batch first."""
+    state = _meta(1, x.shape[1], 2, dtype=x.dtype)
+    hx = (state, state.clone()) if states == 2 else state
+    return (x, hx, _weights(x, gates, bias), bias, 1, 0.0, False, False, False)
+
+
+def _cell(x: torch.Tensor, gates: int, states: int, bias: bool = True) -> tuple[Any, ...]:
+    """torch.*_cell arguments for a (batch, features) input, hidden size 2."""
+    state = _meta(x.shape[0], 2, dtype=x.dtype)
+    hx = (state, state.clone()) if states == 2 else state
+    return (x, hx, *_weights(x, gates, bias))
+
+
+def _attention(x: torch.Tensor, need_weights: bool) -> tuple[Any, ...]:
+    """F.multi_head_attention_forward arguments: ``x`` (time, batch, E) as query, key and
+    value, one head, packed input projection with biases, not training."""
+    e, d = x.shape[-1], x.dtype
+    return (
+        x, x, x, e, 1, _meta(3 * e, e, dtype=d), _meta(3 * e, dtype=d), None, None, False,
+        0.0, _meta(e, e, dtype=d), _meta(e, dtype=d), False, None, need_weights,
+    )  # fmt: skip
 
 
 # name → (function, its arguments given the fuzzed tensor)
@@ -383,6 +421,100 @@ RULES: dict[str, tuple[Any, Callable[[torch.Tensor], tuple[Any, ...]]]] = {
     "clamp_tensor_x": (torch.clamp, lambda x: (x, -1, 1)),
     "pad_zero": (F.pad, lambda x: (x, (0, 0))),
     "pad_zero_value": (F.pad, lambda x: (x, (0, 0, 0, 0), "constant", 1.0)),
+    # A fourth audit's (it found mse_loss with reduction="none" answering some wrong):
+    # method and operator forms, factories, the *_with_indices poolings, recurrent layers
+    # and cells, multi-head attention
+    "relu_vf": (torch.relu, lambda x: (x,)),
+    "relu_m": (torch.Tensor.relu, lambda x: (x,)),
+    "tanh_m": (torch.Tensor.tanh, lambda x: (x,)),
+    "sigmoid_m": (torch.Tensor.sigmoid, lambda x: (x,)),
+    "add_m": (torch.Tensor.add, lambda x: (x, _meta(x.shape[-1]))),
+    "add_dunder": (torch.Tensor.__add__, lambda x: (x, x)),
+    "add_dunder_half": (torch.Tensor.__add__, lambda x: (x, _meta(*x.shape, dtype=torch.float16))),
+    "sub_m": (torch.Tensor.sub, lambda x: (x, 1.0)),
+    "sub_dunder": (torch.Tensor.__sub__, lambda x: (x, _meta(x.shape[-1]))),
+    "mul_m": (torch.Tensor.mul, lambda x: (x, x)),
+    "mul_dunder": (torch.Tensor.__mul__, lambda x: (_meta(*x.shape), x)),
+    "div_m": (torch.Tensor.div, lambda x: (x, _meta(*x.shape))),
+    "div_m_floor": (torch.Tensor.div, lambda x: (x, 2.0)),
+    "rmatmul": (torch.Tensor.__rmatmul__, lambda x: (x, _meta(2, x.shape[-2]))),
+    "view": (torch.Tensor.view, lambda x: (x, -1)),
+    "view_same": (torch.Tensor.view, lambda x: (x, *x.shape)),
+    "meshgrid": (torch.meshgrid, lambda x: (_vec(x), _meta(3, dtype=x.dtype))),
+    "meshgrid_xy": (torch.meshgrid, lambda x: (_vec(x), _vec(x))),
+    "tile_m": (torch.Tensor.tile, lambda x: (x, (2, 1))),
+    "tile_ones": (torch.tile, lambda x: (x, (1,) * (x.dim() + 1))),
+    "conv_transpose3d": (
+        torch.conv_transpose3d, lambda x: (x, _meta(x.shape[1], 2, 1, 1, 1, dtype=x.dtype))
+    ),
+    "fractional_max_pool2d": (F.fractional_max_pool2d, lambda x: (x, 1)),
+    "fractional_max_pool2d_wi": (F.fractional_max_pool2d_with_indices, lambda x: (x, 1)),
+    "max_pool1d_wi": (F.max_pool1d_with_indices, lambda x: (x, 1)),
+    "max_pool2d_wi": (F.max_pool2d_with_indices, lambda x: (x, 2, 1, 1)),
+    "max_pool3d_wi": (F.max_pool3d_with_indices, lambda x: (x, 1)),
+    "adaptive_max_pool1d_wi": (F.adaptive_max_pool1d_with_indices, lambda x: (x, 1)),
+    "adaptive_max_pool2d_wi": (F.adaptive_max_pool2d_with_indices, lambda x: (x, 2)),
+    "adaptive_max_pool3d_wi": (F.adaptive_max_pool3d_with_indices, lambda x: (x, 1)),
+    "zeros": (torch.zeros, lambda x: (x.shape,)),
+    "ones": (torch.ones, lambda x: tuple(x.shape)),
+    "empty": (torch.empty, lambda x: (x.shape,)),
+    "rand": (torch.rand, lambda x: (x.shape,)),
+    "randn": (torch.randn, lambda x: tuple(x.shape)),
+    "randint": (torch.randint, lambda x: (5, x.shape)),
+    "full_int": (torch.full, lambda x: (x.shape, 1)),
+    "full_bool": (torch.full, lambda x: (x.shape, True)),
+    "full_float": (torch.full, lambda x: (x.shape, 1.5)),
+    "arange": (torch.arange, lambda x: (x.shape[0],)),
+    "arange_step": (torch.arange, lambda x: (0, x.shape[0], 0.5)),
+    "linspace": (torch.linspace, lambda x: (0, 1, x.shape[0])),
+    "logspace": (torch.logspace, lambda x: (0, 1, x.shape[-1])),
+    "tensor": (torch.tensor, lambda x: ([[1.0] * x.shape[-1]] * x.shape[0],)),
+    "as_tensor": (torch.as_tensor, lambda x: ([True, False][: x.shape[0]],)),
+    "requires_grad_": (torch.Tensor.requires_grad_, lambda x: (x.clone(),)),
+    "mse_loss": (F.mse_loss, lambda x: (x, _meta(*x.shape, dtype=x.dtype))),
+    "mse_loss_none": (F.mse_loss, lambda x: (x, x)),
+    "rand_": (torch.Tensor.__rand__, lambda x: (x > 0, x < 1)),
+    "ror_": (torch.Tensor.__ror__, lambda x: (x > 0, _meta(*x.shape, dtype=torch.bool))),
+    "rxor_": (torch.Tensor.__rxor__, lambda x: (x > 0, True)),
+    "complex": (torch.complex, lambda x: (x.float(), _meta(*x.shape))),
+    "polar": (torch.polar, lambda x: (x.float(), _meta(x.shape[-1]))),
+    "lstm": (torch.lstm, lambda x: _layer(x, 4, 2)),
+    "gru": (torch.gru, lambda x: _layer(x, 3, 1)),
+    "rnn_tanh": (torch.rnn_tanh, lambda x: _layer(x, 1, 1, bias=False)),
+    "rnn_relu": (torch.rnn_relu, lambda x: _layer(x, 1, 1)),
+    "lstm_cell": (torch.lstm_cell, lambda x: _cell(x, 4, 2)),
+    "gru_cell": (torch.gru_cell, lambda x: _cell(x, 3, 1, bias=False)),
+    "rnn_tanh_cell": (torch.rnn_tanh_cell, lambda x: _cell(x, 1, 1)),
+    "rnn_relu_cell": (torch.rnn_relu_cell, lambda x: _cell(x, 1, 1)),
+    "multi_head_attention": (F.multi_head_attention_forward, lambda x: _attention(x, False)),
+    "multi_head_attention_w": (F.multi_head_attention_forward, lambda x: _attention(x, True)),
+}
+
+# name → the keywords a rule's call takes besides its arguments, given the fuzzed tensor
+_ON_META = {"device": "meta"}
+KEYWORDS: dict[str, Callable[[torch.Tensor], dict[str, Any]]] = {
+    "to_row_major": lambda x: {"memory_format": torch.contiguous_format},
+    "div_m_floor": lambda x: {"rounding_mode": "floor"},
+    "meshgrid": lambda x: {"indexing": "ij"},
+    "meshgrid_xy": lambda x: {"indexing": "xy"},
+    "fractional_max_pool2d": lambda x: {"output_size": 1},
+    "fractional_max_pool2d_wi": lambda x: {"output_size": 1},
+    "zeros": lambda x: {**_ON_META, "dtype": x.dtype},
+    "ones": lambda x: _ON_META,
+    "empty": lambda x: {**_ON_META, "dtype": x.dtype},
+    "rand": lambda x: {**_ON_META, "dtype": x.dtype},
+    "randn": lambda x: _ON_META,
+    "randint": lambda x: _ON_META,
+    "full_int": lambda x: _ON_META,
+    "full_bool": lambda x: _ON_META,
+    "full_float": lambda x: {**_ON_META, "dtype": x.dtype},
+    "arange": lambda x: _ON_META,
+    "arange_step": lambda x: {**_ON_META, "dtype": x.dtype},
+    "linspace": lambda x: _ON_META,
+    "logspace": lambda x: {**_ON_META, "dtype": x.dtype},
+    "tensor": lambda x: {**_ON_META, "dtype": x.dtype},
+    "as_tensor": lambda x: _ON_META,
+    "mse_loss_none": lambda x: {"reduction": "none"},
 }
 
 
@@ -397,11 +529,11 @@ def test_rule_lays_out_every_fuzzed_layout_it_answers_as_torch(name: str) -> Non
             continue
         try:
             args = arguments(x)
+            kwargs = KEYWORDS[name](x) if name in KEYWORDS else {}
             with torch.no_grad():
-                func(*args)
+                func(*args, **kwargs)
         except Exception:  # torch refuses these arguments: nothing to hold the rule to
             continue
-        kwargs = {"memory_format": torch.contiguous_format} if name == "to_row_major" else {}
         try:
             with torch.no_grad():
                 expected = func(*args, **kwargs)

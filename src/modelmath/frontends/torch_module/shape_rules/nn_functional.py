@@ -34,7 +34,6 @@ from modelmath.frontends.torch_module.shape_rules.base import (
 )
 from modelmath.frontends.torch_module.shape_rules.elementwise import (
     _HALF,
-    _iterator_strides,
     _unary,
 )
 from modelmath.frontends.torch_module.shape_rules.pooling import _pool_size
@@ -293,8 +292,8 @@ def _unfold_steps(
 @_register(F.mse_loss)
 def _mse_loss(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]) -> Any:
     """F.mse_loss of two float tensors of one shape and dtype: a 0-d tensor for the
-    'mean' and 'sum' reductions, else their element-wise result as torch's TensorIterator
-    lays it out (DAC's codebook loss; held to torch over the op tests' layouts). Targets
+    'mean' and 'sum' reductions, else their element-wise result as torch's steps lay it
+    out (DAC's codebook loss; held to torch over the op tests' layouts). Targets
     of another shape (broadcast, with torch's warning), the legacy size_average/reduce
     and a weight are refused."""
     names = ("input", "target", "size_average", "reduce", "reduction", "weight")
@@ -310,13 +309,11 @@ def _mse_loss(args: Sequence[Any], kwargs: Mapping[str, Any], aten: list[AtenOp]
         return SymTensor((), x.dtype)
     if reduction != "none":
         raise Unsupported(f"mse_loss reduction {reduction!r}")
-    if any(size <= 1 for size in x._shape):
-        # where an axis of size 1 (or none at all) leaves the order open, torch's kernel
-        # and its iterator's order may part: only a row-major pair is followed there
-        if not (is_contiguous(x._shape, x._stride) and is_contiguous(y._shape, y._stride)):
-            raise Unsupported("mse_loss of tensors with axes of size 1 laid out otherwise")
-        return SymTensor(x._shape, x.dtype)
-    return SymTensor(x._shape, x.dtype, _iterator_strides(x._shape, (x, y)))
+    # torch's decomposition, (input - target) ** 2, by those operations' own rules: its
+    # steps lay out axes of size 1 their own way (the layout fuzz: (1, 1, 3, 1) of strides
+    # (1, 1, 1, 1) stays so, where a fresh row-major answer was wrong).
+    difference = HANDLERS[torch.sub]((x, y), {}, aten)
+    return HANDLERS[torch.pow]((difference, 2), {}, aten)
 
 
 HANDLERS[F.rrelu] = _unary(

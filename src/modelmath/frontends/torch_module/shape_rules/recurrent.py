@@ -28,7 +28,12 @@ from modelmath.frontends.torch_module.shape_rules.base import (
     _new,
     _sym,
 )
-from modelmath.frontends.torch_module.symbolic import SymTensor, Unsupported, contiguous_strides
+from modelmath.frontends.torch_module.symbolic import (
+    _FLOAT_TYPES,
+    SymTensor,
+    Unsupported,
+    contiguous_strides,
+)
 
 _GATES = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
 
@@ -60,7 +65,7 @@ def _check_weights(
 
 
 def _float(x: SymTensor) -> torch.dtype:
-    if x.dtype not in (torch.float32, torch.float64, torch.float16, torch.bfloat16):
+    if x.dtype not in _FLOAT_TYPES:
         raise Unsupported("a recurrent layer of a non-float dtype")
     return x.dtype
 
