@@ -151,7 +151,15 @@ class _Analysis:
         if inputs is not None:
             self.inputs_seen[key] = inputs
         if layer.subgraph is not None:
-            result, children = self._nested(layer, inputs)
+            nested = self._nested(layer, inputs)
+            if isinstance(nested, Layer):  # a layer inside it has no formula
+                hint = (
+                    f"Its layer '{nested.name}' ({nested.op}) has no known output shape, "
+                    "so neither has the nested model"
+                )
+                self._no_rule(layer, call_index, has_rule=False, hint=hint)
+                return
+            result, children = nested
             if self.cost_options is not None and inputs is not None:
                 ctx = LayerCall(layer.name, layer.op, layer.config, inputs, self.graph.framework)
                 self.evaluated[key] = (ctx, result)
@@ -189,6 +197,15 @@ class _Analysis:
                 hint = f"{why.message}. {why.fix}" if why.fix else why.message
                 self._no_rule(layer, call_index, has_rule=False, hint=hint)
                 return
+            except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as err:
+                # A setting none of the rule's checks foresaw (a stride of 0 in a mutated
+                # script): said as this layer's error, with its line, never a traceback.
+                raise ctx.error(
+                    f"could not be worked out from its settings ({type(err).__name__}: {err})",
+                    fix="Check this layer's arguments: Keras refuses most such values when it "
+                    "builds the layer. If Keras accepts them, this is a modelmath bug: please "
+                    "report it",
+                ) from None
             if self.cost_options is not None:
                 self.evaluated[key] = (ctx, result)
         self.outputs[key] = result.outputs
@@ -207,8 +224,9 @@ class _Analysis:
 
     def _nested(
         self, layer: Layer, inputs: tuple[Shape, ...] | None
-    ) -> tuple[RuleResult, tuple[Row, ...]]:
-        """A model used as a layer: analyse it on the shapes it is called with."""
+    ) -> tuple[RuleResult, tuple[Row, ...]] | Layer:
+        """A model used as a layer: analyse it on the shapes it is called with. When its
+        outputs have no known shape, the first of its layers whose output has none."""
         sub = layer.subgraph
         assert sub is not None
         overrides: dict[str, Shape] = {}
@@ -221,6 +239,11 @@ class _Analysis:
         except LayerError as err:
             err.layer = f"{layer.name}/{err.layer}" if err.layer else layer.name
             raise
+        if any((ref.layer, ref.call) not in inner.outputs for ref in sub.outputs):
+            return next(
+                (inside for inside in sub.layers if (inside.name, 0) not in inner.outputs),
+                sub.layers[-1],
+            )
         outputs = tuple(inner.outputs[(ref.layer, ref.call)][ref.tensor] for ref in sub.outputs)
         weights = _nested_weights(inner, sub)
         if self.cost_options is not None:

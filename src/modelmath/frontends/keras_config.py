@@ -247,6 +247,8 @@ def _ref(item: Any, what: str) -> TensorRef:
         and type(item[0]) is str
         and type(item[1]) is int
         and type(item[2]) is int
+        and item[1] >= 0
+        and item[2] >= 0
     ):  # the usual ["conv1", 0, 0]
         return TensorRef(item[0], item[1], item[2])
     if (
@@ -255,10 +257,14 @@ def _ref(item: Any, what: str) -> TensorRef:
         and isinstance(item[0], str)
         and isinstance(item[1], int)
         and isinstance(item[2], int)
+        and item[1] >= 0
+        and item[2] >= 0
     ):
         return TensorRef(item[0], item[1], item[2])
     raise ConfigError(
-        f"`{what}` entries must be [layer_name, node_index, tensor_index]", received=repr(item)[:80]
+        f"`{what}` entries must be [layer_name, node_index, tensor_index], the two indices "
+        "counting from 0",
+        received=repr(item)[:80],
     )
 
 
@@ -330,7 +336,8 @@ def _sequential(
     if rest and rest[0]["class_name"] == "InputLayer":
         first = rest.pop(0)
     if declared is None and first is not None:
-        declared = _batch_shape(first.get("config") or {})
+        cfg = first.get("config")
+        declared = _batch_shape(cfg) if isinstance(cfg, dict) else None
     if declared is None:
         raw = body.get("build_input_shape")
         if raw is not None:

@@ -62,8 +62,8 @@ def _scores_wanted(ctx: LayerCall) -> bool:
 def multi_head_attention(ctx: LayerCall) -> RuleResult:
     """Query, key, value and output projections, each a kernel and a bias."""
     query, value, key = _qkv(ctx)
-    H = Sym("H", int(ctx.get("num_heads")), "heads")
-    Dk = Sym("d_k", int(ctx.get("key_dim")), "key_dim: size of each query/key head")
+    H = Sym("H", ctx.positive_int("num_heads"), "heads")
+    Dk = Sym("d_k", ctx.positive_int("key_dim"), "key_dim: size of each query/key head")
     v_dim = ctx.config.get("value_dim")
     Dv = Sym("d_v", int(v_dim), "value_dim: size of each value head") if v_dim else Dk
     Dq = Sym("C_q", ctx.known(query[-1], "query's last axis"), "query features")
@@ -119,9 +119,9 @@ def group_query_attention(ctx: LayerCall) -> RuleResult:
         raise ctx.error(
             "needs query and value with the same last axis", received=f"{query}, {value}"
         )
-    Hq = Sym("H_q", int(ctx.get("num_query_heads")), "query heads")
-    Hkv = Sym("H_kv", int(ctx.get("num_key_value_heads")), "key/value heads")
-    D = Sym("d_h", int(ctx.get("head_dim")), "head_dim")
+    Hq = Sym("H_q", ctx.positive_int("num_query_heads"), "query heads")
+    Hkv = Sym("H_kv", ctx.positive_int("num_key_value_heads"), "key/value heads")
+    D = Sym("d_h", ctx.positive_int("head_dim"), "head_dim")
     M = Sym("C", ctx.known(query[-1], "query's last axis"), "model features (query's last axis)")
     Ck = Sym("C_k", ctx.known(key[-1], "key's last axis"), "key features")
     Cv = Sym("C_v", ctx.known(value[-1], "value's last axis"), "value features")

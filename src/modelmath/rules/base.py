@@ -6,6 +6,7 @@ framework object.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,10 +75,54 @@ class LayerCall:
         value = self.config.get(key, default)
         return default if value is None else value
 
+    def integer(self, key: str, default: int | None = None) -> int:
+        """A config entry that must be an int (an axis, say): a float, a string or a bool
+        is refused, as Keras refuses it, never rounded.
+
+        >>> LayerCall("d", "Dense", {"axis": -1}, ((None, 4),)).integer("axis")
+        -1
+        """
+        raw = self.get(key, default)
+        found = as_int(raw)
+        if found is None:
+            raise self.error(f"`{key}` must be an int", received=f"{key}={raw!r}")
+        return found
+
+    def positive_int(self, key: str, default: int | None = None) -> int:
+        """A config entry that must be an int of at least 1 (units, filters, heads).
+
+        >>> try:
+        ...     LayerCall("d", "Dense", {"units": 0}, ((None, 4),)).positive_int("units")
+        ... except LayerError as err:
+        ...     print(err)
+        Layer 'd': Dense `units` must be a positive int. Received: units=0.
+        """
+        raw = self.get(key, default)
+        found = as_int(raw)
+        if found is None or found < 1:
+            raise self.error(f"`{key}` must be a positive int", received=f"{key}={raw!r}")
+        return found
+
     def int_tuple(
-        self, key: str, rank: int, default: int | Sequence[int] | None = None
+        self,
+        key: str,
+        rank: int,
+        default: int | Sequence[int] | None = None,
+        *,
+        positive: bool = False,
     ) -> tuple[int, ...]:
-        """A config entry that Keras accepts as an int or a tuple of ``rank`` ints."""
+        """A config entry that Keras accepts as an int or a tuple of ``rank`` ints (each at
+        least 1 when ``positive``: kernel sizes, strides, dilations, pool sizes)."""
+        found = self._int_tuple(key, rank, default)
+        if positive and min(found, default=1) < 1:
+            raise self.error(
+                f"`{key}` must be positive ints", received=f"{key}={self.config.get(key)!r}"
+            )
+        return found
+
+    def _int_tuple(
+        self, key: str, rank: int, default: int | Sequence[int] | None
+    ) -> tuple[int, ...]:
         raw = self.config.get(key, default)
         if raw is None:
             raw = default
@@ -155,6 +200,21 @@ class LayerCall:
             received=received,
             fix=fix,
         )
+
+
+def as_int(value: Any) -> int | None:
+    """``value`` when it is an integer (a NumPy one too), else None: a bool, a float or a
+    string is not one, as Keras's own checks say.
+
+    >>> as_int(3), as_int(3.0), as_int(True), as_int("3")
+    (3, None, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
 
 
 def fmt_shape(shape: Sequence[int | None]) -> str:

@@ -74,9 +74,9 @@ def _shared_kernel_words(kernel: tuple[int, ...]) -> str:
 def _window(
     ctx: LayerCall, rank: int
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], str]:
-    kernel = ctx.int_tuple("kernel_size", rank)
-    strides = ctx.int_tuple("strides", rank, 1)
-    dilation = ctx.int_tuple("dilation_rate", rank, 1)
+    kernel = ctx.int_tuple("kernel_size", rank, positive=True)
+    strides = ctx.int_tuple("strides", rank, 1, positive=True)
+    dilation = ctx.int_tuple("dilation_rate", rank, 1, positive=True)
     padding = str(ctx.get("padding", "valid")).lower()
     if padding not in ("valid", "same", "causal", "explicit"):
         raise ctx.error("padding must be 'valid', 'same' or 'causal'", received=repr(padding))
@@ -169,8 +169,8 @@ def conv(ctx: LayerCall) -> RuleResult:
     if torch:
         ctx = _from_torch(ctx)
     dims, kernel, why, channels_last, c_in = _spatial_out(ctx, rank)
-    filters = int(ctx.get("filters"))
-    groups = int(ctx.get("groups", 1))
+    filters = ctx.positive_int("filters")
+    groups = ctx.positive_int("groups", 1)
     c_in = ctx.known(c_in, "number of input channels")
     if c_in % groups or filters % groups:
         raise ctx.error(
@@ -208,7 +208,7 @@ def depthwise_conv(ctx: LayerCall) -> RuleResult:
     dims, kernel, why, channels_last, c_in = _spatial_out(ctx, rank)
     c_in = ctx.known(c_in, "number of input channels")
     C = Sym("C_in", c_in, "input channels")
-    M = Sym("M", int(ctx.get("depth_multiplier", 1)), "depth multiplier")
+    M = Sym("M", ctx.positive_int("depth_multiplier", 1), "depth multiplier")
     weights = [
         Weight("kernel", (*_kernel_syms(kernel, rank), C, M), meaning="one kernel per channel")
     ]
@@ -231,8 +231,8 @@ def separable_conv(ctx: LayerCall) -> RuleResult:
     dims, kernel, why, channels_last, c_in = _spatial_out(ctx, rank)
     c_in = ctx.known(c_in, "number of input channels")
     C = Sym("C_in", c_in, "input channels")
-    M = Sym("M", int(ctx.get("depth_multiplier", 1)), "depth multiplier")
-    F = Sym("F", int(ctx.get("filters")), "filters")
+    M = Sym("M", ctx.positive_int("depth_multiplier", 1), "depth multiplier")
+    F = Sym("F", ctx.positive_int("filters"), "filters")
     ones = [Num(1) for _ in range(rank)]  # the pointwise kernel is 1×1
     weights = [
         Weight("depthwise_kernel", (*_kernel_syms(kernel, rank), C, M), meaning="depthwise kernel"),
@@ -313,7 +313,7 @@ def conv_transpose(ctx: LayerCall) -> RuleResult:
     # No positivity check: Keras itself builds a transposed convolution whose 'same'
     # output_padding formula gives a size of 0, and reports that shape.
     c_in = ctx.known(c_in, "number of input channels")
-    F = Sym("F", int(ctx.get("filters")), "filters")
+    F = Sym("F", ctx.positive_int("filters"), "filters")
     C = Sym("C_in", c_in, "input channels")
     weights = [
         Weight(

@@ -32,9 +32,9 @@ def conv_lstm(ctx: LayerCall) -> RuleResult:
     channels_last = ctx.get("data_format", "channels_last") != "channels_first"
     spatial = shape[2:-1] if channels_last else shape[3:]
     c_in = ctx.known(shape[-1] if channels_last else shape[2], "number of input channels")
-    kernel = ctx.int_tuple("kernel_size", rank)
-    strides = ctx.int_tuple("strides", rank, 1)
-    dilation = ctx.int_tuple("dilation_rate", rank, 1)
+    kernel = ctx.int_tuple("kernel_size", rank, positive=True)
+    strides = ctx.int_tuple("strides", rank, 1, positive=True)
+    dilation = ctx.int_tuple("dilation_rate", rank, 1, positive=True)
     padding = str(ctx.get("padding", "valid")).lower()
     dims: list[Expr | None] = [
         window_output(size, axis, kernel=k, stride=s, dilation=d, padding=padding)
@@ -42,7 +42,7 @@ def conv_lstm(ctx: LayerCall) -> RuleResult:
     ]
     if padding not in ("same", "causal"):  # as Keras: those keep a size of 0 as 0
         check_positive(ctx, dims, f"kernel {kernel} and padding='{padding}'")
-    F = Sym("F", int(ctx.get("filters")), "filters (channels of the state)")
+    F = Sym("F", ctx.positive_int("filters"), "filters (channels of the state)")
     C = Sym("C_in", c_in, "input channels")
     K = [Sym(a.name("K"), k, f"kernel {a.word}") for a, k in zip(spatial_axes(rank), kernel)]
     gates = Num(4) * F

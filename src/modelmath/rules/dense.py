@@ -48,7 +48,7 @@ def dense(ctx: LayerCall) -> RuleResult:
     if len(shape) < 2:
         raise ctx.error("expects an input of at least 2 dimensions", received=str(shape))
     c_in = ctx.known(shape[-1], "last input dimension")
-    units = int(ctx.get("units"))
+    units = ctx.positive_int("units")
     C = Sym("C_in", c_in, "input features (last axis)")
     U = Sym("U", units, "units")
     weights = lora(ctx, Weight("kernel", (C, U), meaning="one weight per input feature per unit"))

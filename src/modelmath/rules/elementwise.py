@@ -38,7 +38,7 @@ def same_shape_no_weights(ctx: LayerCall) -> RuleResult:
 @rule("LayerScale")
 def layer_scale(ctx: LayerCall) -> RuleResult:
     """keras.applications' ConvNeXt LayerScale: one learned scale per channel (gamma)."""
-    dim = Sym("C", int(ctx.get("projection_dim")), "projection_dim (channels)")
+    dim = Sym("C", ctx.positive_int("projection_dim"), "projection_dim (channels)")
     result = same_shape(ctx, "element-wise scaling: same shape as the input")
     return RuleResult(
         result.outputs,

@@ -19,8 +19,8 @@ from modelmath.rules.shaping import passthrough
 @rule("Embedding", "ReversibleEmbedding")
 def embedding(ctx: LayerCall) -> RuleResult:
     """One learned vector of output_dim per token id: input_dim × output_dim numbers."""
-    V = Sym("V", int(ctx.get("input_dim")), "input_dim: vocabulary size")
-    D = Sym("D", int(ctx.get("output_dim")), "output_dim: size of each vector")
+    V = Sym("V", ctx.positive_int("input_dim"), "input_dim: vocabulary size")
+    D = Sym("D", ctx.positive_int("output_dim"), "output_dim: size of each vector")
     table = Weight("embeddings", (V, D), meaning="one row per token id")
     weights = lora(ctx, table, "lora_embeddings")
     words = f"{V.value} token ids × {D.value} numbers each"

@@ -85,7 +85,7 @@ def concatenate(ctx: LayerCall) -> RuleResult:
     """Inputs joined along `axis`: that axis is the sum of theirs, the others must match."""
     _need_list(ctx, 1)
     rank = len(ctx.inputs[0])
-    axis = int(ctx.get("axis", -1))
+    axis = ctx.integer("axis", -1)
     if not -rank <= axis < rank:
         raise ctx.error(
             f"axis {axis} is outside inputs of rank {rank}", received=str(ctx.inputs[0])

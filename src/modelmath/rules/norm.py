@@ -7,17 +7,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from modelmath.expr import Expr, Sym
-from modelmath.rules.base import LayerCall, RuleResult, Weight
+from modelmath.rules.base import LayerCall, RuleResult, Weight, as_int
 from modelmath.rules.registry import rule
 from modelmath.rules.shaping import same_shape
 
 
 def _axes(ctx: LayerCall, raw: Any) -> list[int]:
     rank = len(ctx.shape)
-    axes = [raw] if isinstance(raw, int) else list(raw)
+    axes = [as_int(a) for a in raw] if isinstance(raw, (list, tuple)) else [as_int(raw)]
     out = []
     for a in axes:
-        a = int(a)
+        if a is None:
+            raise ctx.error("`axis` must be an int or a list of ints", received=f"axis={raw!r}")
         if not -rank <= a < rank:
             raise ctx.error(f"axis {a} is outside an input of rank {rank}", received=str(ctx.shape))
         out.append(a % rank)
@@ -93,7 +94,7 @@ def group_norm(ctx: LayerCall) -> RuleResult:
     """Statistics over groups of channels; gamma and beta per channel."""
     axes = _axes(ctx, ctx.get("axis", -1))
     C = _param_shape(ctx, axes)[0]
-    groups = int(ctx.get("groups", 32))
+    groups = ctx.positive_int("groups", 32)
     g = int(C.value) if groups == -1 else groups
     if g <= 0 or g > C.value or C.value % g:
         raise ctx.error(

@@ -38,9 +38,9 @@ def _rank(op: str) -> int:
 def pooling(ctx: LayerCall) -> RuleResult:
     """A window of pool_size slides with strides (pool_size unless given); no weights."""
     rank = _rank(ctx.op)
-    pool = ctx.int_tuple("pool_size", rank, 2)
+    pool = ctx.int_tuple("pool_size", rank, 2, positive=True)
     strides_raw = ctx.config.get("strides")
-    strides = pool if strides_raw is None else ctx.int_tuple("strides", rank)
+    strides = pool if strides_raw is None else ctx.int_tuple("strides", rank, positive=True)
     padding = str(ctx.get("padding", "valid")).lower()
     if padding not in ("valid", "same"):
         raise ctx.error("padding must be 'valid' or 'same'", received=repr(padding))
@@ -105,7 +105,7 @@ def global_pooling(ctx: LayerCall) -> RuleResult:
 def adaptive_pooling(ctx: LayerCall) -> RuleResult:
     """Windows sized to give exactly `output_size` positions, whatever the input size."""
     rank = _rank(ctx.op)
-    sizes = ctx.int_tuple("output_size", rank)
+    sizes = ctx.int_tuple("output_size", rank, positive=True)
     _, channels, channels_last = split_channels(ctx, rank)
     C = None if channels is None else Sym("C", channels, "channels (unchanged)")
     dims: list[Expr | None] = [

@@ -66,8 +66,8 @@ def resize(ctx: LayerCall) -> RuleResult:
     h_axis = (1 if len(shape) == 3 else 2) if first else (0 if len(shape) == 3 else 1)
     if ctx.op == "RandomCrop" and len(shape) == 3:
         h_axis = 1 if first else 0
-    dims[h_axis] = Sym("h", int(ctx.get("height")), "target height")
-    dims[h_axis + 1] = Sym("w", int(ctx.get("width")), "target width")
+    dims[h_axis] = Sym("h", ctx.positive_int("height"), "target height")
+    dims[h_axis + 1] = Sym("w", ctx.positive_int("width"), "target width")
     why = f"height={ctx.get('height')}, width={ctx.get('width')}"
     return RuleResult((OutputShape(tuple(dims), why=why),), (), "no weights")
 
@@ -76,7 +76,7 @@ def resize(ctx: LayerCall) -> RuleResult:
 def category_encoding(ctx: LayerCall) -> RuleResult:
     """Integer ids become vectors of num_tokens (one-hot, multi-hot or counts)."""
     shape = ctx.shape
-    n = Sym("n", int(ctx.get("num_tokens")), "num_tokens")
+    n = Sym("n", ctx.positive_int("num_tokens"), "num_tokens")
     kept = passthrough(shape)
     mode = ctx.get("output_mode", "multi_hot")
     if mode == "one_hot" and (shape[-1] != 1 or len(shape) == 1):
@@ -98,7 +98,7 @@ def discretization(ctx: LayerCall) -> RuleResult:
     depth: Expr = (
         Sym("B", len(bounds), "bin boundaries") + 1
         if bounds is not None
-        else Sym("n", int(ctx.get("num_bins")), "num_bins")
+        else Sym("n", ctx.positive_int("num_bins"), "num_bins")
     )
     if mode == "one_hot":
         dims = (*kept[:-1], depth) if len(shape) > 1 and shape[-1] == 1 else (*kept, depth)
@@ -111,8 +111,8 @@ def discretization(ctx: LayerCall) -> RuleResult:
 def mel_spectrogram(ctx: LayerCall) -> RuleResult:
     """Audio (batch, samples) → (batch, num_mel_bins, frames); frames = ⌊(L + s + 1)/s⌋."""
     shape = ctx.shape
-    stride = Sym("s", int(ctx.get("sequence_stride", 512)), "sequence_stride")
-    mels = Sym("M", int(ctx.get("num_mel_bins", 128)), "num_mel_bins")
+    stride = Sym("s", ctx.positive_int("sequence_stride", 512), "sequence_stride")
+    mels = Sym("M", ctx.positive_int("num_mel_bins", 128), "num_mel_bins")
     length = shape[-1]
     frames = None if length is None else (Sym("L", length, "samples") + stride + 1) // stride
     kept = passthrough(shape)
@@ -124,9 +124,9 @@ def mel_spectrogram(ctx: LayerCall) -> RuleResult:
 def stft_spectrogram(ctx: LayerCall) -> RuleResult:
     """Frames of frame_length samples, each turned into fft_length/2 + 1 frequencies."""
     shape = ctx.require_rank(3, " (batch, samples, channels)")
-    frame = int(ctx.get("frame_length"))
-    fft = int(ctx.get("fft_length") or 1 << (frame - 1).bit_length())  # next power of 2
-    step = int(ctx.get("frame_step") or frame // 2)
+    frame = ctx.positive_int("frame_length")
+    fft = ctx.positive_int("fft_length", 1 << (frame - 1).bit_length())  # next power of 2
+    step = ctx.positive_int("frame_step", frame // 2)
     mode = ctx.get("mode", "log")
     first = ctx.get("data_format", "channels_last") == "channels_first"
     length, channels = (shape[2], shape[1]) if first else (shape[1], shape[2])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from modelmath.expr import Expr, Num, Sym
-from modelmath.rules.base import LayerCall, OutputShape, RuleResult, Weight
+from modelmath.rules.base import LayerCall, OutputShape, RuleResult, Weight, as_int
 from modelmath.rules.inner import as_layer, inner_config
 from modelmath.rules.registry import rule
 from modelmath.rules.spatial import batch_dim
@@ -45,7 +45,7 @@ def gate_cell(
     ctx: LayerCall, op: str, config: Mapping[str, Any], c_in: int, suffix: str = ""
 ) -> Cell:
     """SimpleRNNCell, LSTMCell or GRUCell reading ``c_in`` features per step."""
-    units = int(config.get("units") or 0)
+    units = as_int(config.get("units")) or 0
     if units <= 0:
         raise ctx.error(f"{op} needs a positive `units`", received=repr(config.get("units")))
     C = Sym(f"C_in{suffix}", c_in, "input features per time step")

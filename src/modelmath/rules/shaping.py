@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from modelmath.expr import Expr, Num, Sym, product
 from modelmath.graph import Shape
-from modelmath.rules.base import LayerCall, OutputShape, RuleResult, fmt_shape
+from modelmath.rules.base import LayerCall, OutputShape, RuleResult, as_int, fmt_shape
 from modelmath.rules.registry import rule
 
 
@@ -82,7 +82,11 @@ def flatten(ctx: LayerCall) -> RuleResult:
 def reshape(ctx: LayerCall) -> RuleResult:
     """The same values regrouped into `target_shape`; one -1 is solved for."""
     shape = ctx.shape
-    target = [int(t) for t in ctx.get("target_shape", ())]
+    raw = ctx.get("target_shape", ())
+    found = [as_int(t) for t in raw] if isinstance(raw, (list, tuple)) else [None]
+    target = [t for t in found if t is not None]
+    if len(target) != len(found):
+        raise ctx.error("`target_shape` must be a tuple of ints", received=f"target_shape={raw!r}")
     size_known = all(d is not None for d in shape[1:])
     total = 1
     for d in shape[1:]:
@@ -134,6 +138,6 @@ def permute(ctx: LayerCall) -> RuleResult:
 def repeat_vector(ctx: LayerCall) -> RuleResult:
     """(N, C) becomes (N, n, C)."""
     shape = ctx.require_rank(2)
-    n = Sym("n", int(ctx.get("n")), "repetitions")
+    n = Sym("n", ctx.positive_int("n"), "repetitions")
     kept = passthrough(shape)
     return RuleResult((OutputShape((kept[0], n, kept[1]), why=f"n={n.value}"),), ())

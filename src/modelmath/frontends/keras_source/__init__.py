@@ -20,6 +20,7 @@ turns that into a Graph, so scripts, saved models and live models share all the 
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import replace
 from typing import Any
 
@@ -87,8 +88,13 @@ def graphs_from_source(
 def parse(text: str, filename: str) -> ast.Module:
     """The syntax tree, with syntax errors reported as Python reports them."""
     try:
-        tree = ast.parse(text, filename)
-        compile(tree, filename, "exec", dont_inherit=True)  # return outside def, …: not run
+        with warnings.catch_warnings():
+            # Python's warnings about the script's code (`1(x)`, "perhaps you missed a
+            # comma?"; an invalid escape) are not modelmath's to print.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            tree = ast.parse(text, filename)
+            compile(tree, filename, "exec", dont_inherit=True)  # return outside def…: not run
     except SyntaxError as err:
         line = (err.text or "").rstrip("\n")
         raise ScriptError(
