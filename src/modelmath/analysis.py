@@ -62,9 +62,16 @@ def analyze(
 
 class _Analysis:
     def __init__(
-        self, graph: Graph, input_shapes: dict[str, Shape], costs: CostOptions | None = None
+        self,
+        graph: Graph,
+        input_shapes: dict[str, Shape],
+        costs: CostOptions | None = None,
+        reasons: Mapping[str, str] | None = None,
     ) -> None:
         self.graph = graph
+        # why a custom layer has no formula (the source reader's; a nested model's are
+        # its parent's: the reader names layers model-wide)
+        self.reasons = graph.reasons if reasons is None else reasons
         self.input_shapes = input_shapes
         self.cost_options = costs
         # Only filled when costs are asked for: each call's rule input and result, and a
@@ -174,7 +181,9 @@ class _Analysis:
                 # With a rule but an unknown input (after a layer without formula), the
                 # numbers are unknown too: never 0 parameters for a Dense.
                 after = "" if rule is None else self._unknown_input(layer, call_index)
-                self._no_rule(layer, call_index, has_rule=False, after=after)
+                reason = self.reasons.get(layer.name, "") if rule is None else ""
+                hint = f"Why: {reason}" if reason else ""
+                self._no_rule(layer, call_index, has_rule=False, after=after, hint=hint)
                 return
             call = layer.calls[call_index]
             ctx = LayerCall(
@@ -233,7 +242,7 @@ class _Analysis:
         if inputs is not None:
             for ref, shape in zip(sub.inputs, inputs):
                 overrides[ref.layer] = shape
-        inner = _Analysis(sub, overrides, self.cost_options)
+        inner = _Analysis(sub, overrides, self.cost_options, sub.reasons or self.reasons)
         try:
             summary = inner.run()
         except LayerError as err:

@@ -96,6 +96,9 @@ class Graph:
     source: str = ""  # where the graph came from, for messages
     # Where each layer is defined, e.g. "seed.py:9:4", for errors (the source frontend).
     locations: Mapping[str, str] = field(default_factory=dict)
+    # Why a layer of the user's own class has no formula, as the source frontend found
+    # (its call() read a value only known when the script runs, say): told in its note.
+    reasons: Mapping[str, str] = field(default_factory=dict)
 
     def layer(self, name: str) -> Layer:
         for layer in self.layers:

@@ -271,6 +271,8 @@ def test_custom_layer_is_kept_without_a_formula() -> None:
     row = next(r for r in summary.rows if r.name == "scale")
     assert row.op == "Scale" and row.params is None
     assert any("no formula for your own Scale class" in note for note in summary.notes)
+    # ... and its note says why: what stopped the reading of its call(), and where.
+    assert "Why: its call() cannot be read" in row.hint and "my_lib.scale" in row.hint
 
 
 def test_custom_class_named_like_a_known_op_is_not_guessed() -> None:

@@ -196,7 +196,8 @@ def to_graph(model: LayerObj, world: KerasWorld, where: str, input_shape: Shape 
         raise err.with_context(model.where) from None
     graph = _with_custom_layers(graph, model, 0)
     locations: dict[str, str] = {}
-    _collect_locations(model, locations, 0)
+    reasons: dict[str, str] = {}
+    _collect_locations(model, locations, reasons, 0)
     if model.kind == "subclassed":
         # Keras lists only the layers a subclassed model tracks: no inputs, no operations.
         hidden = {layer.name for layer in graph.layers if layer.op == "InputLayer"}
@@ -205,7 +206,7 @@ def to_graph(model: LayerObj, world: KerasWorld, where: str, input_shape: Shape 
             graph,
             layers=tuple(replace(layer, listed=layer.name not in hidden) for layer in graph.layers),
         )
-    return replace(graph, locations=locations, source=world.filename)
+    return replace(graph, locations=locations, reasons=reasons, source=world.filename)
 
 
 def _inner_layers(obj: LayerObj) -> list[LayerObj]:
@@ -240,10 +241,16 @@ def _with_custom_layers(graph: Graph, owner: LayerObj, depth: int) -> Graph:
     return replace(graph, layers=tuple(layers)) if changed else graph
 
 
-def _collect_locations(model: LayerObj, out: dict[str, str], depth: int) -> None:
+def _collect_locations(
+    model: LayerObj, out: dict[str, str], reasons: dict[str, str], depth: int
+) -> None:
+    """Where each layer of ``model`` (nested models' too) is made, and why each custom
+    layer whose call() could not be read has no formula."""
     if depth > 32:
         return
     for layer in _members(model):
         out.setdefault(layer.name, layer.where)
+        if layer.opaque:
+            reasons.setdefault(layer.name, layer.opaque)
         if layer.is_model:
-            _collect_locations(layer, out, depth + 1)
+            _collect_locations(layer, out, reasons, depth + 1)

@@ -508,6 +508,8 @@ class KerasWorld:
                 return self.call_layer(layer, [args[0]], {}, where)
         if path == "keras.ops.arange" and self.quiet:
             return self.arange(args, kwargs, where)
+        if path in _SIZED and self.quiet:
+            return self.sized(path, args, kwargs, where)
         elementwise = parts[:2] == ["keras", "activations"] or (
             parts[:2] == ["keras", "ops"] and last in _ELEMENTWISE_OPS
         )
@@ -546,6 +548,22 @@ class KerasWorld:
         length = max(0, -((start - stop) // step))
         dtype = bound["dtype"] if isinstance(bound["dtype"], str) else "int32"
         return self.constant((length,), dtype, "arange", where)
+
+    def sized(self, path: str, args: list[Any], kwargs: dict[str, Any], where: str) -> Any:
+        """``keras.random.normal(shape, ...)``, ``keras.ops.zeros(shape)`` and their kin
+        inside a custom layer's call(): a tensor of the shape given, a size of None (read
+        off an input's batch) standing for any size, as Keras builds it there."""
+        signature, default_dtype = _SIZED[path]
+        bound = bind(signature[0], signature, args, kwargs, where)
+        raw = bound["shape"]
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = (raw,)
+        if not isinstance(raw, (list, tuple)) or not all(
+            d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in raw
+        ):
+            return Unknown(f"{path.removeprefix('keras.')}(...) of a shape not in the file", where)
+        dtype = bound["dtype"] if isinstance(bound["dtype"], str) else default_dtype
+        return self.constant(tuple(raw), dtype, signature[0], where)
 
     def constant(self, shape: Shape, dtype: str, what: str, where: str) -> Tensor:
         """A tensor of known shape that no layer computes (never listed, no name used)."""
@@ -627,6 +645,29 @@ _ARANGE: Signature = (
     "arange", (("start", "p", 0), ("stop", "p", None), ("step", "p", 1), ("dtype", "p", None)),
     False,
 )  # fmt: skip
+# Keras 3's functions that make a tensor of a given shape: their signatures and dtypes.
+_SEEDED = (("dtype", "p", None), ("seed", "p", None))
+_SIZED: dict[str, tuple[Signature, str]] = {
+    "keras.random.normal": (
+        ("normal", (("shape", "p", None), ("mean", "p", 0.0), ("stddev", "p", 1.0), *_SEEDED),
+         False), "float32",
+    ),
+    "keras.random.truncated_normal": (
+        ("truncated_normal",
+         (("shape", "p", None), ("mean", "p", 0.0), ("stddev", "p", 1.0), *_SEEDED), False),
+        "float32",
+    ),
+    "keras.random.uniform": (
+        ("uniform", (("shape", "p", None), ("minval", "p", 0.0), ("maxval", "p", 1.0), *_SEEDED),
+         False), "float32",
+    ),
+    "keras.random.randint": (
+        ("randint", (("shape", "p", None), ("minval", "p", None), ("maxval", "p", None),
+                     ("dtype", "p", "int32"), ("seed", "p", None)), False), "int32",
+    ),
+    "keras.ops.zeros": (("zeros", (("shape", "p", None), ("dtype", "p", None)), False), "float32"),
+    "keras.ops.ones": (("ones", (("shape", "p", None), ("dtype", "p", None)), False), "float32"),
+}  # fmt: skip
 _ADD_WEIGHT: Signature = (
     "add_weight",
     (("shape", "p", None), ("initializer", "p", None), ("dtype", "p", None),
