@@ -204,6 +204,9 @@ class _Analysis:
             except NoStaticFormula as why:
                 # A Lambda without output_shape: keep the file's shapes, as for no rule.
                 hint = f"{why.message}. {why.fix}" if why.fix else why.message
+                reason = self.reasons.get(layer.name, "")  # why the script reader could not
+                if reason:
+                    hint += f". Why: {reason}"
                 self._no_rule(layer, call_index, has_rule=False, hint=hint)
                 return
             except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as err:

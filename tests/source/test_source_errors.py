@@ -289,3 +289,27 @@ def test_custom_class_named_like_a_known_op_is_not_guessed() -> None:
     after = summary.rows[2]
     assert after.params is None and after.unknown_input_from == mine.name
     assert summary.missing_rules == ("Dense",)
+
+
+def test_lambda_is_read_through_its_function() -> None:
+    """A Lambda without output_shape: its function is read on the input's shape, as Keras
+    runs it (the corpus holds such Lambdas to Keras); one that calls a layer with weights
+    keeps no formula, and says why: Keras's Lambda does not track those weights."""
+    from modelmath.analysis import analyze
+
+    text = textwrap.dedent("""\
+        import keras
+        from keras import layers, ops
+        x = keras.Input(shape=(4, 3))
+        y = layers.Lambda(lambda t: ops.mean(t, axis=1) * 2.0)(x)
+        dense = layers.Dense(5)
+        z = layers.Lambda(lambda t: dense(t))(y)
+        keras.Model(x, z).summary()
+        """)
+    [graph] = graphs_from_source(text, "l.py")
+    summary = analyze(graph)
+    read, opaque = summary.rows[1], summary.rows[2]
+    assert read.output_values == ((None, 3),) and read.params is not None
+    assert read.params.value == 0
+    assert opaque.params is None
+    assert "Why: its function uses Dense" in opaque.hint, opaque.hint

@@ -13,6 +13,7 @@ from modelmath.rules import (  # noqa: F401  (imported for their registrations)
     embedding,
     merge,
     norm,
+    operations,
     padding,
     pooling,
     preprocessing,

@@ -935,11 +935,12 @@ class Interpreter:
         weight of unknown shape) makes the layer opaque: one "no formula" row, as before.
         """
         instance = layer.instance
-        assert isinstance(instance, Instance)
         world = self.world
-        if not isinstance(instance.cls.lookup("call"), Function):
-            layer.opaque = "it has no call() method in the file"
-            return
+        if not layer.is_lambda:
+            assert isinstance(instance, Instance)
+            if not isinstance(instance.cls.lookup("call"), Function):
+                layer.opaque = "it has no call() method in the file"
+                return
         tensors = list(tensors_in((args, kwargs)))
         shapes = [t.shape_cache or shape_of(t) for t in tensors]
         if any(s is None for s in shapes):
@@ -951,18 +952,26 @@ class Interpreter:
         inputs = list(tensors_in((inner_args, inner_kwargs)))
         world.quiet += 1
         try:
-            build = instance.cls.lookup("build")
-            if isinstance(build, Function):
-                first = args[0] if args else next(iter(kwargs.values()), None)
-                shape_arg = restructure(first, iter(shapes))
-                self.call_function(build, [instance, shape_arg], {}, build.node)
-            if layer.opaque:
-                return
-            outputs = self._run_method(instance, "call", inner_args, inner_kwargs)
+            if layer.is_lambda:
+                # Lambda.call: function(inputs, **arguments), the inputs as given
+                function, arguments = layer.config["function"], layer.config.get("arguments")
+                assert isinstance(function, Function)  # see keras_api._readable_lambda
+                extra = dict(arguments) if isinstance(arguments, dict) else {}
+                outputs = self.call_function(function, inner_args[:1], extra, function.node)
+            else:
+                build = instance.cls.lookup("build")
+                if isinstance(build, Function):
+                    first = args[0] if args else next(iter(kwargs.values()), None)
+                    shape_arg = restructure(first, iter(shapes))
+                    self.call_function(build, [instance, shape_arg], {}, build.node)
+                if layer.opaque:
+                    return
+                outputs = self._run_method(instance, "call", inner_args, inner_kwargs)
         except ScriptError as err:
             if self.budget.spent:
                 raise
-            layer.opaque = f"its call() cannot be read ({err.message} at {err.where})"
+            what = "its function" if layer.is_lambda else "its call()"
+            layer.opaque = f"{what} cannot be read ({err.message} at {err.where})"
             return
         finally:
             world.quiet -= 1
@@ -976,14 +985,17 @@ class Interpreter:
                 layer.opaque = "a step of its call() has no formula"
                 return
         _, ops = map_graph(inputs, list(tensors_in(outputs)), layer.name)
-        tracked = _tracked(instance)
+        tracked = set() if layer.is_lambda else _tracked(instance)
         for op in ops:
             if op.kind in ("input", "op") or op.class_name == WEIGHT_OP or id(op) in tracked:
                 continue
             if op.class_name not in WEIGHTLESS:
                 layer.opaque = (
-                    f"its call() uses {op.class_name} '{op.name}', which it does not keep "
-                    "as an attribute, so Keras does not count that layer's weights"
+                    f"its function uses {op.class_name} '{op.name}', whose weights Keras's "
+                    "Lambda does not track"
+                    if layer.is_lambda
+                    else f"its call() uses {op.class_name} '{op.name}', which it does not "
+                    "keep as an attribute, so Keras does not count that layer's weights"
                 )
                 return
         layer.inputs = inputs if len(inputs) > 1 else inputs[0]

@@ -8,7 +8,7 @@ every ``add`` once it knows its input, as Keras does) or subclassed in the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from .signatures import LAYERS, OTHERS, REQUIRED, Signature
 from .values import (
     MISSING,
     WEIGHT_OP,
+    Function,
     Instance,
     LayerObj,
     Node,
@@ -60,12 +61,44 @@ OPERATORS = {
     "MatMult": "Matmul", "Pow": "Power", "FloorDiv": "FloorDivide", "Mod": "Mod",
 }  # fmt: skip
 
-# keras.ops functions: name → (operation class, tensor-list first argument).
+# keras.ops functions: name → the operation class Keras records for it.
 _OPS = {
     "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "divide": "Divide",
+    "true_divide": "TrueDivide", "power": "Power", "floor_divide": "FloorDivide",
+    "mod": "Mod", "maximum": "Maximum", "minimum": "Minimum", "matmul": "Matmul",
     "concatenate": "Concatenate", "relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh",
-    "softmax": "Softmax", "matmul": "Matmul", "mean": "Mean", "sum": "Sum",
+    "softmax": "Softmax", "log_softmax": "LogSoftmax", "exp": "Exp", "log": "Log",
+    "sqrt": "Sqrt", "square": "Square", "abs": "Absolute", "absolute": "Absolute",
+    "negative": "Negative", "gelu": "Gelu", "silu": "Silu", "softplus": "Softplus",
+    "elu": "Elu", "erf": "Erf", "rsqrt": "Rsqrt", "leaky_relu": "LeakyRelu", "cast": "Cast",
+    "mean": "Mean", "sum": "Sum", "max": "Max", "min": "Min", "prod": "Prod",
+    "expand_dims": "ExpandDims", "squeeze": "Squeeze", "transpose": "Transpose",
 }  # fmt: skip
+# Those taking two operands; the others take one (concatenate: a list of tensors).
+_BINARY_OPS = {
+    "add", "subtract", "multiply", "divide", "true_divide", "power", "floor_divide", "mod",
+    "maximum", "minimum", "matmul",
+}  # fmt: skip
+_REQUIRED = object()
+# Their settings after the operands, in Keras 3's order, with its defaults: the config
+# Keras records for the operation (ops.concatenate joins on axis 0 unless told).
+_OP_SETTINGS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "concatenate": (("axis", 0),),
+    "mean": (("axis", None), ("keepdims", False)),
+    "sum": (("axis", None), ("keepdims", False)),
+    "max": (("axis", None), ("keepdims", False), ("initial", None)),
+    "min": (("axis", None), ("keepdims", False), ("initial", None)),
+    "prod": (("axis", None), ("keepdims", False), ("dtype", None)),
+    "expand_dims": (("axis", _REQUIRED),),
+    "squeeze": (("axis", None),),
+    "transpose": (("axes", None),),
+    "softmax": (("axis", -1),),
+    "log_softmax": (("axis", -1),),
+    "gelu": (("approximate", True),),
+    "elu": (("alpha", 1.0),),
+    "leaky_relu": (("negative_slope", 0.2),),
+    "cast": (("dtype", _REQUIRED),),
+}
 
 
 # keras.ops functions that keep their input's shape (read inside a custom layer's call()).
@@ -222,7 +255,7 @@ class KerasWorld:
             return self._call_sequential(layer, args, kwargs, where)
         if layer.kind == "subclassed":
             return self._call_subclassed(layer, args, kwargs, where)
-        if layer.is_custom_layer:
+        if layer.is_custom_layer or _readable_lambda(layer):
             if layer.outputs is None and not layer.opaque:
                 assert self.trace_layer is not None
                 self.trace_layer(layer, args, kwargs, where)
@@ -475,15 +508,18 @@ class KerasWorld:
             self.trace(model, [batch], None, {}, where)
 
     # -- operations ---------------------------------------------------------------------
-    def operation(self, class_name: str, args: list[Any], where: str) -> Any:
-        """``x + y`` or ``keras.ops.concatenate([a, b])`` on Keras tensors: an operation row."""
+    def operation(
+        self, class_name: str, args: list[Any], where: str, config: dict[str, Any] | None = None
+    ) -> Any:
+        """``x + y`` or ``keras.ops.concatenate([a, b])`` on Keras tensors: an operation row
+        (``config``: its settings, as Keras records them)."""
         if self.quiet:
             self.quiet_count += 1
             name = f"{snake_case(class_name)}:{self.quiet_count}"  # never a Keras name
         else:
             name = self.namer.auto(class_name)
         op = LayerObj(
-            class_name, name, {}, where, kind="op", module="keras.src.ops.numpy",
+            class_name, name, dict(config or {}), where, kind="op", module="keras.src.ops.numpy",
         )  # fmt: skip
         return self.call_layer(op, args, {}, where)
 
@@ -528,10 +564,12 @@ class KerasWorld:
             self.namer.clear()
             return None
         if parts[:2] == ["keras", "ops"] and last in _OPS and list(tensors_in(args)):
-            first = args[0]
-            if isinstance(first, (list, tuple)) and last == "concatenate":
-                return self.operation(_OPS[last], [list(first)], where)
-            return self.operation(_OPS[last], list(args), where)
+            count = 2 if last in _BINARY_OPS else 1
+            config = _op_settings(last, args[count:], kwargs, where)
+            operands = list(args[:count])
+            if last == "concatenate" and operands and isinstance(operands[0], (list, tuple)):
+                operands = [list(operands[0])]
+            return self.operation(_OPS[last], operands, where, config)
         return MISSING
 
     def arange(self, args: list[Any], kwargs: dict[str, Any], where: str) -> Any:
@@ -679,6 +717,54 @@ _ADD_WEIGHT: Signature = (
 
 
 # -- helpers ----------------------------------------------------------------------------
+def _op_settings(
+    name: str, args: Sequence[Any], kwargs: dict[str, Any], where: str
+) -> dict[str, Any]:
+    """keras.ops.<name>'s settings from the arguments after its operands, by Keras 3's
+    signature: the config Keras records for the operation."""
+    settings = _OP_SETTINGS.get(name, ())
+    if len(args) > len(settings):
+        raise ScriptError(
+            f"keras.ops.{name} takes {len(settings)} setting(s) after its operands",
+            received=f"{len(args)} more positional arguments",
+            where=where,
+        )
+    known = {key for key, _ in settings}
+    unexpected = sorted(set(kwargs) - known)
+    if unexpected:
+        raise ScriptError(
+            f"keras.ops.{name} got an unexpected keyword argument '{unexpected[0]}'",
+            where=where,
+        )
+    config: dict[str, Any] = {}
+    for i, (key, default) in enumerate(settings):
+        value = args[i] if i < len(args) else kwargs.get(key, default)
+        if value is _REQUIRED:
+            raise ScriptError(f"keras.ops.{name} needs `{key}`", where=where)
+        unknown = first_unknown(value)
+        if unknown is not None:
+            raise ScriptError(
+                f"keras.ops.{name}'s `{key}` is {unknown.what} ({unknown.where}), which is "
+                "only known when the script runs",
+                where=where,
+                fix="Write the value in the script",
+            )
+        config[key] = list(value) if isinstance(value, tuple) else value
+    return config
+
+
+def _readable_lambda(layer: LayerObj) -> bool:
+    """A Lambda whose function is the script's own and that has no output_shape: its
+    function is read on the input's shape as a custom layer's call() is, as Keras runs it
+    on symbolic tensors to learn the shape."""
+    config = layer.config
+    return (
+        layer.is_lambda
+        and config.get("output_shape") is None
+        and isinstance(config.get("function"), Function)
+    )
+
+
 def bind(
     public: str, sig: Signature, args: list[Any], kwargs: dict[str, Any], where: str
 ) -> dict[str, Any]:

@@ -103,9 +103,19 @@ class LayerObj:
         return self.kind == "layer" and self.instance is not None
 
     @property
+    def is_lambda(self) -> bool:
+        """A keras.layers.Lambda (not a class of the script's own of that name)."""
+        return self.kind == "layer" and self.class_name == "Lambda" and self.instance is None
+
+    @property
     def traced(self) -> bool:
-        """A custom layer whose call() was read: its inner graph is inputs → outputs."""
-        return self.is_custom_layer and self.outputs is not None and not self.opaque
+        """A custom layer whose call() was read, or a Lambda whose function was: its inner
+        graph is inputs → outputs."""
+        return (
+            (self.is_custom_layer or self.is_lambda)
+            and self.outputs is not None
+            and not self.opaque
+        )
 
     @property
     def is_model(self) -> bool:

@@ -1,0 +1,127 @@
+"""keras.ops operations on Keras tensors (``x / 255``, ``ops.mean(x, axis=1)``): a
+functional model records each as a row of its own, with its settings in its config, as
+the classes ``keras.src.ops`` defines (TrueDivide, Mean, ExpandDims, …). None has
+weights. The merge names (Add, Subtract, Multiply, Maximum, Minimum) are merge.py's,
+which broadcasts operations as these do.
+
+>>> from modelmath.rules.base import LayerCall
+>>> r = mean_like(LayerCall("mean", "Mean", {"axis": 1}, ((None, 4, 6),)))
+>>> r.outputs[0].values
+(None, 6)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from modelmath.graph import Shape
+from modelmath.rules.base import LayerCall, OutputShape, RuleResult, as_int, fmt_shape
+from modelmath.rules.merge import numpy_broadcast
+from modelmath.rules.registry import rule
+from modelmath.rules.shaping import passthrough
+
+_NO_WEIGHTS = "an operation has no weights"
+
+
+@rule("TrueDivide", "Divide", "Power", "FloorDivide", "Mod")
+def arithmetic(ctx: LayerCall) -> RuleResult:
+    """Two operands combined element by element, broadcast as NumPy does (a Python number
+    operand is no input: it broadcasts to anything)."""
+    if not ctx.inputs:
+        raise ctx.error("needs a Keras tensor among its operands", received="none")
+    shape = numpy_broadcast(ctx, ctx.inputs)
+    why = f"{ctx.op} of {len(ctx.inputs)} tensor(s), broadcast as NumPy does"
+    return RuleResult((OutputShape(passthrough(shape), why=why),), (), _NO_WEIGHTS)
+
+
+@rule(
+    "Relu", "Exp", "Log", "Sqrt", "Square", "Absolute", "Negative", "Gelu", "Silu", "Elu",
+    "Erf", "Rsqrt", "LeakyRelu", "Cast",
+)  # fmt: skip
+def unary(ctx: LayerCall) -> RuleResult:
+    """A function of each element: the shape is unchanged (Sigmoid, Tanh, Softplus and
+    LogSoftmax, named as torch.nn's modules are, take torch_nn's element-wise rule)."""
+    shape = ctx.shape
+    why = f"{ctx.op} of each element: shape unchanged"
+    return RuleResult((OutputShape(passthrough(shape), why=why),), (), _NO_WEIGHTS)
+
+
+def _axes(ctx: LayerCall, key: str, rank: int) -> list[int] | None:
+    """The axes of ``key`` (an int, a list of ints, or None for all), each counted from 0,
+    checked against ``rank``."""
+    raw = ctx.config.get(key)
+    if raw is None:
+        return None
+    found = [as_int(a) for a in raw] if isinstance(raw, (list, tuple)) else [as_int(raw)]
+    out = []
+    for a in found:
+        if a is None or not -rank <= a < rank:
+            raise ctx.error(
+                f"`{key}` must be axes of a rank-{rank} tensor", received=f"{key}={raw!r}"
+            )
+        out.append(a % rank)
+    if len(set(out)) != len(out):
+        raise ctx.error(f"`{key}` names an axis twice", received=f"{key}={raw!r}")
+    return out
+
+
+@rule("Mean", "Sum", "Max", "Min", "Prod")
+def mean_like(ctx: LayerCall) -> RuleResult:
+    """A reduction over `axis` (every axis when None): those axes go, or stay as size 1
+    with `keepdims`."""
+    shape = ctx.shape
+    axes = _axes(ctx, "axis", len(shape))
+    gone = set(range(len(shape))) if axes is None else set(axes)
+    keep = bool(ctx.config.get("keepdims", False))
+    dims = [1 if i in gone else d for i, d in enumerate(shape)] if keep else [
+        d for i, d in enumerate(shape) if i not in gone
+    ]  # fmt: skip
+    over = "every axis" if axes is None else f"axis {', '.join(map(str, sorted(gone)))}"
+    why = f"{ctx.op.lower()} over {over}" + (", kept as size 1" if keep else "")
+    return RuleResult((OutputShape(passthrough(tuple(dims)), why=why),), (), _NO_WEIGHTS)
+
+
+@rule("ExpandDims")
+def expand_dims(ctx: LayerCall) -> RuleResult:
+    """Axes of size 1 inserted at `axis` (counted in the result)."""
+    shape = ctx.shape
+    raw: Any = ctx.config.get("axis")
+    count = len(raw) if isinstance(raw, (list, tuple)) else 1
+    rank = len(shape) + count
+    axes = _axes(ctx, "axis", rank)
+    if axes is None:
+        raise ctx.error("needs `axis`", received="axis=None")
+    rest = iter(shape)
+    dims: Shape = tuple(1 if i in axes else next(rest) for i in range(rank))
+    why = f"a new axis of size 1 at {', '.join(map(str, sorted(axes)))}"
+    return RuleResult((OutputShape(passthrough(dims), why=why),), (), _NO_WEIGHTS)
+
+
+@rule("Squeeze")
+def squeeze(ctx: LayerCall) -> RuleResult:
+    """Axes of size 1 removed: those of `axis`, or every one known to be 1 when None."""
+    shape = ctx.shape
+    axes = _axes(ctx, "axis", len(shape))
+    if axes is None:
+        dims = tuple(d for d in shape if d != 1)
+    else:
+        if any(shape[a] not in (1, None) for a in axes):
+            raise ctx.error(
+                "can only remove axes of size 1", received=f"input {fmt_shape(shape)}"
+            )
+        dims = tuple(d for i, d in enumerate(shape) if i not in axes)
+    why = "axes of size 1 removed"
+    return RuleResult((OutputShape(passthrough(dims), why=why),), (), _NO_WEIGHTS)
+
+
+@rule("Transpose")
+def transpose(ctx: LayerCall) -> RuleResult:
+    """The axes reordered as `axes` says (reversed when None)."""
+    shape = ctx.shape
+    axes = _axes(ctx, "axes", len(shape))
+    order = list(reversed(range(len(shape)))) if axes is None else axes
+    if sorted(order) != list(range(len(shape))):
+        raise ctx.error("`axes` must name every axis once", received=f"axes={order}")
+    dims = tuple(shape[a] for a in order)
+    why = f"axes reordered as {tuple(order)}"
+    return RuleResult((OutputShape(passthrough(dims), why=why),), (), _NO_WEIGHTS)
