@@ -281,6 +281,13 @@ def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
             roles = [""] * len(tensors)
             options = []
             kwargs = node.get("kwargs") or {}
+            args = node.get("args")
+            if (
+                entry.get("class_name") == "GetItem"
+                and isinstance(args, (list, tuple))
+                and len(args) > 1
+            ):
+                options.append(("key", _index_key(args[1])))  # x[key]: not in its config
             if kwargs and isinstance(kwargs, dict):
                 for key in sorted(kwargs):
                     found: list[tuple[TensorRef, Shape | None]] = []
@@ -302,6 +309,22 @@ def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
             raise ConfigError(
                 f"layer '{_name(entry)}': unreadable inbound node", received=repr(node)[:80]
             )
+
+
+def _index_key(raw: Any) -> Any:
+    """The index of ``x[key]`` as Keras writes it into GetItem's inbound node (slices as
+    ``__slice__`` objects, ``...`` as ``__ellipsis__``), for rules/operations.get_item:
+    ("slice", start, stop, step), ints, None and "..."; anything else is kept as it is, for
+    the rule to refuse by name."""
+    if isinstance(raw, (list, tuple)):  # a list in JSON, a tuple in a live model's config
+        return tuple(_index_key(item) for item in raw)
+    if isinstance(raw, dict):
+        kind, cfg = raw.get("class_name"), raw.get("config")
+        if kind == "__ellipsis__":
+            return "..."
+        if kind == "__slice__" and isinstance(cfg, dict):
+            return ("slice", cfg.get("start"), cfg.get("stop"), cfg.get("step"))
+    return raw
 
 
 def _collect_tensors(raw: Any, out: list[tuple[TensorRef, Shape | None]]) -> None:

@@ -125,3 +125,77 @@ def transpose(ctx: LayerCall) -> RuleResult:
     dims = tuple(shape[a] for a in order)
     why = f"axes reordered as {tuple(order)}"
     return RuleResult((OutputShape(passthrough(dims), why=why),), (), _NO_WEIGHTS)
+
+
+_WHOLE = ("slice", None, None, None)
+_NO_KEY = object()
+
+
+@rule("GetItem")
+def get_item(ctx: LayerCall) -> RuleResult:
+    """``x[key]`` on a Keras tensor, as NumPy indexes: an int takes one position (its axis
+    goes), a slice keeps the positions it selects, None inserts an axis of size 1, and
+    ``...`` stands for every axis not named. The key comes from the call (Keras records
+    it in the inbound node, not in the config), as ("slice", start, stop, step), ints,
+    None and "..."."""
+    shape = ctx.shape
+    key = ctx.option("key", _NO_KEY)
+    if key is _NO_KEY:
+        raise ctx.error("needs the index it was given, which the file does not record")
+    items = list(key) if isinstance(key, (list, tuple)) and not _is_slice(key) else [key]
+    named = sum(1 for it in items if it is not None and it != "...")
+    if items.count("...") > 1 or named > len(shape):
+        raise ctx.error(
+            f"takes at most {len(shape)} indices and one '...'", received=f"key {key!r}"
+        )
+    if "..." in items:
+        at = items.index("...")
+        items[at : at + 1] = [_WHOLE] * (len(shape) - named)
+    else:
+        items += [_WHOLE] * (len(shape) - named)
+    dims: list[int | None] = []
+    axis = 0
+    for item in items:
+        if item is None:
+            dims.append(1)
+            continue
+        size = shape[axis]
+        axis += 1
+        index = as_int(item)
+        if index is not None:
+            if size is not None and not -size <= index < size:
+                raise ctx.error(
+                    f"index {index} is outside axis {axis - 1} of size {size}",
+                    received=f"input {fmt_shape(shape)}",
+                )
+            continue  # an int takes one position: its axis goes
+        if not _is_slice(item):
+            raise ctx.error("indexes by ints, slices, None and '...' only", received=repr(item))
+        _, start, stop, step = item
+        if step == 0:
+            raise ctx.error("a slice step cannot be 0", received=repr(item))
+        dims.append(None if size is None else len(range(*slice(start, stop, step).indices(size))))
+    why = f"indexed by {_key_words(key)}"
+    return RuleResult((OutputShape(passthrough(tuple(dims)), why=why),), (), _NO_WEIGHTS)
+
+
+def _is_slice(item: Any) -> bool:
+    return (
+        isinstance(item, (list, tuple))
+        and len(item) == 4
+        and item[0] == "slice"
+        and all(v is None or as_int(v) is not None for v in item[1:])
+    )
+
+
+def _key_words(key: Any) -> str:
+    """``key`` written as Python writes an index: [:, 1:3, None, ...]."""
+
+    def one(item: Any) -> str:
+        if _is_slice(item):
+            start, stop, step = ("" if v is None else str(v) for v in item[1:])
+            return f"{start}:{stop}" + (f":{step}" if step else "")
+        return "..." if item == "..." else repr(item)
+
+    items = key if isinstance(key, (list, tuple)) and not _is_slice(key) else [key]
+    return "[" + ", ".join(one(it) for it in items) + "]"

@@ -569,8 +569,13 @@ class Interpreter:
         if isinstance(key, Unknown):
             return key
         if isinstance(container, Tensor):
-            self.fail(node, "slicing a Keras tensor (x[...]) is not supported yet",
-                      fix="Use a Keras layer such as Cropping1D, Reshape or Lambda")  # fmt: skip
+            # x[key]: Keras records a GetItem operation, the key in its inbound node
+            parts = key if isinstance(key, tuple) else (key,)
+            if not all(p is None or p is Ellipsis or isinstance(p, slice) or
+                       (isinstance(p, int) and not isinstance(p, bool)) for p in parts):
+                self.fail(node, "a Keras tensor is indexed here by something else than ints, "
+                          f"slices, None and ... ({repr(key)[:60]})")  # fmt: skip
+            return self.world.operation("GetItem", [container, key], self.where(node))
         if isinstance(container, (list, tuple, str, dict, range)) and (
             is_plain(key) or isinstance(key, slice)
         ):

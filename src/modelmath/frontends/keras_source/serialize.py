@@ -142,6 +142,11 @@ def _node_config(node: Node, reindex: dict[Node, int]) -> Config:
                     "keras_history": _history(value, reindex),
                 },
             }
+        if isinstance(value, slice):  # x[1:3]'s key, as Keras writes it
+            config = {"start": value.start, "stop": value.stop, "step": value.step}
+            return {"class_name": "__slice__", "config": config}
+        if value is Ellipsis:
+            return {"class_name": "__ellipsis__", "config": {}}
         if isinstance(value, (list, tuple)):
             return [ser(v) for v in value]
         if isinstance(value, dict):
