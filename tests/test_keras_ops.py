@@ -36,7 +36,10 @@ def _models(keras: Any) -> dict[str, Any]:
     scores = ops.matmul(a, ops.squeeze(ops.expand_dims(b, 1), axis=1))
     weights = ops.softmax(ops.transpose(scores, (0, 2, 1)) / 6.0**0.5, axis=-1)
     joined = ops.concatenate([ops.matmul(weights, a), ops.sqrt(ops.square(a))], axis=1)
-    pairs = keras.Model([a, b], [ops.log(ops.sigmoid(joined)), ops.transpose(joined)])
+    flat = ops.reshape(joined, (-1, 48))
+    pairs = keras.Model(
+        [a, b], [ops.log(ops.sigmoid(joined)), ops.transpose(joined), flat, ops.reshape(a, (2, -1))]
+    )
     return {"images": images, "pairs": pairs}
 
 

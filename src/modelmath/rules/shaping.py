@@ -4,6 +4,7 @@ and the shared helpers that name dimensions passed through unchanged."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import prod
 
 from modelmath.expr import Expr, Num, Sym, product
 from modelmath.graph import Shape
@@ -81,6 +82,8 @@ def flatten(ctx: LayerCall) -> RuleResult:
 @rule("Reshape")
 def reshape(ctx: LayerCall) -> RuleResult:
     """The same values regrouped into `target_shape`; one -1 is solved for."""
+    if "newshape" in ctx.config:  # keras.ops.reshape, an operation of the same class name
+        return _reshape_operation(ctx)
     shape = ctx.shape
     raw = ctx.get("target_shape", ())
     found = [as_int(t) for t in raw] if isinstance(raw, (list, tuple)) else [None]
@@ -119,6 +122,41 @@ def reshape(ctx: LayerCall) -> RuleResult:
         )
     batch = passthrough(shape[:1])[0]
     return RuleResult((OutputShape((batch, *dims), why=f"target_shape={tuple(target)}"),), ())
+
+
+def _reshape_operation(ctx: LayerCall) -> RuleResult:
+    """``keras.ops.reshape(x, newshape)``: the whole shape, batch axis included, regrouped
+    as NumPy does; one -1 is solved for (unknown when an input size is)."""
+    shape = ctx.shape
+    raw = ctx.config.get("newshape")
+    found = [as_int(t) for t in raw] if isinstance(raw, (list, tuple)) else [as_int(raw)]
+    new = [t for t in found if t is not None and t >= -1]
+    if len(new) != len(found) or new.count(-1) > 1:
+        raise ctx.error(
+            "`newshape` must be sizes, at most one of them -1", received=f"newshape={raw!r}"
+        )
+    total = None if any(d is None for d in shape) else prod(d or 0 for d in shape)
+    fixed = prod(t for t in new if t != -1)
+    dims: list[int | None] = []
+    for t in new:
+        if t != -1:
+            dims.append(t)
+        elif total is None:
+            dims.append(None)
+        elif fixed == 0 or total % fixed:
+            raise ctx.error(
+                f"cannot fill -1: {total} values do not divide into {fixed}",
+                received=f"input {fmt_shape(shape)}, newshape {tuple(new)}",
+            )
+        else:
+            dims.append(total // fixed)
+    if total is not None and -1 not in new and fixed != total:
+        raise ctx.error(
+            f"newshape {tuple(new)} holds {fixed} values but the input holds {total}",
+            received=f"input {fmt_shape(shape)}",
+        )
+    why = f"newshape={tuple(new)}, the batch axis included"
+    return RuleResult((OutputShape(passthrough(tuple(dims)), why=why),), ())
 
 
 @rule("Permute")

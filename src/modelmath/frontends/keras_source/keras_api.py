@@ -73,6 +73,7 @@ _OPS = {
     "elu": "Elu", "erf": "Erf", "rsqrt": "Rsqrt", "leaky_relu": "LeakyRelu", "cast": "Cast",
     "mean": "Mean", "sum": "Sum", "max": "Max", "min": "Min", "prod": "Prod",
     "expand_dims": "ExpandDims", "squeeze": "Squeeze", "transpose": "Transpose",
+    "reshape": "Reshape",
 }  # fmt: skip
 # Those taking two operands; the others take one (concatenate: a list of tensors).
 _BINARY_OPS = {
@@ -92,6 +93,7 @@ _OP_SETTINGS: dict[str, tuple[tuple[str, Any], ...]] = {
     "expand_dims": (("axis", _REQUIRED),),
     "squeeze": (("axis", None),),
     "transpose": (("axes", None),),
+    "reshape": (("newshape", _REQUIRED),),
     "softmax": (("axis", -1),),
     "log_softmax": (("axis", -1),),
     "gelu": (("approximate", True),),
