@@ -113,7 +113,7 @@ class _Analysis:
             sequential_like=_sequential_like(graph),
             built=graph.built,
             source=graph.source,
-            notes=_notes(rows),
+            notes=(*graph.notes, *_notes(rows)),
         )
         if self.cost_options is not None and graph.built:
             from modelmath.costs.attach import attach_costs

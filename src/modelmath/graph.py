@@ -99,6 +99,8 @@ class Graph:
     # Why a layer of the user's own class has no formula, as the source frontend found
     # (its call() read a value only known when the script runs, say): told in its note.
     reasons: Mapping[str, str] = field(default_factory=dict)
+    # What the summary says of the whole model besides its rows (the source frontend's).
+    notes: tuple[str, ...] = ()
 
     def layer(self, name: str) -> Layer:
         for layer in self.layers:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -313,3 +314,63 @@ def test_lambda_is_read_through_its_function() -> None:
     assert read.params.value == 0
     assert opaque.params is None
     assert "Why: its function uses Dense" in opaque.hint, opaque.hint
+
+
+SUBCLASSED_BUILD = """\
+import keras
+from keras import layers
+
+
+class Block(layers.Layer):
+    def __init__(self, filters, **kwargs):
+        super().__init__(**kwargs)
+        self.conv = layers.Conv2D(filters, 3, padding="same")
+
+    def call(self, x):
+        return x + self.conv(x)
+
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.stem = layers.Conv2D(8, 3, padding="same")
+        self.block = Block(8)
+        self.pool = layers.GlobalAveragePooling2D()
+        self.head = layers.Dense(5)
+
+    def call(self, inputs, training=False):
+        return self.head(self.pool(self.block(self.stem(inputs))))
+
+
+model = Net()
+BUILD
+model.summary()
+"""
+
+
+def test_subclassed_model_built_by_build_alone_says_what_keras_shows(keras: Any) -> None:
+    """Keras 3 runs no call() on model.build(shape) when the class has no build() of its
+    own: its summary shows every layer unbuilt. modelmath gives the numbers the model has
+    once called (held to Keras calling it on an Input) and says why Keras's differ."""
+    from modelmath.analysis import analyze
+
+    script = SUBCLASSED_BUILD.replace("BUILD", "model.build((None, 16, 16, 3))")
+    [graph] = graphs_from_source(script, "b.py")
+    ours = analyze(graph)
+    assert any("Keras 3 builds none of this model's layers" in n for n in ours.notes), ours.notes
+    space: dict[str, Any] = {}
+    # the test's own class definitions (a literal of this file), run in real Keras
+    exec(SUBCLASSED_BUILD.replace("BUILD", "").replace("model.summary()", ""), space)
+    built_by_build = space["Net"]()
+    built_by_build.build((None, 16, 16, 3))
+    assert not built_by_build.stem.built  # Keras's premise, as the note states it
+    called = space["Net"]()
+    called(keras.Input(shape=(16, 16, 3)))
+    assert ours.totals.total.value == called.count_params()
+    theirs = [(type(layer).__name__, layer.count_params()) for layer in called.layers]
+    assert [(r.op, r.params.value) for r in ours.rows if r.params is not None] == theirs
+    # Called on an Input in the script, the model is built as Keras builds it: no note.
+    [graph] = graphs_from_source(
+        SUBCLASSED_BUILD.replace("BUILD", "model(keras.Input(shape=(16, 16, 3)))"), "c.py"
+    )
+    assert not analyze(graph).notes

@@ -172,7 +172,7 @@ def to_graph(model: LayerObj, world: KerasWorld, where: str, input_shape: Shape 
     """The Graph of ``model`` as it is now (Keras's summary shows the model at that call)."""
     if model.inputs is None and model.kind == "subclassed":
         if input_shape is not None:
-            world.build(model, (None, *input_shape), where)
+            world.build(model, (None, *input_shape), where, by_script=False)
         else:
             raise ScriptError(
                 f"model '{model.name}' is never built or called in the script, so its "
@@ -206,7 +206,19 @@ def to_graph(model: LayerObj, world: KerasWorld, where: str, input_shape: Shape 
             graph,
             layers=tuple(replace(layer, listed=layer.name not in hidden) for layer in graph.layers),
         )
-    return replace(graph, locations=locations, reasons=reasons, source=world.filename)
+    notes = graph.notes
+    if model.built_without_call:
+        notes = (
+            *notes,
+            f"Keras 3 builds none of this model's layers on model.build(...) "
+            f"({model.built_without_call}): its class has no build() of its own, so Keras "
+            "runs no call(), and its own summary shows every layer unbuilt, with 0 "
+            "parameters. These are the numbers once the model is called, as "
+            "model(keras.Input(shape=...)) builds it",
+        )
+    return replace(
+        graph, locations=locations, reasons=reasons, notes=notes, source=world.filename
+    )
 
 
 def _inner_layers(obj: LayerObj) -> list[LayerObj]:

@@ -292,7 +292,7 @@ class KerasWorld:
         data = first_unknown(args[:1]) or Unknown("data", where)
         if model.inputs is None and model.kind != "functional":
             if self.input_shape is not None:
-                self.build(model, (None, *self.input_shape), where)
+                self.build(model, (None, *self.input_shape), where, by_script=False)
             elif model.data_built is None:
                 model.data_built = data
         return Unknown(f"{model.name}(...) on {data.what}", where)
@@ -444,6 +444,7 @@ class KerasWorld:
     ) -> Any:
         if model.inputs is None:
             self.trace(model, [shape_of(t) for t in tensors_in(args)], args, kwargs, where)
+        model.built_without_call = ""  # called on tensors: Keras builds its layers
         node = Node(model, list(args), dict(kwargs), where=where)
         model.nodes.append(node)
         node.outputs = [Tensor(node, i) for i in range(len(list(tensors_in(model.outputs))))]
@@ -489,8 +490,9 @@ class KerasWorld:
         node.outputs.append(tensor)
         return tensor
 
-    def build(self, model: LayerObj, shape: Any, where: str) -> None:
-        """``model.build(input_shape)``."""
+    def build(self, model: LayerObj, shape: Any, where: str, *, by_script: bool = True) -> None:
+        """``model.build(input_shape)`` (``by_script``: called so by the script, not built
+        from --input-shape for a model fit on data the file lacks)."""
         unknown = first_unknown(shape)
         if unknown is not None:
             if self.input_shape is None:
@@ -508,6 +510,11 @@ class KerasWorld:
                 self.seq_build(model, batch, where)
         elif model.kind == "subclassed" and model.inputs is None:
             self.trace(model, [batch], None, {}, where)
+            own_build = model.instance is not None and isinstance(
+                model.instance.cls.lookup("build"), Function
+            )
+            if by_script and not own_build:
+                model.built_without_call = where
 
     # -- operations ---------------------------------------------------------------------
     def operation(

@@ -96,6 +96,10 @@ class LayerObj:
     # when it cannot (then it stays a "no formula" row).
     own_weights: list[LayerObj] = field(default_factory=list)
     opaque: str = ""
+    # A subclassed model built by model.build(shape) alone, its class having no build()
+    # of its own: where. Keras 3 then runs no call(), and its summary shows every layer
+    # unbuilt; a later call on tensors builds them (and clears this).
+    built_without_call: str = ""
 
     @property
     def is_custom_layer(self) -> bool:
