@@ -430,6 +430,7 @@ def infer_output_shapes(
     *,
     name: str = "",
     operation: bool = False,
+    options: Mapping[str, Any] | None = None,
 ) -> tuple[Shape, ...] | None:
     """Output shapes of one layer call, or ``None`` when modelmath has no rule for ``op``.
 
@@ -441,7 +442,9 @@ def infer_output_shapes(
     rule = find_rule(op)
     if rule is None:
         return None
-    extra = {"operation": True} if operation else {}
+    extra: dict[str, Any] = {"operation": True} if operation else {}
+    if options:  # the call's arguments that are not tensors (GetItem's key)
+        extra["options"] = dict(options)
     result = rule(LayerCall(name or op.lower(), op, config, inputs, extra=extra))
     return tuple(o.values for o in result.outputs)
 

@@ -287,7 +287,7 @@ def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
                 and isinstance(args, (list, tuple))
                 and len(args) > 1
             ):
-                options.append(("key", _index_key(args[1])))  # x[key]: not in its config
+                options.append(("key", index_key(args[1])))  # x[key]: not in its config
             if kwargs and isinstance(kwargs, dict):
                 for key in sorted(kwargs):
                     found: list[tuple[TensorRef, Shape | None]] = []
@@ -311,13 +311,17 @@ def _calls(entry: Mapping[str, Any]) -> Iterator[Call]:
             )
 
 
-def _index_key(raw: Any) -> Any:
+def index_key(raw: Any) -> Any:
     """The index of ``x[key]`` as Keras writes it into GetItem's inbound node (slices as
-    ``__slice__`` objects, ``...`` as ``__ellipsis__``), for rules/operations.get_item:
-    ("slice", start, stop, step), ints, None and "..."; anything else is kept as it is, for
-    the rule to refuse by name."""
+    ``__slice__`` objects, ``...`` as ``__ellipsis__``), or as Python holds it (the script
+    reader), for rules/operations.get_item: ("slice", start, stop, step), ints, None and
+    "..."; anything else is kept as it is, for the rule to refuse by name."""
+    if isinstance(raw, slice):
+        return ("slice", raw.start, raw.stop, raw.step)
+    if raw is Ellipsis:
+        return "..."
     if isinstance(raw, (list, tuple)):  # a list in JSON, a tuple in a live model's config
-        return tuple(_index_key(item) for item in raw)
+        return tuple(index_key(item) for item in raw)
     if isinstance(raw, dict):
         kind, cfg = raw.get("class_name"), raw.get("config")
         if kind == "__ellipsis__":

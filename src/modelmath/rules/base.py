@@ -144,6 +144,26 @@ class LayerCall:
                 return tuple(int(v) for v in raw)
         raise self.error(f"`{key}` must be an int or a tuple of {rank} ints", received=repr(raw))
 
+    def axes(self, raw: Any, key: str, rank: int) -> list[int]:
+        """``raw`` (an int or a list of ints, from setting ``key``) as axes of a rank-``rank``
+        input, each counted from 0, in the order given; an axis out of range, not an int or
+        named twice is refused.
+
+        >>> LayerCall("n", "LayerNormalization", {}, ((None, 4, 6),)).axes([-1, 1], "axis", 3)
+        [2, 1]
+        """
+        found = [as_int(a) for a in raw] if isinstance(raw, (list, tuple)) else [as_int(raw)]
+        out = []
+        for a in found:
+            if a is None or not -rank <= a < rank:
+                raise self.error(
+                    f"`{key}` must be axes of a rank-{rank} input", received=f"{key}={raw!r}"
+                )
+            out.append(a % rank)
+        if len(set(out)) != len(out):
+            raise self.error(f"`{key}` names an axis twice", received=f"{key}={raw!r}")
+        return out
+
     def option(self, key: str, default: Any = None) -> Any:
         """A non-tensor keyword argument of the call (``return_attention_scores=True``)."""
         options = self.extra.get("options") or {}

@@ -7,22 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from modelmath.expr import Expr, Sym
-from modelmath.rules.base import LayerCall, RuleResult, Weight, as_int
+from modelmath.rules.base import LayerCall, RuleResult, Weight
 from modelmath.rules.registry import rule
 from modelmath.rules.shaping import same_shape
 
 
 def _axes(ctx: LayerCall, raw: Any) -> list[int]:
-    rank = len(ctx.shape)
-    axes = [as_int(a) for a in raw] if isinstance(raw, (list, tuple)) else [as_int(raw)]
-    out = []
-    for a in axes:
-        if a is None:
-            raise ctx.error("`axis` must be an int or a list of ints", received=f"axis={raw!r}")
-        if not -rank <= a < rank:
-            raise ctx.error(f"axis {a} is outside an input of rank {rank}", received=str(ctx.shape))
-        out.append(a % rank)
-    return sorted(out)
+    return sorted(ctx.axes(raw, "axis", len(ctx.shape)))
 
 
 def _param_shape(ctx: LayerCall, axes: Sequence[int]) -> tuple[Expr, ...]:

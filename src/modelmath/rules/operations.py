@@ -47,22 +47,9 @@ def unary(ctx: LayerCall) -> RuleResult:
 
 
 def _axes(ctx: LayerCall, key: str, rank: int) -> list[int] | None:
-    """The axes of ``key`` (an int, a list of ints, or None for all), each counted from 0,
-    checked against ``rank``."""
+    """The axes of setting ``key`` (see LayerCall.axes); None when it is None (all)."""
     raw = ctx.config.get(key)
-    if raw is None:
-        return None
-    found = [as_int(a) for a in raw] if isinstance(raw, (list, tuple)) else [as_int(raw)]
-    out = []
-    for a in found:
-        if a is None or not -rank <= a < rank:
-            raise ctx.error(
-                f"`{key}` must be axes of a rank-{rank} tensor", received=f"{key}={raw!r}"
-            )
-        out.append(a % rank)
-    if len(set(out)) != len(out):
-        raise ctx.error(f"`{key}` names an axis twice", received=f"{key}={raw!r}")
-    return out
+    return None if raw is None else ctx.axes(raw, key, rank)
 
 
 @rule("Mean", "Sum", "Max", "Min", "Prod")

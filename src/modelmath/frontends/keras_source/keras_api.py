@@ -80,7 +80,6 @@ _BINARY_OPS = {
     "add", "subtract", "multiply", "divide", "true_divide", "power", "floor_divide", "mod",
     "maximum", "minimum", "matmul",
 }  # fmt: skip
-_REQUIRED = object()
 # Their settings after the operands, in Keras 3's order, with its defaults: the config
 # Keras records for the operation (ops.concatenate joins on axis 0 unless told).
 _OP_SETTINGS: dict[str, tuple[tuple[str, Any], ...]] = {
@@ -90,16 +89,16 @@ _OP_SETTINGS: dict[str, tuple[tuple[str, Any], ...]] = {
     "max": (("axis", None), ("keepdims", False), ("initial", None)),
     "min": (("axis", None), ("keepdims", False), ("initial", None)),
     "prod": (("axis", None), ("keepdims", False), ("dtype", None)),
-    "expand_dims": (("axis", _REQUIRED),),
+    "expand_dims": (("axis", REQUIRED),),
     "squeeze": (("axis", None),),
     "transpose": (("axes", None),),
-    "reshape": (("newshape", _REQUIRED),),
+    "reshape": (("newshape", REQUIRED),),
     "softmax": (("axis", -1),),
     "log_softmax": (("axis", -1),),
     "gelu": (("approximate", True),),
     "elu": (("alpha", 1.0),),
     "leaky_relu": (("negative_slope", 0.2),),
-    "cast": (("dtype", _REQUIRED),),
+    "cast": (("dtype", REQUIRED),),
 }
 
 
@@ -573,9 +572,8 @@ class KerasWorld:
             self.namer.clear()
             return None
         if parts[:2] == ["keras", "ops"] and last in _OPS and list(tensors_in(args)):
-            count = 2 if last in _BINARY_OPS else 1
-            config = _op_settings(last, args[count:], kwargs, where)
-            operands = list(args[:count])
+            config = _op_settings(last, args, kwargs, where)
+            operands = list(args[: 2 if last in _BINARY_OPS else 1])
             if last == "concatenate" and operands and isinstance(operands[0], (list, tuple)):
                 operands = [list(operands[0])]
             return self.operation(_OPS[last], operands, where, config)
@@ -729,37 +727,16 @@ _ADD_WEIGHT: Signature = (
 def _op_settings(
     name: str, args: Sequence[Any], kwargs: dict[str, Any], where: str
 ) -> dict[str, Any]:
-    """keras.ops.<name>'s settings from the arguments after its operands, by Keras 3's
+    """keras.ops.<name>'s settings (the arguments after its operands), bound by Keras 3's
     signature: the config Keras records for the operation."""
-    settings = _OP_SETTINGS.get(name, ())
-    if len(args) > len(settings):
-        raise ScriptError(
-            f"keras.ops.{name} takes {len(settings)} setting(s) after its operands",
-            received=f"{len(args)} more positional arguments",
-            where=where,
-        )
-    known = {key for key, _ in settings}
-    unexpected = sorted(set(kwargs) - known)
-    if unexpected:
-        raise ScriptError(
-            f"keras.ops.{name} got an unexpected keyword argument '{unexpected[0]}'",
-            where=where,
-        )
-    config: dict[str, Any] = {}
-    for i, (key, default) in enumerate(settings):
-        value = args[i] if i < len(args) else kwargs.get(key, default)
-        if value is _REQUIRED:
-            raise ScriptError(f"keras.ops.{name} needs `{key}`", where=where)
-        unknown = first_unknown(value)
-        if unknown is not None:
-            raise ScriptError(
-                f"keras.ops.{name}'s `{key}` is {unknown.what} ({unknown.where}), which is "
-                "only known when the script runs",
-                where=where,
-                fix="Write the value in the script",
-            )
-        config[key] = list(value) if isinstance(value, tuple) else value
-    return config
+    operands = ("x1", "x2") if name in _BINARY_OPS else ("xs",) if name == "concatenate" else ("x",)
+    params = [(k, "p", REQUIRED) for k in operands]
+    params += [(key, "p", default) for key, default in _OP_SETTINGS.get(name, ())]
+    bound = bind(f"keras.ops.{name}", (name, tuple(params), False), list(args), kwargs, where)
+    config = {k: v for k, v in bound.items() if k not in operands}
+    for key, value in config.items():
+        _check_known(f"keras.ops.{name}", key, value, where)
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in config.items()}
 
 
 def _readable_lambda(layer: LayerObj) -> bool:

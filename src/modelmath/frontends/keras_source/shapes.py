@@ -6,8 +6,11 @@ a model used as a layer is evaluated on the shapes it is called with.
 
 from __future__ import annotations
 
+from typing import Any
+
 from modelmath.analysis import infer_output_shapes
 from modelmath.errors import ModelMathError
+from modelmath.frontends.keras_config import index_key
 from modelmath.graph import Shape
 
 from .values import LayerObj, Tensor, tensors_in
@@ -81,6 +84,7 @@ def _compute(t: Tensor, inputs: list[Shape | None]) -> Shape | None:
                 shapes,
                 name=layer.name,
                 operation=layer.kind == "op",
+                options=_call_options(t),
             )
         )
     except ModelMathError as err:
@@ -88,6 +92,15 @@ def _compute(t: Tensor, inputs: list[Shape | None]) -> Shape | None:
     if outs is None or t.index >= len(outs):
         return None
     return outs[t.index]
+
+
+def _call_options(t: Tensor) -> dict[str, Any] | None:
+    """What the rule of ``t``'s call reads besides its config: GetItem's key (``x[key]``),
+    which Keras keeps in the call, not the config."""
+    node = t.node
+    if node.layer.class_name == "GetItem" and len(node.args) > 1:
+        return {"key": index_key(node.args[1])}
+    return None
 
 
 def model_output_shapes(model: LayerObj, inputs: tuple[Shape, ...]) -> tuple[Shape, ...] | None:
