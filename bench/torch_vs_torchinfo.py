@@ -17,10 +17,13 @@ token ids. Each tool and model runs in a fresh child process, so peaks do not mi
   summary rendered as text.
 
 Times: the first call in the process (one-time imports and warm-up included), then the
-best and the median of ``--repeats`` calls, each after a full garbage collection; each
-tool runs in ``--processes`` fresh processes (interleaved with the others), and the
-figure is the median of their bests, since one process's speed moves by about 10 % with
-where its memory lies. Memory:
+best and the median of at least ``--repeats`` calls, each after a full garbage
+collection, going on until ``--seconds`` of calls have passed (each tool alike: this
+machine's speed moves between two levels about every second, and five calls of a fast
+tool would fall inside one spell, where a slow tool's calls outlast it); each tool runs in
+``--processes`` fresh processes (interleaved with the others), and the figure is the
+median of their bests, since one process's speed moves by about 10 % with where its
+memory lies. Memory:
 how far the resident set rises during a call above where it stood when the call began
 (peak reset before each call through /proc/self/clear_refs): for the first call, which
 includes imports the tool makes on first use, and the largest of the later calls. The bar
@@ -186,9 +189,14 @@ def measured(call: Callable[[], Any]) -> tuple[float, float]:
     return seconds, _status_mib("VmHWM") - before
 
 
-def _timings(call: Callable[[], Any], repeats: int) -> dict[str, float]:
+def _timings(call: Callable[[], Any], repeats: int, seconds: float = 0.0) -> dict[str, float]:
+    """The first call, then at least ``repeats`` calls, going on until ``seconds`` of calls
+    have passed: a fast tool's few calls would otherwise fall within one of the machine's
+    slow spells, which a slow tool's calls outlast (see --seconds)."""
     first, first_mib = measured(call)
     runs = [measured(call) for _ in range(repeats)]
+    while sum(t for t, _ in runs) < seconds:
+        runs.append(measured(call))
     times = [t for t, _ in runs]
     return {
         "first": first,
@@ -196,11 +204,14 @@ def _timings(call: Callable[[], Any], repeats: int) -> dict[str, float]:
         "median": statistics.median(times),
         "first_mib": first_mib,
         "mib": max(m for _, m in runs),
+        "calls": len(runs),
     }
 
 
 # -- children ----------------------------------------------------------------------------
-def child_speed(tool: str, name: str, repeats: int, threads: int | None) -> dict[str, Any]:
+def child_speed(
+    tool: str, name: str, repeats: int, threads: int | None, seconds: float
+) -> dict[str, Any]:
     """Build the model with real weights, then time one tool on it and watch its peak."""
     if threads:
         torch.set_num_threads(threads)
@@ -218,8 +229,8 @@ def child_speed(tool: str, name: str, repeats: int, threads: int | None) -> dict
         def call() -> Any:
             return str(modelmath.summary(model, **_inputs(name)))
 
-    out = _timings(call, repeats)
-    return {**out, "params": params, "threads": torch.get_num_threads()}
+    out = _timings(call, repeats, seconds)
+    return {**out, "params": params, "threads": torch.get_num_threads(), "calls": out["calls"]}
 
 
 def child_family(name: str) -> dict[str, Any]:
@@ -307,10 +318,12 @@ def _across(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _child(*args: str) -> dict[str, Any]:
+def _child(opts: argparse.Namespace, *args: str) -> dict[str, Any]:
+    """One measurement in a fresh process, given the same settings as this one."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    settings = ["--repeats", str(opts.repeats), "--seconds", str(opts.seconds)]
     out = subprocess.run(
-        [sys.executable, "-m", "bench.torch_vs_torchinfo", "--child", *args],
+        [sys.executable, "-m", "bench.torch_vs_torchinfo", *settings, "--child", *args],
         capture_output=True, text=True, check=False, cwd=ROOT, env=env,
     )  # fmt: skip
     if out.returncode:
@@ -335,13 +348,26 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--processes", type=int, default=3, help="fresh processes per tool and model")
+    ap.add_argument(
+        "--seconds", type=float, default=3.0,
+        help="each tool's calls in a process go on for at least this long (the machine's "
+        "speed moves between two levels about every second; its fast spells reach both)",
+    )  # fmt: skip
+    ap.add_argument(
+        "--models", nargs="+", choices=list(MODELS), default=list(MODELS), metavar="MODEL",
+        help=f"the models to time (default: all of {', '.join(MODELS)})",
+    )  # fmt: skip
+    ap.add_argument(
+        "--speed-only", action="store_true",
+        help="the speed table only (no memory family, no phases)",
+    )  # fmt: skip
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     opts = ap.parse_args()
     if opts.child:
         kind, *rest = opts.child
         if kind == "speed":
             tool, name, threads = rest
-            result = child_speed(tool, name, opts.repeats, int(threads) or None)
+            result = child_speed(tool, name, opts.repeats, int(threads) or None, opts.seconds)
         elif kind == "family":
             result = child_family(rest[0])
         else:
@@ -351,25 +377,30 @@ def main() -> None:
 
     print("$ .venv/bin/python -m bench.torch_vs_torchinfo" +
           (f" --repeats {opts.repeats}" if opts.repeats != 5 else "") +
-          (f" --processes {opts.processes}" if opts.processes != 3 else ""))  # fmt: skip
+          (f" --processes {opts.processes}" if opts.processes != 3 else "") +
+          (f" --seconds {opts.seconds:g}" if opts.seconds != 3.0 else "") +
+          (f" --models {' '.join(opts.models)}" if opts.models != list(MODELS) else "") +
+          (" --speed-only" if opts.speed_only else ""))  # fmt: skip
     print(_machine())
     print()
     rows = []
-    for name in MODELS:
+    for name in opts.models:
         # Rounds of the three, interleaved, so that a drift of the machine's load reaches
         # each tool alike.
         runs: list[list[dict[str, Any]]] = [[], [], []]
         for _ in range(opts.processes):
-            runs[0].append(_child("speed", "torchinfo", name, "0"))
-            runs[1].append(_child("speed", "torchinfo", name, "1"))
-            runs[2].append(_child("speed", "modelmath", name, "0"))
+            runs[0].append(_child(opts, "speed", "torchinfo", name, "0"))
+            runs[1].append(_child(opts, "speed", "torchinfo", name, "1"))
+            runs[2].append(_child(opts, "speed", "modelmath", name, "0"))
         ti, ti1, mm = (_across(r) for r in runs)
         rows.append((name, ti, ti1, mm))
 
     print(f"Speed: seconds per summary: in each of {opts.processes} fresh processes the best of "
-          f"{opts.repeats} calls, and the median")
-    print("of those (the first call of a fresh process in brackets, the median too). torchinfo:")
-    print("default threads / 1 thread; the faster is the bar's.")
+          f"at least {opts.repeats} calls made over at")
+    print(f"least {opts.seconds:g} s (each tool alike), and the median of those (the first call "
+          "of a fresh process in")
+    print("brackets, the median too). torchinfo: default threads / 1 thread; the faster is the "
+          "bar's.")
     print()
     print("| model | params | torchinfo | torchinfo, 1 thread | modelmath | speed-up | ≥10× |")
     print("|---|---:|---:|---:|---:|---:|:-:|")
@@ -389,6 +420,8 @@ def main() -> None:
         print(f"- {name}: " + ", ".join(f"{b * 1e3:.1f}" for b in ti["bests"]) + " / "
               + ", ".join(f"{b * 1e3:.1f}" for b in mm["bests"]))  # fmt: skip
     print()
+    if opts.speed_only:
+        return
     print("Memory: how far the resident set rises during a call (model already built):")
     print("first call (with the imports a tool makes on first use) / later calls.")
     print()
@@ -404,7 +437,7 @@ def main() -> None:
     print()
     print("| model | params | rows | modelmath memory rise | time |")
     print("|---|---:|---:|---:|---:|")
-    family = {name: _child("family", name) for name in FAMILY}
+    family = {name: _child(opts, "family", name) for name in FAMILY}
     for name, r in family.items():
         print(f"| {name} | {r['params'] / 1e9:.2f} B | {r['rows']} "
               f"| {r['first_mib']:.0f} / {r['mib']:.0f} MiB "
@@ -428,8 +461,8 @@ def main() -> None:
         "| meta tracer instead | bare meta forward, no instruments |"
     )
     print("|---|---:|---:|:-:|---:|---:|---:|---:|---:|---:|")
-    for name in MODELS:
-        p = _child("phases", name)
+    for name in opts.models:
+        p = _child(opts, "phases", name)
         total = p["trace"] + p["rules"] + p["text"]
         print(f"| {name} | {p['modules']} | {p['rows']} | {p['tracer']} | {p['trace'] * 1e3:.1f} "
               f"| {p['rules'] * 1e3:.1f} | {p['text'] * 1e3:.1f} | {total * 1e3:.1f} "
