@@ -255,8 +255,9 @@ def child_family(name: str) -> dict[str, Any]:
     return {**out, "params": params, "layers": layers, "rows": len(s.rows)}
 
 
-def child_phases(name: str, repeats: int) -> dict[str, Any]:
-    """modelmath's phases on one model (median of ``repeats``): the trace (by the tracer
+def child_phases(name: str, repeats: int, seconds: float = 0.0) -> dict[str, Any]:
+    """modelmath's phases on one model (the best of at least ``repeats`` rounds, going on
+    until ``seconds`` have passed, as the speed table's calls): the trace (by the tracer
     ``trace`` picks, its light copy included), the rules, the text; beside them the meta
     tracer alone and a bare meta forward pass, for comparison."""
     from modelmath.frontends.torch_module import trace
@@ -278,7 +279,10 @@ def child_phases(name: str, repeats: int) -> dict[str, Any]:
     with torch.no_grad():
         on_meta(x)
     gc.disable()
-    for _ in range(repeats):
+    start = time.perf_counter()
+    rounds = 0
+    while rounds < repeats or time.perf_counter() - start < seconds:
+        rounds += 1
         t0 = time.perf_counter()
         traced = trace(model, **given)
         t1 = time.perf_counter()
@@ -297,7 +301,7 @@ def child_phases(name: str, repeats: int) -> dict[str, Any]:
         gc.collect()
         gc.disable()
     gc.enable()
-    out: dict[str, Any] = {k: statistics.median(v) for k, v in phases.items()}
+    out: dict[str, Any] = {k: min(v) for k, v in phases.items()}
     out["modules"] = sum(1 for _ in model.modules())
     out["rows"] = len(s.rows)
     out["tracer"] = traced.traced_by
@@ -371,7 +375,7 @@ def main() -> None:
         elif kind == "family":
             result = child_family(rest[0])
         else:
-            result = child_phases(rest[0], opts.repeats)
+            result = child_phases(rest[0], opts.repeats, opts.seconds)
         print(json.dumps(result))
         return
 
@@ -395,12 +399,17 @@ def main() -> None:
         ti, ti1, mm = (_across(r) for r in runs)
         rows.append((name, ti, ti1, mm))
 
-    print(f"Speed: seconds per summary: in each of {opts.processes} fresh processes the best of "
-          f"at least {opts.repeats} calls made over at")
-    print(f"least {opts.seconds:g} s (each tool alike), and the median of those (the first call "
-          "of a fresh process in")
-    print("brackets, the median too). torchinfo: default threads / 1 thread; the faster is the "
-          "bar's.")
+    print(
+        f"Speed: seconds per summary: in each of {opts.processes} fresh processes the best of "
+        f"at least {opts.repeats} calls made over at"
+    )
+    print(
+        f"least {opts.seconds:g} s (each tool alike), and the median of those (the first call "
+        "of a fresh process in"
+    )
+    print(
+        "brackets, the median too). torchinfo: default threads / 1 thread; the faster is the bar's."
+    )
     print()
     print("| model | params | torchinfo | torchinfo, 1 thread | modelmath | speed-up | ≥10× |")
     print("|---|---:|---:|---:|---:|---:|:-:|")
@@ -454,7 +463,8 @@ def main() -> None:
           "memory follows the number of rows, not of parameters.")  # fmt: skip
     print()
 
-    print("Where modelmath's time goes (median of", opts.repeats, "calls, milliseconds):")
+    print(f"Where modelmath's time goes (each phase's best of at least {opts.repeats} rounds over "
+          f"at least {opts.seconds:g} s, the collector off; milliseconds):")  # fmt: skip
     print()
     print(
         "| model | modules | rows | tracer | trace | rules | text | total "
