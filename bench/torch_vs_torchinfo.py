@@ -230,7 +230,7 @@ def child_speed(
             return str(modelmath.summary(model, **_inputs(name)))
 
     out = _timings(call, repeats, seconds)
-    return {**out, "params": params, "threads": torch.get_num_threads(), "calls": out["calls"]}
+    return {**out, "params": params, "threads": torch.get_num_threads()}
 
 
 def child_family(name: str) -> dict[str, Any]:
@@ -354,8 +354,8 @@ def main() -> None:
     ap.add_argument("--processes", type=int, default=3, help="fresh processes per tool and model")
     ap.add_argument(
         "--seconds", type=float, default=3.0,
-        help="each tool's calls in a process go on for at least this long (the machine's "
-        "speed moves between two levels about every second; its fast spells reach both)",
+        help="each tool's calls in a process go on for at least this long (this machine's "
+        "speed moves between two levels about every second: so every tool meets both)",
     )  # fmt: skip
     ap.add_argument(
         "--models", nargs="+", choices=list(MODELS), default=list(MODELS), metavar="MODEL",
