@@ -24,6 +24,7 @@ from modelmath.fastinit import fast_frozen_init
 from modelmath.graph import Graph, Layer, Shape, TensorRef
 from modelmath.model_summary import Row, RowStatus, Summary, Totals
 from modelmath.rules import LayerCall, NoStaticFormula, OutputShape, RuleResult, Weight, find_rule
+from modelmath.rules.base import fmt_shape
 from modelmath.rules.shaping import passthrough
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ class _Analysis:
         self.outputs: dict[NodeKey, tuple[OutputShape, ...]] = {}
         self.outcomes: dict[str, _LayerOutcome] = {}
         self.inputs_seen: dict[NodeKey, tuple[Shape, ...]] = {}
+        self.notes: list[str] = []  # what the summary must say of the model as a whole
         self._stated: dict[TensorRef, Shape] | None = None
 
     @property
@@ -113,7 +115,7 @@ class _Analysis:
             sequential_like=_sequential_like(graph),
             built=graph.built,
             source=graph.source,
-            notes=(*graph.notes, *_notes(rows)),
+            notes=(*graph.notes, *dict.fromkeys(self.notes), *_notes(rows)),
         )
         if self.cost_options is not None and graph.built:
             from modelmath.costs.attach import attach_costs
@@ -170,9 +172,13 @@ class _Analysis:
             if self.cost_options is not None and inputs is not None:
                 ctx = LayerCall(layer.name, layer.op, layer.config, inputs, self.graph.framework)
                 self.evaluated[key] = (ctx, result)
-            self.outcomes.setdefault(
-                layer.name, _LayerOutcome(result.weights, result.params_why, True, children)
-            )
+            first = self.outcomes.get(layer.name)
+            if first is None:
+                self.outcomes[layer.name] = _LayerOutcome(
+                    result.weights, result.params_why, True, children
+                )
+            elif first.has_rule and not _same_weights(first.weights, result.weights):
+                raise self._refit(layer, inputs, first.weights, result.weights)
         else:
             # A class of the user's own (a subclass named Dense, say) may create any
             # weights: the built-in rule of the same name would be a guess.
@@ -221,9 +227,13 @@ class _Analysis:
             if self.cost_options is not None:
                 self.evaluated[key] = (ctx, result)
         self.outputs[key] = result.outputs
-        # Weights are created by the first call; later calls share them.
-        if layer.name not in self.outcomes:
+        # Weights are created by the first call; later calls share them, so a later call
+        # whose input needs other weights cannot run (Keras refuses it as it builds).
+        first = self.outcomes.get(layer.name)
+        if first is None:
             self.outcomes[layer.name] = _LayerOutcome(result.weights, result.params_why, True)
+        elif first.has_rule and not _same_weights(first.weights, result.weights):
+            raise self._refit(layer, inputs, first.weights, result.weights)
 
     def _input_output(self, layer: Layer) -> OutputShape:
         shape = self.input_shapes.get(layer.name, layer.input_shape)
@@ -258,6 +268,9 @@ class _Analysis:
             )
         outputs = tuple(inner.outputs[(ref.layer, ref.call)][ref.tensor] for ref in sub.outputs)
         weights = _nested_weights(inner, sub)
+        built = self._as_built(layer, sub, overrides, inner, weights)
+        if built is not None:
+            inner, summary, weights = built
         if self.cost_options is not None:
             self.nested[layer.name] = summary
         # Keras's expand_nested lists the inner model's layers, not its operations, and
@@ -272,6 +285,86 @@ class _Analysis:
         )
         result = RuleResult(outputs, weights, why)
         return result, children
+
+    def _refit(
+        self,
+        layer: Layer,
+        inputs: tuple[Shape, ...] | None,
+        made: tuple[Weight, ...],
+        needed: tuple[Weight, ...],
+    ) -> LayerError:
+        """A later call of ``layer`` whose input needs other weights than its first call
+        made: it cannot run (Keras refuses it as it builds the model)."""
+        first = _shapes_words(self.inputs_seen.get((layer.name, 0)))
+        return LayerError(
+            f"{layer.op} is called again on {_shapes_words(inputs)}, but its weights were "
+            f"made by its first call on {first}: {_misfit_words(made, needed)}. A layer used "
+            "twice shares one set of weights",
+            layer=layer.name,
+            received=_shapes_words(inputs),
+            fix="Give this call an input of the first call's size, or use a new layer for it",
+        )
+
+    def _as_built(
+        self,
+        layer: Layer,
+        sub: Graph,
+        overrides: dict[str, Shape],
+        inner: _Analysis,
+        weights: tuple[Weight, ...],
+    ) -> tuple[_Analysis, Summary, tuple[Weight, ...]] | None:
+        """A nested model called on other shapes than its own inputs declare keeps the
+        weights it was built with (Keras builds them once, on those inputs): its analysis
+        on its own inputs, with a note, when that gives other weights; else None. Shapes
+        Keras's own check of a model's inputs refuses are refused here too."""
+        if sub.kind not in ("functional", "sequential"):
+            return None  # a layer of the user's: its later calls are checked as a layer's
+        declared = {
+            ref.layer: shape
+            for ref in sub.inputs
+            for shape in [_declared_shape(sub, ref.layer)]
+            if shape is not None
+        }
+        if len(declared) != len(sub.inputs) or declared == overrides:
+            return None  # built by this call, or called as declared: the same weights
+        for name, shape in declared.items():
+            given = overrides.get(name)
+            if given is not None and not _keras_accepts(shape, given):
+                raise LayerError(
+                    f"the nested model '{sub.name}' is called on {fmt_shape(given)}, but was "
+                    f"built for {fmt_shape(shape)}: Keras refuses these shapes",
+                    layer=layer.name,
+                    received=fmt_shape(given),
+                    fix=f"Call it on inputs of shape {fmt_shape(shape)}, as its Input says",
+                )
+        own = _Analysis(sub, {}, self.cost_options, inner.reasons)
+        try:
+            own_summary = own.run()
+        except ModelMathError:
+            return None
+        own_weights = _nested_weights(own, sub)
+        if _same_weights(own_weights, weights):
+            return None
+        misfit = next(
+            (
+                inside.name
+                for inside in sub.layers
+                if inside.name in own.outcomes
+                and inside.name in inner.outcomes
+                and not _same_weights(
+                    own.outcomes[inside.name].weights, inner.outcomes[inside.name].weights
+                )
+            ),
+            "",
+        )
+        self.notes.append(
+            f"{layer.name}: the nested model '{sub.name}' is called on "
+            f"{_shapes_words(tuple(overrides.values()))}, but was built for "
+            f"{_shapes_words(tuple(declared.values()))}: its parameters are those it was built "
+            f"with, as Keras counts them, and running it on such data fails at '{misfit}', "
+            "whose weights do not fit this input (Keras's summary does not check it)"
+        )
+        return own, own_summary, own_weights
 
     def _no_rule(
         self, layer: Layer, call_index: int, *, has_rule: bool, hint: str = "", after: str = ""
@@ -540,6 +633,61 @@ def weight_bytes(weights: list[tuple[Weight, Layer]]) -> Quantity:
         terms.append(Prod((count_sym, size)))
         words.append(f"{dtype}: {bits // 8 if bits % 8 == 0 else bits / 8:g} bytes each")
     return Quantity(total(terms), "; ".join(words) or "no weights")
+
+
+def _declared_shape(graph: Graph, name: str) -> Shape | None:
+    """The shape an input layer of ``graph`` declares (None when it declares none)."""
+    for layer in graph.layers:
+        if layer.name == name:
+            return layer.input_shape
+    return None
+
+
+def _keras_accepts(declared: Shape, given: Shape) -> bool:
+    """Keras's check of a model's input (its InputSpec with allow_last_axis_squeeze): a
+    last axis of 1 is dropped from either shape, then the sizes both know are compared
+    axis by axis, as far as the shorter goes, the batch axis left out."""
+    spec = (None, *declared[1:]) if declared else declared
+    shape = given
+    if shape and shape[-1] == 1:
+        shape = shape[:-1]
+    if spec and spec[-1] == 1:
+        spec = spec[:-1]
+    return all(a is None or b is None or a == b for a, b in zip(spec, shape))
+
+
+def _same_weights(a: tuple[Weight, ...], b: tuple[Weight, ...]) -> bool:
+    """Two calls of one layer would make the same weights: names and sizes alike."""
+    return len(a) == len(b) and all(
+        x.name == y.name and [d.value for d in x.shape] == [d.value for d in y.shape]
+        for x, y in zip(a, b)
+    )
+
+
+def _misfit_words(made: tuple[Weight, ...], needed: tuple[Weight, ...]) -> str:
+    """``kernel (33, 8) there, (16, 8) here``: the weights a call would need otherwise."""
+    if len(made) != len(needed):
+        return f"{len(made)} weights there, {len(needed)} here"
+
+    def sizes(w: Weight) -> str:
+        return (
+            "("
+            + ", ".join(f"{d.value:g}" for d in w.shape)
+            + ("," if len(w.shape) == 1 else "")
+            + ")"
+        )
+
+    return ", ".join(
+        f"{a.name} {sizes(a)} there, {sizes(b)} here"
+        for a, b in zip(made, needed)
+        if sizes(a) != sizes(b) or a.name != b.name
+    )
+
+
+def _shapes_words(shapes: tuple[Shape, ...] | None) -> str:
+    if not shapes:
+        return "an input of unknown shape"
+    return " and ".join(fmt_shape(s) for s in shapes)
 
 
 def _nested_weights(inner: _Analysis, sub: Graph) -> tuple[Weight, ...]:
