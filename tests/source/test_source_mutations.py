@@ -107,6 +107,12 @@ REFUSED = {
     "layers.Reshape(0.3)": "target_shape",
     "layers.BatchNormalization(0.2)": "axis",
     "layers.Concatenate(axis='channels_first')": "axis",
+    # 'causal' is Conv1D's alone (found by a differential fuzz of the corpus)
+    "layers.Conv2D(8, 3, padding='causal')": "padding",
+    "layers.Conv1DTranspose(8, 3, padding='causal')": "padding",
+    "layers.DepthwiseConv1D(3, padding='causal')": "padding",
+    "layers.SeparableConv1D(8, 3, padding='causal')": "padding",
+    "layers.ConvLSTM1D(8, 3, padding='causal')": "padding",
 }
 
 

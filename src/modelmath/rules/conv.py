@@ -72,21 +72,27 @@ def _shared_kernel_words(kernel: tuple[int, ...]) -> str:
 
 
 def _window(
-    ctx: LayerCall, rank: int
+    ctx: LayerCall, rank: int, causal: bool = False
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], str]:
+    """Kernel, strides, dilation and padding; ``causal``: the layer takes padding='causal'
+    (Keras allows it for Conv1D only, and refuses it elsewhere as it builds the layer)."""
     kernel = ctx.int_tuple("kernel_size", rank, positive=True)
     strides = ctx.int_tuple("strides", rank, 1, positive=True)
     dilation = ctx.int_tuple("dilation_rate", rank, 1, positive=True)
     padding = str(ctx.get("padding", "valid")).lower()
-    if padding not in ("valid", "same", "causal", "explicit"):
-        raise ctx.error("padding must be 'valid', 'same' or 'causal'", received=repr(padding))
+    if padding not in ("valid", "same", "explicit") and not (causal and padding == "causal"):
+        allowed = "'valid', 'same' or 'causal'" if causal else "'valid' or 'same'"
+        fix = None
+        if padding == "causal":
+            fix = "Use padding='causal' with Conv1D only (causal: over a sequence's time axis)"
+        raise ctx.error(f"`padding` must be {allowed}", received=f"padding={padding!r}", fix=fix)
     return kernel, strides, dilation, padding
 
 
 def _spatial_out(
-    ctx: LayerCall, rank: int
+    ctx: LayerCall, rank: int, causal: bool = False
 ) -> tuple[list[Expr | None], tuple[int, ...], str, bool, int | None]:
-    kernel, strides, dilation, padding = _window(ctx, rank)
+    kernel, strides, dilation, padding = _window(ctx, rank, causal)
     spatial, channels, channels_last = split_channels(ctx, rank)
     pads = ctx.int_tuple("explicit_padding", rank, 0)
     dims = [
@@ -168,7 +174,7 @@ def conv(ctx: LayerCall) -> RuleResult:
     torch = ctx.framework == "torch"
     if torch:
         ctx = _from_torch(ctx)
-    dims, kernel, why, channels_last, c_in = _spatial_out(ctx, rank)
+    dims, kernel, why, channels_last, c_in = _spatial_out(ctx, rank, causal=rank == 1)
     filters = ctx.positive_int("filters")
     groups = ctx.positive_int("groups", 1)
     c_in = ctx.known(c_in, "number of input channels")

@@ -23,6 +23,13 @@ from modelmath.rules.spatial import check_positive, padding_words, spatial_axes,
 def conv_lstm(ctx: LayerCall) -> RuleResult:
     """4 gates × (kernel over C_in channels + kernel over F filters of the state) + 4·F biases."""
     rank = int(ctx.op[-2])
+    # The settings first, as Keras checks them when the layer is made, before any input.
+    kernel = ctx.int_tuple("kernel_size", rank, positive=True)
+    strides = ctx.int_tuple("strides", rank, 1, positive=True)
+    dilation = ctx.int_tuple("dilation_rate", rank, 1, positive=True)
+    padding = str(ctx.get("padding", "valid")).lower()
+    if padding not in ("valid", "same"):  # as Keras, which refuses 'causal' here too
+        raise ctx.error("`padding` must be 'valid' or 'same'", received=f"padding={padding!r}")
     shape = ctx.inputs[0] if ctx.inputs else ()
     if len(shape) != rank + 3:
         raise ctx.error(
@@ -32,15 +39,11 @@ def conv_lstm(ctx: LayerCall) -> RuleResult:
     channels_last = ctx.get("data_format", "channels_last") != "channels_first"
     spatial = shape[2:-1] if channels_last else shape[3:]
     c_in = ctx.known(shape[-1] if channels_last else shape[2], "number of input channels")
-    kernel = ctx.int_tuple("kernel_size", rank, positive=True)
-    strides = ctx.int_tuple("strides", rank, 1, positive=True)
-    dilation = ctx.int_tuple("dilation_rate", rank, 1, positive=True)
-    padding = str(ctx.get("padding", "valid")).lower()
     dims: list[Expr | None] = [
         window_output(size, axis, kernel=k, stride=s, dilation=d, padding=padding)
         for size, axis, k, s, d in zip(spatial, spatial_axes(rank), kernel, strides, dilation)
     ]
-    if padding not in ("same", "causal"):  # as Keras: those keep a size of 0 as 0
+    if padding != "same":  # as Keras: 'same' keeps a size of 0 as 0
         check_positive(ctx, dims, f"kernel {kernel} and padding='{padding}'")
     F = Sym("F", ctx.positive_int("filters"), "filters (channels of the state)")
     C = Sym("C_in", c_in, "input channels")
