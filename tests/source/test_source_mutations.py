@@ -113,6 +113,12 @@ REFUSED = {
     "layers.DepthwiseConv1D(3, padding='causal')": "padding",
     "layers.SeparableConv1D(8, 3, padding='causal')": "padding",
     "layers.ConvLSTM1D(8, 3, padding='causal')": "padding",
+    # keywords Keras 3 does not know: a typo, a setting of another layer, a Keras 2 one
+    "layers.Dense(4, activaton='relu')": "activaton",
+    "layers.Flatten(center=False)": "center",
+    "layers.MaxPooling1D(2, use_bias=False)": "use_bias",
+    "layers.Dense(4, batch_input_shape=(None, 4))": "batch_input_shape",
+    "layers.LSTM(4, input_length=10)": "input_length",
 }
 
 

@@ -49,6 +49,32 @@ _BASE_KWARGS = {
     "input_dim", "autocast", "activity_regularizer", "weights", "input_length",
 }  # fmt: skip
 
+# What Keras 3 takes beside a layer's own parameters: Layer.__init__'s keywords, and the
+# few a layer's __init__ pops from **kwargs itself (read off Keras 3.15's sources). Any
+# other keyword is refused there: "Unrecognized keyword arguments passed to Dense".
+_LAYER_KWARGS = frozenset(
+    {"name", "dtype", "trainable", "autocast", "activity_regularizer", "input_shape", "input_dim"}
+)
+_POPPED_KWARGS: dict[str, frozenset[str]] = {
+    "LeakyReLU": frozenset({"alpha"}),
+    "LayerNormalization": frozenset({"rms_scaling"}),
+    "LSTM": frozenset({"implementation"}),
+    "LSTMCell": frozenset({"implementation"}),
+    "GRU": frozenset({"implementation"}),
+    "GRUCell": frozenset({"implementation"}),
+    "Embedding": frozenset({"input_length"}),
+    "TextVectorization": frozenset({"vocabulary_size"}),
+    "StringLookup": frozenset({"vocabulary_size"}),
+    "IntegerLookup": frozenset({"vocabulary_size"}),
+}
+# Keras 2's keywords a layer no longer takes, and what Keras 3 takes instead.
+_KERAS2_KWARGS = {
+    "batch_input_shape": "start the model with keras.Input(batch_shape=...)",
+    "batch_size": "give the batch size to keras.Input(shape=..., batch_size=...)",
+    "input_length": "give the sequence length in keras.Input(shape=(length,))",
+    "weights": "set the weights after building the model (layer.set_weights)",
+}
+
 # Merge helpers in keras.layers: layers.concatenate([a, b], axis=1) → Concatenate(axis=1)([a, b]).
 _MERGE_FUNCTIONS = {
     "add": "Add", "subtract": "Subtract", "multiply": "Multiply", "average": "Average",
@@ -144,6 +170,10 @@ class KerasWorld:
             return self.input_layer(args, kwargs, where)
         bound = bind(public, (class_name, params, var_kw), args, kwargs, where)
         own = {p[0] for p in params}  # Embedding's input_dim is its own, not Layer's
+        popped = _POPPED_KWARGS.get(class_name, frozenset())
+        for key in kwargs:
+            if key not in own and key not in _LAYER_KWARGS and key not in popped:
+                raise _unexpected_keyword(public, class_name, key, own, where)
         extra = {k: bound.pop(k) for k in list(bound) if k in _BASE_KWARGS and k not in own}
         if "name" in own:  # a few layers list name/dtype in their own signature
             extra["name"] = bound.pop("name", None)
@@ -798,6 +828,27 @@ def _check_known(class_name: str, key: str, value: Any, where: str) -> None:
         "only known when the script runs",
         where=where,
         fix=f"Write the value of `{key}` in the script",
+    )
+
+
+def _unexpected_keyword(
+    public: str, class_name: str, key: str, own: set[str], where: str
+) -> ScriptError:
+    """A keyword Keras 3 refuses in a layer's constructor, with the likely fix: the name
+    meant (a typo), or what Keras 3 takes instead of a Keras 2 keyword."""
+    import difflib
+
+    fix = _KERAS2_KWARGS.get(key)
+    if fix is not None:
+        fix = f"`{key}` is a Keras 2 argument: {fix}"
+    else:
+        close = difflib.get_close_matches(key, sorted(own | _LAYER_KWARGS), n=1)
+        fix = f"Check the spelling: {public} takes `{close[0]}`" if close else f"Remove `{key}`"
+    return ScriptError(
+        f"{public}() got an unexpected keyword argument `{key}`: Keras refuses it "
+        f"(Unrecognized keyword arguments passed to {class_name})",
+        where=where,
+        fix=fix,
     )
 
 
