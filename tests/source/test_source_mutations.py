@@ -152,3 +152,54 @@ def test_a_setting_keras_refuses_is_refused_by_name(
     text = str(info.value)
     assert f"`{REFUSED[call]}`" in text, text
     assert info.value.where and info.value.where.endswith(":4:5"), text
+
+
+CUSTOM_KEYWORD = """\
+    import keras
+    from keras import layers
+
+    class Plain(layers.Layer):
+        def call(self, x):
+            return x
+
+    class Passing(layers.Layer):
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = layers.Dense(units)
+
+        def call(self, x):
+            return self.dense(x)
+
+    x = keras.Input(shape=(10, 4))
+    y = CALL(x)
+    keras.Model(x, y).summary()
+    """
+
+
+@pytest.mark.parametrize(
+    "call", ["Plain(center=False)", "Passing(3, keepdims=True)", "Plain(name='p', dtype='float32')"]
+)
+def test_a_custom_layer_given_a_keyword_keras_refuses_is_refused(
+    call: str, keras: Any, tmp_path: Path
+) -> None:
+    """A layer class of the script's own hands its keywords to keras.layers.Layer, which
+    refuses those it does not know (found by the differential fuzz)."""
+    src = textwrap.dedent(CUSTOM_KEYWORD).replace("CALL", call)
+    keras.Model.summary, original = (lambda self: None), keras.Model.summary
+    try:
+        exec(src, {"__name__": "__main__"})  # the test's own script, never user input
+        keras_refuses = False
+    except ValueError:
+        keras_refuses = True
+    finally:
+        keras.Model.summary = original
+    path = tmp_path / "script.py"
+    path.write_text(src)
+    if not keras_refuses:  # Layer's own keywords: both build it
+        assert modelmath.summaries(str(path))
+        return
+    with pytest.raises(ModelMathError) as info:
+        modelmath.summaries(str(path))
+    keyword = call.split("(")[1].split("=")[0].split(", ")[-1]
+    assert f"`{keyword}`" in str(info.value), str(info.value)
+    assert info.value.where, str(info.value)

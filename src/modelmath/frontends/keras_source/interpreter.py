@@ -13,7 +13,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
-from .keras_api import OPERATORS, KerasWorld
+from .keras_api import LAYER_KWARGS, OPERATORS, KerasWorld
 from .keras_api import _restructure as restructure
 from .limits import MAX_CALL_DEPTH, MAX_ITEMS, Budget, ScriptError
 from .paths import canonical, is_keras
@@ -912,6 +912,16 @@ class Interpreter:
             self.call_function(init, [instance, *args], kwargs, node)
         elif (args or kwargs) and base is None:
             self.fail(node, f"TypeError: {cls.name}() takes no arguments")
+        elif instance.layer is not None and instance.layer.kind == "layer":
+            # No __init__ of its own: keras.layers.Layer.__init__ takes the arguments.
+            if args:
+                self.fail(
+                    node,
+                    f"TypeError: {cls.name}() takes keyword arguments only (its __init__ is "
+                    "keras.layers.Layer's)",
+                )
+            _super_init(self, Builtin("super().__init__", _super_init, bound=instance), [],
+                        kwargs, node)  # fmt: skip
         if instance.layer is not None and not instance.layer.name:
             # super().__init__() was not called: Keras would refuse; name it anyway.
             instance.layer.name = self.world.namer.auto(cls.name)
@@ -1207,6 +1217,16 @@ def _super_init(interp: Interpreter, me: Builtin, args: list[Any], kwargs: dict[
     layer = instance.layer
     if layer is None:
         return None
+    unknown = [k for k in kwargs if k not in LAYER_KWARGS]
+    if layer.kind == "layer" and unknown:  # keras.layers.Layer.__init__ refuses the rest
+        interp.fail(
+            node,
+            f"{instance.cls.name}: keras.layers.Layer.__init__ got the keyword argument "
+            f"`{unknown[0]}`, which Keras refuses (Unrecognized keyword arguments passed to "
+            f"{instance.cls.name})",
+            fix=f"Take `{unknown[0]}` in {instance.cls.name}.__init__ itself, or leave it out "
+            "of the call",
+        )
     if not layer.name:
         name = kwargs.get("name")
         layer.name = name if isinstance(name, str) else interp.world.namer.auto(instance.cls.name)

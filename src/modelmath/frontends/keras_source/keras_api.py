@@ -52,7 +52,7 @@ _BASE_KWARGS = {
 # What Keras 3 takes beside a layer's own parameters: Layer.__init__'s keywords, and the
 # few a layer's __init__ pops from **kwargs itself (read off Keras 3.15's sources). Any
 # other keyword is refused there: "Unrecognized keyword arguments passed to Dense".
-_LAYER_KWARGS = frozenset(
+LAYER_KWARGS = frozenset(
     {"name", "dtype", "trainable", "autocast", "activity_regularizer", "input_shape", "input_dim"}
 )
 _POPPED_KWARGS: dict[str, frozenset[str]] = {
@@ -172,7 +172,7 @@ class KerasWorld:
         own = {p[0] for p in params}  # Embedding's input_dim is its own, not Layer's
         popped = _POPPED_KWARGS.get(class_name, frozenset())
         for key in kwargs:
-            if key not in own and key not in _LAYER_KWARGS and key not in popped:
+            if key not in own and key not in LAYER_KWARGS and key not in popped:
                 raise _unexpected_keyword(public, class_name, key, own, where)
         extra = {k: bound.pop(k) for k in list(bound) if k in _BASE_KWARGS and k not in own}
         if "name" in own:  # a few layers list name/dtype in their own signature
@@ -842,7 +842,7 @@ def _unexpected_keyword(
     if fix is not None:
         fix = f"`{key}` is a Keras 2 argument: {fix}"
     else:
-        close = difflib.get_close_matches(key, sorted(own | _LAYER_KWARGS), n=1)
+        close = difflib.get_close_matches(key, sorted(own | LAYER_KWARGS), n=1)
         fix = f"Check the spelling: {public} takes `{close[0]}`" if close else f"Remove `{key}`"
     return ScriptError(
         f"{public}() got an unexpected keyword argument `{key}`: Keras refuses it "
