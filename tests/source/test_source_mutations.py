@@ -162,6 +162,14 @@ CUSTOM_KEYWORD = """\
         def call(self, x):
             return x
 
+    class Net(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
     class Passing(layers.Layer):
         def __init__(self, units, **kwargs):
             super().__init__(**kwargs)
@@ -177,7 +185,13 @@ CUSTOM_KEYWORD = """\
 
 
 @pytest.mark.parametrize(
-    "call", ["Plain(center=False)", "Passing(3, keepdims=True)", "Plain(name='p', dtype='float32')"]
+    "call",
+    [
+        "Plain(center=False)",
+        "Passing(3, keepdims=True)",
+        "Net(center=False)",
+        "Plain(name='p', dtype='float32')",
+    ],
 )
 def test_a_custom_layer_given_a_keyword_keras_refuses_is_refused(
     call: str, keras: Any, tmp_path: Path

@@ -912,9 +912,9 @@ class Interpreter:
             self.call_function(init, [instance, *args], kwargs, node)
         elif (args or kwargs) and base is None:
             self.fail(node, f"TypeError: {cls.name}() takes no arguments")
-        elif instance.layer is not None and instance.layer.kind == "layer":
+        elif instance.layer is not None and instance.layer.kind in ("layer", "subclassed"):
             # No __init__ of its own: keras.layers.Layer.__init__ takes the arguments.
-            if args:
+            if args and instance.layer.kind == "layer":
                 self.fail(
                     node,
                     f"TypeError: {cls.name}() takes keyword arguments only (its __init__ is "
@@ -1217,8 +1217,10 @@ def _super_init(interp: Interpreter, me: Builtin, args: list[Any], kwargs: dict[
     layer = instance.layer
     if layer is None:
         return None
-    unknown = [k for k in kwargs if k not in LAYER_KWARGS]
-    if layer.kind == "layer" and unknown:  # keras.layers.Layer.__init__ refuses the rest
+    # keras.layers.Layer.__init__ refuses the rest (keras.Model's hands them to it, but
+    # for inputs= and outputs=, its functional form)
+    unknown = [k for k in kwargs if k not in LAYER_KWARGS and k not in ("inputs", "outputs")]
+    if layer.kind in ("layer", "subclassed") and unknown:
         interp.fail(
             node,
             f"{instance.cls.name}: keras.layers.Layer.__init__ got the keyword argument "
