@@ -670,12 +670,7 @@ def _misfit_words(made: tuple[Weight, ...], needed: tuple[Weight, ...]) -> str:
         return f"{len(made)} weights there, {len(needed)} here"
 
     def sizes(w: Weight) -> str:
-        return (
-            "("
-            + ", ".join(f"{d.value:g}" for d in w.shape)
-            + ("," if len(w.shape) == 1 else "")
-            + ")"
-        )
+        return fmt_shape([int(d.value) for d in w.shape])  # a weight's sizes are ints
 
     return ", ".join(
         f"{a.name} {sizes(a)} there, {sizes(b)} here"

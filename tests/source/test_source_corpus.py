@@ -25,18 +25,31 @@ HERE = Path(__file__).resolve().parent
 CORPUS = sorted((HERE / "corpus").glob("*.py"))
 
 
-@pytest.fixture(scope="session")
-def oracle(keras: Any) -> dict[str, Any]:
-    """What Keras says for every corpus script, from one separate process."""
+def keras_runs(scripts: list[Path], timeout: float = 600) -> dict[str, Any]:
+    """What Keras says for each script (its summaries' truths, or {"error": ...}), from one
+    separate process, by the scripts' paths as strings."""
     proc = subprocess.run(
-        [sys.executable, str(HERE / "oracle_runner.py"), *map(str, CORPUS)],
+        [sys.executable, str(HERE / "oracle_runner.py"), *map(str, scripts)],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
+
+
+def assert_script_matches(ours: list[Summary], raw: list[dict[str, Any]], label: str) -> None:
+    """modelmath's summaries of a script equal Keras's, model by model, row by row."""
+    assert [s.name for s in ours] == [t["model_name"] for t in raw], f"{label}: models differ"
+    for summary, truth in zip(ours, raw):
+        assert_matches_keras(summary, to_truth(truth, summary), f"{label}:{summary.name}")
+
+
+@pytest.fixture(scope="session")
+def oracle(keras: Any) -> dict[str, Any]:
+    """What Keras says for every corpus script, from one separate process."""
+    return keras_runs(CORPUS)
 
 
 def to_truth(raw: dict[str, Any], ours: Summary) -> KerasTruth:
@@ -69,10 +82,7 @@ def test_script_matches_keras(script: Path, oracle: dict[str, Any]) -> None:
     assert raw, f"{script.name} calls no summary()"
     missing = missing_rules(raw, script)
     try:
-        ours = modelmath.summaries(script)
-        assert [s.name for s in ours] == [t["model_name"] for t in raw], "models differ"
-        for summary, truth in zip(ours, raw):
-            assert_matches_keras(summary, to_truth(truth, summary), f"{script.name}:{summary.name}")
+        assert_script_matches(modelmath.summaries(script), raw, script.name)
     except (AssertionError, modelmath.ModelMathError):
         if missing:
             pytest.xfail(f"no rule yet for {', '.join(missing)}")

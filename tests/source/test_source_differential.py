@@ -13,21 +13,16 @@ test_source_shared_calls.py and test_source_mutations.py.)
 
 from __future__ import annotations
 
-import json
 import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from checks import assert_matches_keras
-from test_source_corpus import CORPUS, to_truth
+from test_source_corpus import CORPUS, assert_script_matches, keras_runs
 
 import modelmath
 from modelmath.errors import ModelMathError
 
-HERE = Path(__file__).resolve().parent
 VARIANTS = 3  # per corpus script
 _INT = re.compile(r"(?<![\w.'\"])\d+(?![\w.])")
 _SWAPS = {
@@ -97,14 +92,7 @@ def _variants(tmp: Path) -> list[Path]:
 def test_varied_scripts_agree_with_keras(keras: Any, tmp_path: Path) -> None:
     paths = _variants(tmp_path)
     assert len(paths) >= 2 * len(CORPUS), "too few variants: the edits found nothing to change"
-    proc = subprocess.run(
-        [sys.executable, str(HERE / "oracle_runner.py"), *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    oracle: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    oracle = keras_runs(paths, timeout=900)
     wrong: list[str] = []
     built = 0
     for path in paths:
@@ -123,9 +111,7 @@ def test_varied_scripts_agree_with_keras(keras: Any, tmp_path: Path) -> None:
             continue
         built += 1
         try:
-            assert [s.name for s in ours] == [t["model_name"] for t in raw], "models differ"
-            for summary, truth in zip(ours, raw):
-                assert_matches_keras(summary, to_truth(truth, summary), path.name)
+            assert_script_matches(ours, raw, path.name)
         except AssertionError as err:
             wrong.append(f"{path.name}: {err}")
     assert not wrong, "\n".join(wrong)

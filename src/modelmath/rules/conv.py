@@ -71,7 +71,7 @@ def _shared_kernel_words(kernel: tuple[int, ...]) -> str:
     return "×".join([str(k) for k in kernel])
 
 
-def _window(
+def window_settings(
     ctx: LayerCall, rank: int, causal: bool = False
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], str]:
     """Kernel, strides, dilation and padding; ``causal``: the layer takes padding='causal'
@@ -92,7 +92,7 @@ def _window(
 def _spatial_out(
     ctx: LayerCall, rank: int, causal: bool = False
 ) -> tuple[list[Expr | None], tuple[int, ...], str, bool, int | None]:
-    kernel, strides, dilation, padding = _window(ctx, rank, causal)
+    kernel, strides, dilation, padding = window_settings(ctx, rank, causal)
     spatial, channels, channels_last = split_channels(ctx, rank)
     pads = ctx.int_tuple("explicit_padding", rank, 0)
     dims = [
@@ -302,7 +302,7 @@ def transpose_output(
 def conv_transpose(ctx: LayerCall) -> RuleResult:
     """Kernel K_h×K_w × F filters × C_in input channels, plus F biases; sizes grow by S."""
     rank = int(ctx.op.removesuffix("Transpose")[-2])
-    kernel, strides, dilation, padding = _window(ctx, rank)
+    kernel, strides, dilation, padding = window_settings(ctx, rank)
     spatial, c_in, channels_last = split_channels(ctx, rank)
     raw_op = ctx.config.get("output_padding")
     out_pad: tuple[int | None, ...] = (

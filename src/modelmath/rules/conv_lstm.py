@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from modelmath.expr import Expr, Num, Sym
 from modelmath.rules.base import LayerCall, RuleResult, Weight
+from modelmath.rules.conv import window_settings
 from modelmath.rules.recurrent import sequence_outputs
 from modelmath.rules.registry import rule
 from modelmath.rules.spatial import check_positive, padding_words, spatial_axes, window_output
@@ -23,13 +24,9 @@ from modelmath.rules.spatial import check_positive, padding_words, spatial_axes,
 def conv_lstm(ctx: LayerCall) -> RuleResult:
     """4 gates × (kernel over C_in channels + kernel over F filters of the state) + 4·F biases."""
     rank = int(ctx.op[-2])
-    # The settings first, as Keras checks them when the layer is made, before any input.
-    kernel = ctx.int_tuple("kernel_size", rank, positive=True)
-    strides = ctx.int_tuple("strides", rank, 1, positive=True)
-    dilation = ctx.int_tuple("dilation_rate", rank, 1, positive=True)
-    padding = str(ctx.get("padding", "valid")).lower()
-    if padding not in ("valid", "same"):  # as Keras, which refuses 'causal' here too
-        raise ctx.error("`padding` must be 'valid' or 'same'", received=f"padding={padding!r}")
+    # The settings first, as Keras checks them when the layer is made, before any input
+    # (the convolutions' own reading: 'causal' refused, as Keras refuses it here too).
+    kernel, strides, dilation, padding = window_settings(ctx, rank)
     shape = ctx.inputs[0] if ctx.inputs else ()
     if len(shape) != rank + 3:
         raise ctx.error(

@@ -43,11 +43,6 @@ _SOFT_KEYS = {
     "factor", "fill_mode", "interpolation", "value_range", "lora_rank", "lora_alpha",
 }  # fmt: skip
 
-# Keyword arguments every Keras layer accepts (Layer.__init__), beyond its own.
-_BASE_KWARGS = {
-    "name", "dtype", "trainable", "input_shape", "batch_input_shape", "batch_size",
-    "input_dim", "autocast", "activity_regularizer", "weights", "input_length",
-}  # fmt: skip
 
 # What Keras 3 takes beside a layer's own parameters: Layer.__init__'s keywords, and the
 # few a layer's __init__ pops from **kwargs itself (read off Keras 3.15's sources). Any
@@ -67,6 +62,9 @@ _POPPED_KWARGS: dict[str, frozenset[str]] = {
     "StringLookup": frozenset({"vocabulary_size"}),
     "IntegerLookup": frozenset({"vocabulary_size"}),
 }
+# Taken out of a layer's config: Layer.__init__'s keywords, and Embedding's Keras 2
+# input_length, which Keras 3 pops and drops.
+_BASE_KWARGS = LAYER_KWARGS | {"input_length"}
 # Keras 2's keywords a layer no longer takes, and what Keras 3 takes instead.
 _KERAS2_KWARGS = {
     "batch_input_shape": "start the model with keras.Input(batch_shape=...)",
@@ -853,10 +851,8 @@ def _unexpected_keyword(
 
 
 def _input_shape_arg(extra: dict[str, Any], where: str) -> Shape | None:
-    """``input_shape=`` / ``input_dim=`` / ``batch_input_shape=`` given to a first layer."""
-    for key in ("batch_input_shape", "batch_shape"):
-        if extra.get(key) is not None:
-            return _shape_value(extra[key], key, where)
+    """``input_shape=`` / ``input_dim=`` given to a first layer (Keras 3 refuses Keras 2's
+    ``batch_input_shape=`` before: see construct)."""
     if extra.get("input_shape") is not None:
         return (None, *_shape_value(extra["input_shape"], "input_shape", where))
     if extra.get("input_dim") is not None:
