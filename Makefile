@@ -14,13 +14,23 @@ $(BIN)/python:
 
 # An editable install is not byte-compiled the way `pip install` compiles a wheel; with
 # PYTHONDONTWRITEBYTECODE set, every run would compile modelmath again (~70 ms).
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: $(BIN)/python pyproject.toml setup.py
+	MODELMATH_PURE_PYTHON=1 $(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python -m compileall -q src/modelmath
 	touch $@
 
+# setup.py compiles the PyTorch path's hot modules in place (when Cython and a C compiler
+# are at hand), here rather than in pip's editable build, which starts afresh each time (a
+# minute): build/ keeps the compiled objects, and after an edit only what changed is built
+# again (a stale module would shadow its source: conftest.py stops a test run using one).
+SOURCES := $(shell find src/modelmath -name '*.py')
+$(VENV)/.built: $(VENV)/.installed $(SOURCES)
+	$(BIN)/python -m pip install --quiet 'setuptools>=77' 'cython>=3.1'
+	$(BIN)/python setup.py --quiet build_ext --inplace
+	touch $@
+
 $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	MODELMATH_PURE_PYTHON=1 $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 # The browser tests drive Debian's Chromium (no download from a browser CDN).
@@ -29,26 +39,27 @@ $(VENV)/.chromium:
 	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 	touch $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.built
 	$(BIN)/modelmath examples/seed.keras
 	$(BIN)/modelmath examples/seed.keras --explain conv2d
 
-test: $(VENV)/.test-installed $(VENV)/.chromium
-	$(BIN)/ruff check src tests bench
+test: $(VENV)/.test-installed $(VENV)/.chromium $(VENV)/.built
+	$(BIN)/ruff check src tests bench setup.py conftest.py
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto --doctest-modules src tests; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench setup.py conftest.py
 	$(BIN)/mypy
 
-bench: $(VENV)/.test-installed
+bench: $(VENV)/.test-installed $(VENV)/.built
 	$(BIN)/python bench/run.py
 	$(BIN)/python -m bench.torch_vs_torchinfo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	find src -name '*.so' -delete -o -name '*.c' -delete
 
 # make fuzz: a long differential campaign against Keras (FUZZ_EXAMPLES models, a fresh
 # seed unless FUZZ_SEED is given); a failing model is saved to

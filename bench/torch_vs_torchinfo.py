@@ -344,8 +344,16 @@ def _machine() -> str:
     return (
         f"machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}, {ram_gib():.0f} GiB RAM; "
         f"torch {version('torch')}, torchinfo {version('torchinfo')}, Python "
-        f"{sys.version.split()[0]}; load average at start {load:.2f}"
+        f"{sys.version.split()[0]}; modelmath {_build()}; load average at start {load:.2f}"
     )
+
+
+def _build() -> str:
+    """Which build of modelmath runs: how many of its modules are compiled (setup.py)."""
+    import modelmath
+
+    compiled = list(Path(modelmath.__file__).parent.rglob("*.so"))
+    return f"{len(compiled)} modules compiled" if compiled else "pure Python"
 
 
 def main() -> None:

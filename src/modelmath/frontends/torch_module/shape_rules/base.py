@@ -155,7 +155,10 @@ def _channels_last(shape: Shape, stride: Shape) -> bool:
     1, which changes nothing."""
     if len(shape) not in (4, 5) or stride[1] == 0:
         return False
-    order = (1, 3, 2, 0) if len(shape) == 4 else (1, 4, 3, 2, 0)
+    # (two statements: Cython mistypes a conditional between tuples of two lengths)
+    order: tuple[int, ...] = (1, 3, 2, 0)
+    if len(shape) == 5:
+        order = (1, 4, 3, 2, 0)
     low = 0
     for d in order:
         if shape[d] == 0 or stride[d] < low:
