@@ -27,6 +27,7 @@ COMPILED = (
     "modelmath/renderers/printer.py",
     "modelmath/rules/base.py",
     "modelmath/rules/conv.py",
+    "modelmath/rules/registry.py",
     "modelmath/rules/spatial.py",
     "modelmath/rules/torch_nn.py",
     "modelmath/frontends/torch_module/configs.py",
@@ -36,6 +37,10 @@ COMPILED = (
     "modelmath/frontends/torch_module/tracer.py",
     "modelmath/frontends/torch_module/shape_rules/base.py",
     "modelmath/frontends/torch_module/shape_rules/conv.py",
+    "modelmath/frontends/torch_module/shape_rules/elementwise.py",
+    "modelmath/frontends/torch_module/shape_rules/norm.py",
+    "modelmath/frontends/torch_module/shape_rules/pooling.py",
+    "modelmath/frontends/torch_module/shape_rules/views.py",
 )
 
 # Python's semantics, unchanged: annotations are not C types (a rule's `int` may be a
