@@ -35,5 +35,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if stale:
         raise pytest.UsageError(
             f"compiled modules are older than their sources ({', '.join(stale)}): "
-            "run `make test` (it builds them again) or `.venv/bin/pip install --no-deps -e .`"
+            "run `make test` (it builds them again) or "
+            "`.venv/bin/python setup.py build_ext --inplace`"
         )

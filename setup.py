@@ -1,6 +1,6 @@
 """modelmath's build: pure Python, and where Cython and a C compiler are at hand, the
 modules on the PyTorch summary's hot path compiled as well, from the same unchanged
-source (about 10 % less time per summary; bench/results_torch.md). Set
+source (about 12 % less time per PyTorch summary; bench/results_torch.md). Set
 MODELMATH_PURE_PYTHON=1 to build without them; a module that fails to compile is left
 as Python (the extensions are optional), so an install never fails for want of a compiler.
 
