@@ -230,6 +230,8 @@ class _Rows:
         self.rows: list[ModuleRow] = []
         self.notes: list[str] = []
         self.works: dict[bytes, _Work] = {}
+        # The first call of each op and shapes, with its work, not yet keyed (see _work)
+        self.firsts: dict[tuple[Any, ...], Any] = {}
         self.by_identity: dict[tuple[Any, ...], _Work] = {}
         self.shapes: dict[tuple[int, ...], Quantity] = {}
         self.trees: dict[int, tuple[Any, Any]] = {}
@@ -254,6 +256,27 @@ class _Rows:
         return found
 
     def _work(self, call: ModuleCall, inputs: Any, outputs: Any) -> _Work:
+        # Calls alike have the same op and shapes (the full key holds them too): most calls
+        # are the only ones of their kind, and the full key, pickled, is made only once a
+        # second call of a kind comes, for the first one as well.
+        kind = (call.op, call.class_module, inputs, outputs)
+        try:
+            first = self.firsts.get(kind, call)
+        except TypeError:  # shapes in a list or a dictionary: keyed at once
+            return self._keyed(call, inputs, outputs)
+        if first is call:
+            found = _work(call)
+            self.firsts[kind] = (call, inputs, outputs, found)
+            return found
+        if first is not None:
+            self.firsts[kind] = None  # its calls are keyed from now on
+            earlier, earlier_inputs, earlier_outputs, earlier_work = first
+            earlier_key = _work_key(earlier, earlier_inputs, earlier_outputs)
+            if earlier_key is not None and earlier_work.shareable:
+                self.works[earlier_key] = earlier_work
+        return self._keyed(call, inputs, outputs)
+
+    def _keyed(self, call: ModuleCall, inputs: Any, outputs: Any) -> _Work:
         key = _work_key(call, inputs, outputs)
         if key is None:
             return _work(call)
