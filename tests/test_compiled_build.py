@@ -87,3 +87,12 @@ def test_the_compiled_build_prints_what_the_pure_python_one_prints(tmp_path: Pat
     assert compiled.keys() == plain.keys()
     for name in compiled:
         assert compiled[name] == plain[name], name
+
+
+def test_no_two_test_modules_share_a_name() -> None:
+    """pytest refuses a second test module of the same file name (it would import the
+    first one again) unless PY_IGNORE_IMPORTMISMATCH is set, as the root conftest sets it
+    for the compiled build: this keeps that guard."""
+    names = [p.name for p in (ROOT / "tests").rglob("*.py") if "corpus" not in p.parts]
+    twice = sorted({n for n in names if names.count(n) > 1} - {"conftest.py"})
+    assert not twice, twice
