@@ -24,8 +24,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml setup.py
 # minute): build/ keeps the compiled objects, and after an edit only what changed is built
 # again (a stale module would shadow its source: conftest.py stops a test run using one).
 SOURCES := $(shell find src/modelmath -name '*.py')
-$(VENV)/.built: $(VENV)/.installed $(SOURCES)
+$(VENV)/.built: $(VENV)/.installed $(SOURCES) setup.py
 	$(BIN)/python -m pip install --quiet 'setuptools>=77' 'cython>=3.1'
+	@# Cython's own check compares a module's C file with its source only: new compiler
+	@# directives in setup.py need every C file written again.
+	if [ setup.py -nt $@ ]; then find src -name '*.c' -delete; fi
 	$(BIN)/python setup.py --quiet build_ext --inplace
 	touch $@
 

@@ -44,12 +44,14 @@ COMPILED = (
 )
 
 # Python's semantics, unchanged: annotations are not C types (a rule's `int` may be a
-# bool, a `dict` an OrderedDict), no type inference, functions that introspect as
-# Python's do; doctests collected once (no __test__ dictionary of copies).
+# bool, a `dict` an OrderedDict); types inferred only where Cython's default deems it
+# safe (a variable that only ever holds a list is a list, never an int that could
+# overflow); functions that introspect as Python's do; doctests collected once (no
+# __test__ dictionary of copies).
 DIRECTIVES = {
     "language_level": 3,
     "annotation_typing": False,
-    "infer_types": False,
+    "infer_types": None,
     "binding": True,
     "autotestdict": False,
 }

@@ -190,3 +190,24 @@ def test_a_case_the_rule_refuses_is_refused_called_directly_too(
     for direct in (True, False):
         with pytest.raises(Unsupported):
             _traced(build(), ids, direct, monkeypatch)
+
+
+HELD = ("weight", "bias", "running_mean", "running_var")
+
+
+@pytest.mark.parametrize("cls", sorted(direct_leaves._DIRECT, key=lambda c: c.__name__))
+def test_direct_layers_hold_their_tensors_where_held_reads_them(cls: type[nn.Module]) -> None:
+    # held() skips the class in Python's attribute lookup: a class attribute of one of
+    # these names (a property, say) would be what `m.weight` gives instead.
+    assert not [n for n in HELD if any(n in k.__dict__ for k in cls.__mro__)]
+
+
+def test_held_reads_what_getattr_reads() -> None:
+    bn = nn.BatchNorm2d(3)
+    bn.__dict__["eps_copy"] = 1.0  # an instance attribute: found first, as getattr finds it
+    for name in (*HELD, "num_batches_tracked", "eps_copy"):
+        assert direct_leaves.held(bn, name) is getattr(bn, name)
+    seq = nn.Sequential(nn.ReLU())
+    assert direct_leaves.held(seq, "0") is seq[0]
+    with pytest.raises(AttributeError, match="no_such"):
+        direct_leaves.held(seq, "no_such")

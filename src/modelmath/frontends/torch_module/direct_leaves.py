@@ -35,17 +35,35 @@ Call = Callable[[Any, Sequence[Any], Mapping[str, Any]], Any]
 Direct = Callable[[nn.Module, Any, Call], Any]
 
 
+def held(m: Any, name: str) -> Any:
+    """``m.<name>`` for a tensor a layer holds (its weight, a running mean), read where
+    ``nn.Module.__getattr__`` finds it, without first missing it in the instance's own
+    attributes: that miss, then ``__getattr__`` in Python, cost more than the rest of a
+    direct call. The layers here have no class attribute of those names (the tests check),
+    so the instance's attributes, then its parameters, buffers and children are where
+    Python looks, in that order."""
+    state = m.__dict__
+    if name in state:
+        return state[name]
+    for registry in ("_parameters", "_buffers", "_modules"):
+        held = state[registry]
+        if name in held:
+            return held[name]
+    return getattr(m, name)  # raises as torch does
+
+
 def _conv(func: Any) -> Direct:
     def direct(m: Any, x: Any, call: Call) -> Any:
         if m.padding_mode != "zeros":
             return NOT_DIRECT
-        return call(func, (x, m.weight, m.bias, m.stride, m.padding, m.dilation, m.groups), {})
+        weight, bias = held(m, "weight"), held(m, "bias")
+        return call(func, (x, weight, bias, m.stride, m.padding, m.dilation, m.groups), {})
 
     return direct
 
 
 def _linear(m: Any, x: Any, call: Call) -> Any:
-    return call(F.linear, (x, m.weight, m.bias), {})
+    return call(F.linear, (x, held(m, "weight"), held(m, "bias")), {})
 
 
 def _batch_norm(ndims: tuple[int, ...]) -> Direct:
@@ -53,10 +71,10 @@ def _batch_norm(ndims: tuple[int, ...]) -> Direct:
         # Eval mode only: in training the forward also counts batches in a buffer.
         if m.training or x.dim() not in ndims:
             return NOT_DIRECT
-        mean, var = m.running_mean, m.running_var
+        mean, var = held(m, "running_mean"), held(m, "running_var")
         options = {
-            "weight": m.weight,
-            "bias": m.bias,
+            "weight": held(m, "weight"),
+            "bias": held(m, "bias"),
             "training": mean is None and var is None,
             "momentum": 0.0 if m.momentum is None else m.momentum,
             "eps": m.eps,
@@ -67,7 +85,7 @@ def _batch_norm(ndims: tuple[int, ...]) -> Direct:
 
 
 def _layer_norm(m: Any, x: Any, call: Call) -> Any:
-    options = {"weight": m.weight, "bias": m.bias, "eps": m.eps}
+    options = {"weight": held(m, "weight"), "bias": held(m, "bias"), "eps": m.eps}
     return call(F.layer_norm, (x, m.normalized_shape), options)
 
 
@@ -114,7 +132,7 @@ def _embedding(m: Any, x: Any, call: Call) -> Any:
         "scale_grad_by_freq": m.scale_grad_by_freq,
         "sparse": m.sparse,
     }
-    return call(F.embedding, (x, m.weight), options)
+    return call(F.embedding, (x, held(m, "weight")), options)
 
 
 def _plain(func: Any) -> Direct:

@@ -483,6 +483,10 @@ def _unchanged(state: dict[str, Any], made: tuple[Any, ...]) -> bool:
     return True
 
 
+# Read once: a model's copy reads them for each of its tensors, hundreds of times.
+_PARAMETER, _TENSOR, _STRIDED = torch.nn.Parameter, torch.Tensor, torch.strided
+
+
 class FastTracer(Tracer):
     """Copies the module tree with SymTensor weights and records the pass as it runs."""
 
@@ -582,13 +586,13 @@ class FastTracer(Tracer):
     @staticmethod
     def _symbolic(t: Any) -> SymTensor:
         kind = type(t)
-        if kind is torch.nn.Parameter:
+        if kind is _PARAMETER:
             sym: SymTensor = SymParameter.__new__(SymParameter)
-        elif kind is torch.Tensor:
+        elif kind is _TENSOR:
             sym = SymTensor.__new__(SymTensor)
         else:
             raise Unsupported(f"a tensor of type {kind.__name__}")
-        if t.layout != torch.strided:
+        if t.layout != _STRIDED:
             raise Unsupported(f"a tensor of layout {t.layout}")
         # SymTensor.__init__'s work, without its checks, and the tensor's own layout (a
         # weight held transposed lays out what forward code computes from it as it does).
