@@ -41,14 +41,19 @@ def held(m: Any, name: str) -> Any:
     attributes: that miss, then ``__getattr__`` in Python, cost more than the rest of a
     direct call. The layers here have no class attribute of those names (the tests check),
     so the instance's attributes, then its parameters, buffers and children are where
-    Python looks, in that order."""
+    Python looks, in that order.
+
+    >>> bn = torch.nn.BatchNorm2d(3)
+    >>> held(bn, "weight") is bn.weight, held(bn, "running_mean") is bn.running_mean
+    (True, True)
+    """
     state = m.__dict__
     if name in state:
         return state[name]
     for registry in ("_parameters", "_buffers", "_modules"):
-        held = state[registry]
-        if name in held:
-            return held[name]
+        tensors = state[registry]
+        if name in tensors:
+            return tensors[name]
     return getattr(m, name)  # raises as torch does
 
 
@@ -171,4 +176,4 @@ def direct_call(cls: type) -> Direct | None:
     return _DIRECT.get(cls)
 
 
-__all__ = ["NOT_DIRECT", "direct_call"]
+__all__ = ["NOT_DIRECT", "direct_call", "held"]
